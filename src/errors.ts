@@ -1,0 +1,90 @@
+/**
+ * Error classes shared by every stage. Each carries a stable `code` and
+ * structured fields for programs, plus a code frame for people.
+ */
+import type { Location, Position } from './parser/ast.js';
+
+/** Renders the source line(s) around a position with a caret under the column. */
+export function codeFrame(source: string, line: number, column: number, length = 1): string {
+  const lines = source.split(/\r\n|\r|\n/);
+  const first = Math.max(1, line - 1);
+  const last = Math.min(lines.length, line);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const text = lines[n - 1] ?? '';
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`);
+    if (n === line) {
+      const pad = text.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
+      out.push(`  ${' '.repeat(width)} | ${pad}${'^'.repeat(Math.max(1, length))}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** Base class of every error this library throws on purpose. */
+export class EqlError extends Error {
+  /** A stable, machine-readable code such as `EQL_SYNTAX`. */
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export type SyntaxErrorCode =
+  | 'EQL_SYNTAX'
+  | 'EQL_UNSUPPORTED_SYNTAX'
+  | 'EQL_INVALID_STRING'
+  | 'EQL_INVALID_NUMBER'
+  | 'EQL_TOO_DEEP';
+
+/** The query text cannot be parsed. `line` and `column` are 1-based, `offset` 0-based. */
+export class EqlSyntaxError extends EqlError {
+  declare readonly code: SyntaxErrorCode;
+  /** The message without the position prefix and code frame. */
+  readonly reason: string;
+  readonly line: number;
+  readonly column: number;
+  readonly offset: number;
+  readonly length: number;
+  readonly source: string;
+  readonly frame: string;
+
+  constructor(reason: string, source: string, position: Position, options: { code?: SyntaxErrorCode; length?: number } = {}) {
+    const frame = codeFrame(source, position.line, position.column, options.length ?? 1);
+    super(options.code ?? 'EQL_SYNTAX', `line ${position.line}:${position.column}: ${reason}\n${frame}`);
+    this.reason = reason;
+    this.line = position.line;
+    this.column = position.column;
+    this.offset = position.offset;
+    this.length = options.length ?? 1;
+    this.source = source;
+    this.frame = frame;
+  }
+}
+
+/** The query parses but means nothing Elasticsearch would run: unknown field or function, wrong types or arity. */
+export class EqlSemanticError extends EqlError {
+  readonly reason: string;
+  readonly location: Location | null;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly frame: string | null;
+
+  constructor(code: string, reason: string, location: Location | null = null, source: string | null = null) {
+    const frame =
+      location && source !== null
+        ? codeFrame(source, location.start.line, location.start.column, Math.max(1, location.end.offset - location.start.offset))
+        : null;
+    const where = location ? `line ${location.start.line}:${location.start.column}: ` : '';
+    super(code, `${where}${reason}${frame ? `\n${frame}` : ''}`);
+    this.reason = reason;
+    this.location = location;
+    this.line = location?.start.line ?? null;
+    this.column = location?.start.column ?? null;
+    this.frame = frame;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * eql-engine: parse Elastic's Event Query Language and run it over events
+ * with Elasticsearch's semantics.
+ *
+ * This module is the package's only public entry point.
+ *
+ * @example
+ * ```ts
+ * import { parse, format } from 'eql-engine';
+ * const query = parse('process where process.name : "cmd.exe"');
+ * format(query); // 'process where process.name : "cmd.exe"'
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { parse, MAX_NESTING_DEPTH, MAX_AST_DEPTH } from './parser/parse.js';
+export { format, formatExpression } from './parser/format.js';
+export type * from './parser/ast.js';
+export {
+  isLiteral,
+  isExpression,
+  isQuery,
+  isField,
+  isStringLiteral,
+  isNumberLiteral,
+  isFunctionCall,
+  isEventQuery,
+  isSequenceQuery,
+  isSampleQuery,
+  isJoinQuery,
+  fieldName,
+  childNodes,
+} from './parser/ast.js';
+export { EqlError, EqlSyntaxError, EqlSemanticError } from './errors.js';
+export type { SyntaxErrorCode } from './errors.js';

@@ -1,0 +1,290 @@
+/**
+ * The typed AST of an EQL query.
+ *
+ * Every node is a plain, JSON-serialisable object with a `type` discriminant,
+ * `readonly` fields and a `location` in the source text. Nothing here knows
+ * about events; the compiler gives the nodes their meaning.
+ */
+
+/** A point in the query text. `offset` is 0-based; `line` and `column` are 1-based. */
+export interface Position {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The span of a node in the query text; `end` is exclusive. */
+export interface Location {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+interface NodeBase {
+  readonly location: Location;
+}
+
+// ---------------------------------------------------------------- expressions
+
+export interface StringLiteral extends NodeBase {
+  readonly type: 'String';
+  readonly value: string;
+}
+
+export interface NumberLiteral extends NodeBase {
+  readonly type: 'Number';
+  readonly value: number;
+  /** Integers (no `.` or exponent) are longs in Elasticsearch; arithmetic on them stays integral. */
+  readonly integer: boolean;
+  /** The literal as written, so that integers beyond 2^53 keep their digits. */
+  readonly text: string;
+}
+
+export interface BooleanLiteral extends NodeBase {
+  readonly type: 'Boolean';
+  readonly value: boolean;
+}
+
+export interface NullLiteral extends NodeBase {
+  readonly type: 'Null';
+}
+
+export type Literal = StringLiteral | NumberLiteral | BooleanLiteral | NullLiteral;
+
+/** A field reference such as `process.parent.name`, `` `my field` `` or `?user.id`. */
+export interface Field extends NodeBase {
+  readonly type: 'Field';
+  /** Path segments as written; back-quoted segments may themselves contain dots. */
+  readonly path: readonly string[];
+  /** `?field`: resolves to null instead of an error when no schema knows the field. */
+  readonly optional: boolean;
+}
+
+export interface Not extends NodeBase {
+  readonly type: 'Not';
+  readonly operand: Expression;
+}
+
+export interface And extends NodeBase {
+  readonly type: 'And';
+  /** Two or more operands; a chain `a and b and c` is one node. */
+  readonly operands: readonly Expression[];
+}
+
+export interface Or extends NodeBase {
+  readonly type: 'Or';
+  readonly operands: readonly Expression[];
+}
+
+export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+export interface Comparison extends NodeBase {
+  readonly type: 'Comparison';
+  readonly operator: ComparisonOperator;
+  readonly left: Expression;
+  readonly right: Expression;
+}
+
+/** `:` is the case-insensitive wildcard match, the same as `like~`. */
+export type MatchOperator = ':' | 'like' | 'like~' | 'regex' | 'regex~';
+
+/** `x : "a*"`, `x like~ ("a", "b")`, `x regex "[0-9]+"`: a value against literal patterns. */
+export interface Match extends NodeBase {
+  readonly type: 'Match';
+  readonly operator: MatchOperator;
+  readonly subject: Expression;
+  /** One or more literals; the grammar admits any constant, the compiler requires strings. */
+  readonly patterns: readonly Literal[];
+}
+
+/** `x in (…)`, `x in~ (…)`, `x not in (…)`. */
+export interface In extends NodeBase {
+  readonly type: 'In';
+  readonly subject: Expression;
+  readonly values: readonly Expression[];
+  readonly caseInsensitive: boolean;
+  /** `x not in (…)`, as opposed to `not x in (…)`, which is a `Not` around an `In`. */
+  readonly negated: boolean;
+}
+
+export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
+
+export interface Arithmetic extends NodeBase {
+  readonly type: 'Arithmetic';
+  readonly operator: ArithmeticOperator;
+  readonly left: Expression;
+  readonly right: Expression;
+}
+
+export interface Unary extends NodeBase {
+  readonly type: 'Unary';
+  readonly operator: '-' | '+';
+  readonly operand: Expression;
+}
+
+export interface FunctionCall extends NodeBase {
+  readonly type: 'FunctionCall';
+  /** Canonical spelling for known functions (`startsWith`), otherwise as written. Names match case-insensitively. */
+  readonly name: string;
+  /** Written with `~`, as in `startsWith~(…)`. */
+  readonly caseInsensitive: boolean;
+  readonly args: readonly Expression[];
+}
+
+export type Expression =
+  | Literal
+  | Field
+  | Not
+  | And
+  | Or
+  | Comparison
+  | Match
+  | In
+  | Arithmetic
+  | Unary
+  | FunctionCall;
+
+// -------------------------------------------------------------------- queries
+
+/** `<category> where <condition>`; `category` is null for `any`. */
+export interface EventFilter extends NodeBase {
+  readonly type: 'EventFilter';
+  readonly category: string | null;
+  readonly condition: Expression;
+}
+
+/** A span such as `2s` in `with maxspan=2s`. */
+export interface TimeSpan extends NodeBase {
+  readonly type: 'TimeSpan';
+  readonly value: number;
+  /** The unit as written (`ms`, `s`, `m`, `h`, `d`, …), or null when omitted. */
+  readonly unit: string | null;
+  /** The number as written. */
+  readonly text: string;
+}
+
+/** One bracketed stage of a sequence: `[…] by … with runs=N`, or a missing stage `![…]`. */
+export interface SequenceStage extends NodeBase {
+  readonly type: 'SequenceStage';
+  readonly filter: EventFilter;
+  readonly by: readonly Expression[];
+  readonly runs: number | null;
+  /** `![…]`: a stage whose event must not occur. */
+  readonly missing: boolean;
+}
+
+/** One bracketed stage of a sample, of a join, or the `until` stage of a sequence. */
+export interface JoinStage extends NodeBase {
+  readonly type: 'JoinStage';
+  readonly filter: EventFilter;
+  readonly by: readonly Expression[];
+}
+
+/** A pipe such as `| head 5`. Endgame pipes (`unique`, `sort`, …) parse; the compiler decides on them. */
+export interface Pipe extends NodeBase {
+  readonly type: 'Pipe';
+  readonly name: string;
+  readonly args: readonly Expression[];
+}
+
+export interface EventQuery extends NodeBase {
+  readonly type: 'EventQuery';
+  readonly filter: EventFilter;
+  readonly pipes: readonly Pipe[];
+}
+
+export interface SequenceQuery extends NodeBase {
+  readonly type: 'SequenceQuery';
+  readonly by: readonly Expression[];
+  readonly maxspan: TimeSpan | null;
+  readonly stages: readonly SequenceStage[];
+  readonly until: JoinStage | null;
+  readonly pipes: readonly Pipe[];
+}
+
+export interface SampleQuery extends NodeBase {
+  readonly type: 'SampleQuery';
+  readonly by: readonly Expression[];
+  readonly stages: readonly JoinStage[];
+  readonly pipes: readonly Pipe[];
+}
+
+/** Endgame's `join`: Elasticsearch parses it and then rejects it; so does our compiler. */
+export interface JoinQuery extends NodeBase {
+  readonly type: 'JoinQuery';
+  readonly by: readonly Expression[];
+  readonly stages: readonly JoinStage[];
+  readonly until: JoinStage | null;
+  readonly pipes: readonly Pipe[];
+}
+
+export type Query = EventQuery | SequenceQuery | SampleQuery | JoinQuery;
+
+export type Node = Expression | Query | EventFilter | TimeSpan | SequenceStage | JoinStage | Pipe;
+
+// ---------------------------------------------------------------- type guards
+
+const LITERAL_TYPES: ReadonlySet<string> = new Set(['String', 'Number', 'Boolean', 'Null']);
+const QUERY_TYPES: ReadonlySet<string> = new Set(['EventQuery', 'SequenceQuery', 'SampleQuery', 'JoinQuery']);
+const EXPRESSION_TYPES: ReadonlySet<string> = new Set([
+  ...LITERAL_TYPES, 'Field', 'Not', 'And', 'Or', 'Comparison', 'Match', 'In', 'Arithmetic', 'Unary', 'FunctionCall',
+]);
+
+export const isLiteral = (n: Node): n is Literal => LITERAL_TYPES.has(n.type);
+export const isExpression = (n: Node): n is Expression => EXPRESSION_TYPES.has(n.type);
+export const isQuery = (n: Node): n is Query => QUERY_TYPES.has(n.type);
+export const isField = (n: Node): n is Field => n.type === 'Field';
+export const isStringLiteral = (n: Node): n is StringLiteral => n.type === 'String';
+export const isNumberLiteral = (n: Node): n is NumberLiteral => n.type === 'Number';
+export const isFunctionCall = (n: Node): n is FunctionCall => n.type === 'FunctionCall';
+export const isEventQuery = (n: Node): n is EventQuery => n.type === 'EventQuery';
+export const isSequenceQuery = (n: Node): n is SequenceQuery => n.type === 'SequenceQuery';
+export const isSampleQuery = (n: Node): n is SampleQuery => n.type === 'SampleQuery';
+export const isJoinQuery = (n: Node): n is JoinQuery => n.type === 'JoinQuery';
+
+/** The dotted name of a field, as Elasticsearch resolves it. */
+export function fieldName(field: Field): string {
+  return field.path.join('.');
+}
+
+/** The direct child nodes of a node, in source order. Walkers build on this one switch. */
+export function childNodes(node: Node): readonly Node[] {
+  switch (node.type) {
+    case 'String':
+    case 'Number':
+    case 'Boolean':
+    case 'Null':
+    case 'Field':
+    case 'TimeSpan':
+      return [];
+    case 'Not':
+    case 'Unary':
+      return [node.operand];
+    case 'And':
+    case 'Or':
+      return node.operands;
+    case 'Comparison':
+    case 'Arithmetic':
+      return [node.left, node.right];
+    case 'Match':
+      return [node.subject, ...node.patterns];
+    case 'In':
+      return [node.subject, ...node.values];
+    case 'FunctionCall':
+      return node.args;
+    case 'EventFilter':
+      return [node.condition];
+    case 'SequenceStage':
+    case 'JoinStage':
+      return [node.filter, ...node.by];
+    case 'Pipe':
+      return node.args;
+    case 'EventQuery':
+      return [node.filter, ...node.pipes];
+    case 'SequenceQuery':
+      return [...node.by, ...(node.maxspan ? [node.maxspan] : []), ...node.stages, ...(node.until ? [node.until] : []), ...node.pipes];
+    case 'SampleQuery':
+      return [...node.by, ...node.stages, ...node.pipes];
+    case 'JoinQuery':
+      return [...node.by, ...node.stages, ...(node.until ? [node.until] : []), ...node.pipes];
+  }
+}

@@ -1,0 +1,25 @@
+import { defineConfig } from 'tsup';
+
+// chevrotain is published as ESM only. The ESM build imports it like any
+// dependency; the CJS build bundles it so that `require('eql-engine')` works on
+// every Node 20 release, including those without require(esm).
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    noExternal: [/^chevrotain$/, /^@chevrotain\//, /^lodash-es$/],
+  },
+]);
