@@ -32,6 +32,9 @@ const RULE_EXPECTATIONS: Record<string, string> = {
   predicate: "an operator such as ':', 'like', 'regex' or 'in'",
   patternList: 'a literal or a parenthesised list of literals',
   sequenceParams: "'maxspan'",
+  notExpression: 'an expression',
+  comparison: 'an expression',
+  unary: 'a value',
 };
 
 const errorMessages: IParserErrorMessageProvider = {
@@ -41,10 +44,11 @@ const errorMessages: IParserErrorMessageProvider = {
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return `unexpected ${describe(firstRedundant)}`;
   },
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
     const found = actual[0] ?? ({ tokenType: EOF, image: '' } as IToken);
     const wanted = RULE_EXPECTATIONS[ruleName];
-    if (wanted) return `expected ${wanted} but found ${describe(found)}`;
+    const after = previous && previous.tokenType !== EOF && !Number.isNaN(previous.startOffset) ? ` after ${describe(previous)}` : '';
+    if (wanted) return `expected ${wanted}${after} but found ${describe(found)}`;
     const firsts = new Set<string>();
     for (const paths of expectedPathsPerAlt) for (const path of paths) if (path[0]) firsts.add(label(path[0]));
     return `expected one of ${[...firsts].slice(0, 8).join(', ')} but found ${describe(found)}`;

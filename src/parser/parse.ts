@@ -6,15 +6,17 @@ import { EOF } from 'chevrotain';
 import type { Position, Query, Node } from './ast.js';
 import { childNodes } from './ast.js';
 import { EqlSyntaxError } from '../errors.js';
-import { eqlLexer } from './tokens.js';
+import { eqlLexer, KEYWORDS } from './tokens.js';
 import { grammar } from './grammar.js';
 import { AstBuilder } from './to-ast.js';
 
 /**
- * How deeply brackets and prefix operators may nest. Deeper input would exhaust
- * the recursive-descent parser's stack; Elasticsearch has a similar guard.
+ * How deeply brackets and prefix operators may nest. The recursive-descent
+ * parser spends dozens of stack frames per level and overflows the default
+ * stack at about 175, so the limit keeps a wide margin; real rules nest fewer
+ * than ten levels.
  */
-export const MAX_NESTING_DEPTH = 200;
+export const MAX_NESTING_DEPTH = 100;
 /** How deep the finished AST may be (long arithmetic chains nest to the left). */
 export const MAX_AST_DEPTH = 1000;
 
@@ -62,6 +64,8 @@ function rejectForbiddenTokens(source: string, tokens: IToken[]): void {
       case 'UnterminatedString':
         fail('unterminated string: a string must close with " on the same line');
         break;
+      case 'UnterminatedComment':
+        throw new EqlSyntaxError('unterminated comment: /* needs a matching */', source, tokenPosition(t), { length: 2 });
     }
   }
 }
@@ -99,17 +103,31 @@ function checkAstDepth(source: string, root: Node): void {
   }
 }
 
+/** A keyword written in the wrong case (`AND`, `Like`) reads as a field name. */
+function miscasedKeyword(t: IToken | undefined): string | undefined {
+  if (!t || (t.tokenType.name !== 'Identifier' && t.tokenType.name !== 'TildeIdentifier')) return undefined;
+  const lower = t.image.toLowerCase();
+  if (lower === t.image) return undefined;
+  return KEYWORDS.has(lower) || /^(?:like|regex|in)~$/.test(lower) ? lower : undefined;
+}
+
 function syntaxErrorFrom(source: string, tokens: IToken[], error: IRecognitionException): EqlSyntaxError {
   const t = error.token;
   const atEnd = t.tokenType === EOF || Number.isNaN(t.startOffset);
   const position = atEnd ? endPosition(source, tokens) : tokenPosition(t);
+  const index = atEnd ? tokens.length : tokens.indexOf(t);
+  const previous = index > 0 ? tokens[index - 1] : undefined;
   let reason = error.message;
+  const miscased = miscasedKeyword(atEnd ? undefined : t) ?? miscasedKeyword(previous);
+  if (miscased) reason = `${reason}; keywords and operators are lower-case: write '${miscased}'`;
   if (!atEnd && t.tokenType.name === 'Assign') reason = "'=' is not an operator: compare with '==' (or ':' for case-insensitive matching)";
   else if (!atEnd && t.tokenType.name === 'Colon' && error.name !== 'MismatchedTokenException') reason = `${reason}; ':' needs a field or expression on its left`;
   else if (!atEnd && ['Eq', 'Neq', 'Lt', 'Lte', 'Gt', 'Gte'].includes(t.tokenType.name) && /^unexpected/.test(reason)) {
     reason = `comparisons cannot be chained: put parentheses around one of them or join them with 'and' (found '${t.image}')`;
-  } else if (!atEnd && t.tokenType.name === 'TildeIdentifier' && /^(?:like|regex|in)~$/i.test(t.image)) {
-    reason = `operators are lower-case: write '${t.image.toLowerCase()}'`;
+  } else if (!atEnd && t.tokenType.name === 'Maxspan' && previous?.tokenType.name === 'With') {
+    reason = "'with maxspan' belongs right after 'sequence' and its 'by' keys, before the first stage";
+  } else if (!atEnd && KEYWORDS.has(t.image) && !['not', 'true', 'false', 'null', 'and', 'or', 'in', 'like', 'regex'].includes(t.image) && error.name === 'NoViableAltException') {
+    reason = `${reason}; '${t.image}' is a keyword: back-quote it to use it as a field name, as in \`${t.image}\``;
   }
   return new EqlSyntaxError(reason, source, position, { length: atEnd ? 1 : Math.max(1, t.image.length) });
 }
@@ -135,7 +153,16 @@ export function parse(source: string): Query {
   if (tokens.length === 0) throw new EqlSyntaxError('the query is empty', source, endPosition(source, tokens));
 
   grammar.input = tokens;
-  const cst = grammar.statement();
+  let cst;
+  try {
+    cst = grammar.statement();
+  } catch (e) {
+    // Called from an already deep stack, even allowed nesting can overflow it.
+    if (e instanceof RangeError) {
+      throw new EqlSyntaxError('the query nests too deeply to parse here', source, tokenPosition(tokens[0]!), { code: 'EQL_TOO_DEEP' });
+    }
+    throw e;
+  }
   const parseError = grammar.errors[0];
   if (parseError) throw syntaxErrorFrom(source, tokens, parseError);
 

@@ -30,6 +30,8 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
   return null;
 }
 
+/** An opening `/*` that never closes; lexed so the parser can point at it. */
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true, label: 'an unterminated comment' });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: Lexer.SKIPPED });
 export const BlockComment = createToken({
@@ -118,6 +120,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  UnterminatedComment,
   RawString,
   DoubleQuotedString,
   UnterminatedString,
