@@ -166,7 +166,7 @@ export interface TimeSpan extends NodeBase {
 export interface SequenceStage extends NodeBase {
   readonly type: 'SequenceStage';
   readonly filter: EventFilter;
-  readonly by: readonly Expression[];
+  readonly by: readonly Field[];
   readonly runs: number | null;
   /** `![…]`: a stage whose event must not occur. */
   readonly missing: boolean;
@@ -176,7 +176,7 @@ export interface SequenceStage extends NodeBase {
 export interface JoinStage extends NodeBase {
   readonly type: 'JoinStage';
   readonly filter: EventFilter;
-  readonly by: readonly Expression[];
+  readonly by: readonly Field[];
 }
 
 /** A pipe such as `| head 5`. Endgame pipes (`unique`, `sort`, …) parse; the compiler decides on them. */
@@ -194,7 +194,8 @@ export interface EventQuery extends NodeBase {
 
 export interface SequenceQuery extends NodeBase {
   readonly type: 'SequenceQuery';
-  readonly by: readonly Expression[];
+  /** Join keys are fields; Elasticsearch rejects expressions as keys. */
+  readonly by: readonly Field[];
   readonly maxspan: TimeSpan | null;
   readonly stages: readonly SequenceStage[];
   readonly until: JoinStage | null;
@@ -203,7 +204,7 @@ export interface SequenceQuery extends NodeBase {
 
 export interface SampleQuery extends NodeBase {
   readonly type: 'SampleQuery';
-  readonly by: readonly Expression[];
+  readonly by: readonly Field[];
   readonly stages: readonly JoinStage[];
   readonly pipes: readonly Pipe[];
 }
@@ -211,7 +212,7 @@ export interface SampleQuery extends NodeBase {
 /** Endgame's `join`: Elasticsearch parses it and then rejects it; so does our compiler. */
 export interface JoinQuery extends NodeBase {
   readonly type: 'JoinQuery';
-  readonly by: readonly Expression[];
+  readonly by: readonly Field[];
   readonly stages: readonly JoinStage[];
   readonly until: JoinStage | null;
   readonly pipes: readonly Pipe[];

@@ -118,7 +118,7 @@ function formatFilter(f: A.EventFilter): string {
   return `${formatCategory(f.category)} where ${formatExpression(f.condition)}`;
 }
 
-function formatBy(by: readonly A.Expression[]): string {
+function formatBy(by: readonly A.Field[]): string {
   return by.length > 0 ? ` by ${by.map(formatExpression).join(', ')}` : '';
 }
 

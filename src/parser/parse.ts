@@ -9,6 +9,7 @@ import { EqlSyntaxError } from '../errors.js';
 import { eqlLexer, KEYWORDS } from './tokens.js';
 import { grammar } from './grammar.js';
 import { AstBuilder } from './to-ast.js';
+import { checkStructure } from './structure.js';
 
 /**
  * How deeply brackets and prefix operators may nest. The recursive-descent
@@ -168,5 +169,6 @@ export function parse(source: string): Query {
 
   const query = new AstBuilder(source).statement(cst);
   checkAstDepth(source, query);
+  checkStructure(query, source);
   return query;
 }

@@ -136,9 +136,13 @@ export class AstBuilder {
     return { type: 'TimeSpan', value, unit: unit ? unit.image : null, text: num.image, location: this.nodeLocation(cst) };
   }
 
-  private joinKeys(cst: CstNode | undefined): A.Expression[] {
+  private joinKeys(cst: CstNode | undefined): A.Field[] {
     if (!cst) return [];
-    return this.nodes(cst.children, 'expression').map((e) => this.expression(e));
+    return this.nodes(cst.children, 'expression').map((e) => {
+      const key = this.expression(e);
+      if (key.type !== 'Field') this.fail("'by' keys must be fields; expressions and literals are not supported as keys", key.location.start, 'EQL_UNSUPPORTED_SYNTAX');
+      return key;
+    });
   }
 
   private subquery(cst: CstNode): { filter: A.EventFilter; missing: boolean } {

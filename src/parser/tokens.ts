@@ -62,7 +62,7 @@ export const IntegerValue = createToken({ name: 'IntegerValue', pattern: /\d+/, 
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_@][A-Za-z0-9_]*/, label: 'a name' });
 /** `startsWith~`: a function name with the case-insensitive marker. */
-export const TildeIdentifier = createToken({ name: 'TildeIdentifier', pattern: /[A-Za-z_@][A-Za-z0-9_]*~/, label: 'a function name' });
+export const TildeIdentifier = createToken({ name: 'TildeIdentifier', pattern: /[A-Za-z][A-Za-z0-9_]*~/, label: 'a function name' });
 
 function keyword(word: string): TokenType {
   return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });

@@ -178,8 +178,8 @@ describe('parse: query shapes', () => {
     });
   });
 
-  it('reads maxspan with spaces around = and without a unit', () => {
-    expect(shape('sequence with maxspan = 500 [a where true] [b where true]')).toMatchObject({ maxspan: { value: 500, unit: null } });
+  it('reads maxspan with spaces around = and between number and unit', () => {
+    expect(shape('sequence with maxspan = 500 ms [a where true] [b where true]')).toMatchObject({ maxspan: { value: 500, unit: 'ms' } });
   });
 
   it('reads a sample with keys on the query and on stages', () => {
@@ -251,8 +251,8 @@ describe('format', () => {
   });
 
   it('prints a sequence with one stage per line', () => {
-    expect(format(parse('sequence by a with maxspan=1m [x where true] by b with runs=2 ![y where true] until [z where true] | head 1'))).toBe(
-      'sequence by a with maxspan=1m\n  [x where true] by b with runs=2\n  ![y where true]\nuntil [z where true] | head 1',
+    expect(format(parse('sequence by a with maxspan=1m [x where true] by b with runs=2 ![y where true] by c until [z where true] by d | head 1'))).toBe(
+      'sequence by a with maxspan=1m\n  [x where true] by b with runs=2\n  ![y where true] by c\nuntil [z where true] by d | head 1',
     );
   });
 });

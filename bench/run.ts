@@ -1,0 +1,45 @@
+/**
+ * `npm run bench [-- --quick] [-- scenario…]`: runs the benchmark scenarios,
+ * prints one table and writes bench/results/latest.json. Figures are ratios or
+ * rates measured in the same run, so they compare across machines.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCorpus } from './scenarios/parse-corpus.js';
+import type { Scenario, ScenarioResult } from './types.js';
+
+const SCENARIOS: Scenario[] = [parseCorpus];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.filter((a) => !a.startsWith('--'));
+
+const results: Record<string, ScenarioResult & { title: string }> = {};
+for (const s of SCENARIOS) {
+  if (only.length > 0 && !only.includes(s.name)) continue;
+  process.stderr.write(`running ${s.name}…\n`);
+  results[s.name] = { title: s.title, ...(await s.run({ quick })) };
+}
+
+const rows: string[][] = [['scenario', 'figure', 'value']];
+for (const [name, r] of Object.entries(results)) {
+  if (r.skipped) rows.push([name, 'skipped', r.skipped]);
+  for (const [k, v] of Object.entries(r.figures ?? {})) rows.push([name, k, String(v)]);
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  quick,
+  results,
+};
+const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+mkdirSync(dirname(file), { recursive: true });
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\nwritten to ${file}`);

@@ -1,0 +1,111 @@
+/**
+ * The structural rules that Elasticsearch's parser enforces once a query has
+ * parsed: sequence and sample shapes, maxspan units, runs limits, join-key
+ * counts and pipe names. They are checked on the AST, so each error points at
+ * the node at fault.
+ */
+import type * as A from './ast.js';
+import { fieldName } from './ast.js';
+import { EqlSyntaxError } from '../errors.js';
+
+export const MAXSPAN_UNITS = ['ms', 's', 'm', 'h', 'd'] as const;
+export type MaxspanUnit = (typeof MAXSPAN_UNITS)[number];
+export const MAX_RUNS = 100;
+export const MAX_SEQUENCE_QUERIES = 256;
+export const MAX_SAMPLE_QUERIES = 5;
+
+/** Pipes Elasticsearch runs, and the Endgame pipes it recognises in order to reject them. */
+export const RUNNABLE_PIPES: ReadonlySet<string> = new Set(['head', 'tail']);
+export const KNOWN_PIPES: ReadonlySet<string> = new Set(['head', 'tail', 'count', 'filter', 'sort', 'unique', 'unique_count', 'window']);
+const MAX_PIPE_LIMIT = 2 ** 31 - 1;
+
+export function checkStructure(query: A.Query, source: string): void {
+  const fail = (reason: string, at: A.Location): never => {
+    throw new EqlSyntaxError(reason, source, at.start, { length: Math.max(1, at.end.offset - at.start.offset) });
+  };
+
+  const checkKeyCounts = (stages: readonly { by: readonly A.Field[]; location: A.Location }[]): void => {
+    const expected = stages[0]?.by.length ?? 0;
+    for (const s of stages) {
+      if (s.by.length !== expected) {
+        fail(`every stage needs the same number of 'by' keys: the first has ${expected}, this one ${s.by.length}`, s.by[0]?.location ?? s.location);
+      }
+    }
+  };
+
+  switch (query.type) {
+    case 'SequenceQuery': {
+      if (query.maxspan) checkMaxspan(query.maxspan, fail);
+      const withUntil = query.until ? [...query.stages, query.until] : query.stages;
+      checkKeyCounts(withUntil);
+      let total = query.until ? 1 : 0;
+      for (const s of query.stages) {
+        if (s.runs !== null && (s.runs < 1 || s.runs > MAX_RUNS)) fail(`runs must be between 1 and ${MAX_RUNS}; found ${s.runs}`, s.location);
+        total += s.runs ?? 1;
+        if (total > MAX_SEQUENCE_QUERIES) fail(`a sequence cannot have more than ${MAX_SEQUENCE_QUERIES} stages (counting runs); found ${total}`, s.location);
+      }
+      if (total < 2) fail('a sequence needs at least 2 stages; to repeat one stage, write [ … ] with runs=N', query.location);
+      const missing = query.stages.filter((s) => s.missing);
+      if (missing.length > 0 && !query.maxspan) fail("a sequence with missing-event stages '![ … ]' needs 'with maxspan'", missing[0]!.location);
+      if (missing.length === query.stages.length) fail("a sequence needs at least one stage that is not a missing event '![ … ]'", query.location);
+      break;
+    }
+    case 'SampleQuery': {
+      checkKeyCounts(query.stages);
+      query.stages.forEach((s, i) => {
+        if (i >= MAX_SAMPLE_QUERIES) fail(`a sample cannot have more than ${MAX_SAMPLE_QUERIES} stages`, s.location);
+        const keys = [...query.by, ...s.by].map(fieldName);
+        const dup = keys.find((k, j) => keys.indexOf(k) !== j);
+        if (dup !== undefined) fail(`each 'by' key may appear only once per stage; '${dup}' appears twice`, s.by[0]?.location ?? s.location);
+      });
+      if (query.stages.length < 2) fail('a sample needs at least 2 stages', query.location);
+      const keyless = query.stages.find((s) => query.by.length + s.by.length === 0);
+      if (keyless) fail("a sample needs at least one 'by' key", keyless.location);
+      break;
+    }
+    case 'JoinQuery':
+      checkKeyCounts(query.until ? [...query.stages, query.until] : query.stages);
+      if (query.stages.length < 2) fail('a join needs at least 2 stages', query.location);
+      break;
+    case 'EventQuery':
+      break;
+  }
+
+  for (const pipe of query.pipes) checkPipe(pipe, fail);
+}
+
+function checkMaxspan(span: A.TimeSpan, fail: (reason: string, at: A.Location) => never): void {
+  if (!/^\d+$/.test(span.text)) fail(`maxspan must be a whole number; ${span.text} is not`, span.location);
+  if (span.value <= 0) fail(`maxspan must be positive; found ${span.text}`, span.location);
+  if (span.unit === null) fail(`maxspan needs a time unit, such as ${span.text}s (one of ${MAXSPAN_UNITS.join(', ')})`, span.location);
+  if (!(MAXSPAN_UNITS as readonly string[]).includes(span.unit)) {
+    fail(`unknown time unit '${span.unit}' in maxspan; use one of ${MAXSPAN_UNITS.join(', ')}`, span.location);
+  }
+}
+
+function checkPipe(pipe: A.Pipe, fail: (reason: string, at: A.Location) => never): void {
+  if (!KNOWN_PIPES.has(pipe.name)) {
+    if (KNOWN_PIPES.has(pipe.name.toLowerCase())) fail(`pipe names are lower-case: write '${pipe.name.toLowerCase()}'`, pipe.location);
+    const close = [...KNOWN_PIPES].filter((k) => similarity(k, pipe.name) >= 0.5);
+    const hint = close.length > 0 ? `; did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
+    fail(`unknown pipe '${pipe.name}'${hint}`, pipe.location);
+  }
+  if (!RUNNABLE_PIPES.has(pipe.name)) return;
+  if (pipe.args.length !== 1) fail(`'${pipe.name}' takes exactly one argument, a whole number; found ${pipe.args.length}`, pipe.location);
+  const arg = pipe.args[0]!;
+  if (arg.type !== 'Number' || !arg.integer || arg.value > MAX_PIPE_LIMIT) {
+    fail(`'${pipe.name}' takes a whole number from 0 to ${MAX_PIPE_LIMIT}`, arg.location);
+  }
+}
+
+/** 1 − (edit distance / longer length): the closeness measure behind "did you mean". */
+function similarity(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return 1 - d[a.length]![b.length]! / Math.max(a.length, b.length, 1);
+}
