@@ -1,0 +1,179 @@
+/**
+ * Field types: what a query may assume about a field's values. A schema is
+ * optional; without one every field is "dynamic" and values are taken as their
+ * JSON types. With one, unknown fields are errors (as in Elasticsearch) and
+ * values are read as the mapping says (an `ip` compares as an address, a
+ * `long` written as "5" is 5, and so on).
+ */
+
+/** The value types a field may have. `text` fields match exactly through their keyword form. */
+export type FieldType = 'keyword' | 'text' | 'long' | 'double' | 'boolean' | 'date' | 'date_nanos' | 'ip' | 'version' | 'object';
+
+export interface FieldSpec {
+  readonly type: FieldType;
+  /** The value that an explicit JSON `null` stands for (Elasticsearch's `null_value`). */
+  readonly nullValue?: unknown;
+  /** For `date` fields with a custom `format`; informational. */
+  readonly format?: string;
+}
+
+/** An alias stands for another field, named by its full path. */
+export interface AliasSpec {
+  readonly type: 'alias';
+  readonly path: string;
+}
+
+/** Field name (dotted) → type. */
+export type Schema = Readonly<Record<string, FieldSpec | AliasSpec | FieldType>>;
+
+const NUMERIC_TYPES: Record<string, FieldType> = {
+  long: 'long',
+  integer: 'long',
+  short: 'long',
+  byte: 'long',
+  unsigned_long: 'long',
+  double: 'double',
+  float: 'double',
+  half_float: 'double',
+  scaled_float: 'double',
+};
+
+/** Maps an Elasticsearch mapping type name to ours, or null for types EQL cannot use. */
+function fieldTypeOf(esType: string): FieldType | null {
+  if (esType in NUMERIC_TYPES) return NUMERIC_TYPES[esType]!;
+  switch (esType) {
+    case 'keyword':
+    case 'constant_keyword':
+    case 'wildcard':
+    // The QA suite's loader picks keyword or wildcard at random for this placeholder.
+    case '[runtime_random_keyword_type]':
+      return 'keyword';
+    case 'text':
+    case 'match_only_text':
+      return 'text';
+    case 'boolean':
+    case 'date':
+    case 'date_nanos':
+    case 'ip':
+    case 'version':
+      return esType;
+    case 'object':
+    case 'nested':
+    case 'flattened':
+      return 'object';
+    default:
+      return null;
+  }
+}
+
+interface EsProperty {
+  type?: string;
+  path?: string;
+  null_value?: unknown;
+  format?: string;
+  properties?: Record<string, EsProperty>;
+  fields?: Record<string, EsProperty>;
+}
+
+/**
+ * Turns an Elasticsearch index mapping into a schema. Accepts the mapping
+ * object itself (`{ properties: … }`), `{ mappings: { properties } }`, or the
+ * JSON text of a suite `.mapping` file (lines starting with `#` are dropped).
+ */
+export function schemaFromMapping(mapping: unknown): Schema {
+  let root = mapping;
+  if (typeof root === 'string') {
+    root = JSON.parse(
+      root
+        .split(/\r?\n/)
+        .filter((line) => !line.trimStart().startsWith('#'))
+        .join('\n'),
+    );
+  }
+  const obj = root as { mappings?: { properties?: Record<string, EsProperty> }; properties?: Record<string, EsProperty> };
+  const properties = obj?.mappings?.properties ?? obj?.properties;
+  if (!properties || typeof properties !== 'object') throw new TypeError('schemaFromMapping: expected an Elasticsearch mapping with "properties"');
+  const schema: Record<string, FieldSpec | AliasSpec> = {};
+  const visit = (props: Record<string, EsProperty>, prefix: string): void => {
+    for (const [name, prop] of Object.entries(props)) {
+      const path = prefix + name;
+      if (prop.type === 'alias' && typeof prop.path === 'string') {
+        schema[path] = { type: 'alias', path: prop.path };
+        continue;
+      }
+      if (prop.properties) {
+        schema[path] = { type: 'object' };
+        visit(prop.properties, `${path}.`);
+        continue;
+      }
+      const type = fieldTypeOf(prop.type ?? 'object');
+      if (type === null) continue;
+      const spec: { type: FieldType; nullValue?: unknown; format?: string } = { type };
+      if (prop.null_value !== undefined) spec.nullValue = prop.null_value;
+      if (prop.format !== undefined) spec.format = prop.format;
+      schema[path] = spec;
+    }
+  };
+  visit(properties, '');
+  return schema;
+}
+
+/** Merges schemas; later ones win for the same field (as when several indices are searched). */
+export function mergeSchemas(...schemas: Schema[]): Schema {
+  return Object.assign({}, ...schemas) as Schema;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Extends a schema the way Elasticsearch's dynamic mapping would when these
+ * events are indexed: fields the schema does not name get a type from their
+ * first JSON value (string → text with a keyword form, or date when it looks
+ * like one; integer → long; other numbers → double; boolean → boolean).
+ */
+export function withDynamicFields(schema: Schema, events: Iterable<unknown>): Schema {
+  const out: Record<string, FieldSpec | AliasSpec | FieldType> = { ...schema };
+  const visit = (value: unknown, path: string): void => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, path);
+      return;
+    }
+    if (typeof value === 'object') {
+      if (path !== '' && !(path in out)) out[path] = { type: 'object' };
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) visit(v, path === '' ? k : `${path}.${k}`);
+      return;
+    }
+    if (path in out) return;
+    if (typeof value === 'string') out[path] = { type: ISO_DATE.test(value) ? 'date' : 'text' };
+    else if (typeof value === 'number') out[path] = { type: Number.isInteger(value) ? 'long' : 'double' };
+    else if (typeof value === 'boolean') out[path] = { type: 'boolean' };
+  };
+  for (const event of events) visit(event, '');
+  return out;
+}
+
+/** A field as the compiler sees it once aliases are followed. */
+export interface ResolvedField {
+  /** The dotted path to read from events. */
+  readonly path: string;
+  /** null when there is no schema: values keep their JSON types. */
+  readonly spec: FieldSpec | null;
+}
+
+/** Looks a field up, following aliases. Returns undefined when a schema exists and does not know it. */
+export function resolveField(schema: Schema | undefined, name: string): ResolvedField | undefined {
+  if (!schema) return { path: name, spec: null };
+  let current = name;
+  for (let hops = 0; hops < 16; hops++) {
+    if (!Object.prototype.hasOwnProperty.call(schema, current)) return undefined;
+    const entry = schema[current]!;
+    const spec: FieldSpec | AliasSpec = typeof entry === 'string' ? { type: entry } : entry;
+    if (spec.type === 'alias') {
+      current = (spec as AliasSpec).path;
+      continue;
+    }
+    return { path: current, spec: spec as FieldSpec };
+  }
+  return undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * Instants as Elasticsearch's `date` and `date_nanos` types read them: ISO-8601
+ * strings (strict_date_optional_time) and epoch milliseconds, as numbers or as
+ * text, the latter with an optional fraction for nanoseconds.
+ *
+ * An instant is a bigint of nanoseconds since the epoch. A date written with
+ * fewer parts stands for a span (`2020-01-01` is the whole day); `==` matches
+ * anywhere in it, `>` and `<=` round up, `>=` and `<` round down.
+ */
+
+export interface DateSpan {
+  /** First nanosecond of the span. */
+  readonly start: bigint;
+  /** Last nanosecond of the span. */
+  readonly end: bigint;
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const EPOCH = /^(-?\d{1,16})(?:\.(\d{1,6}))?$/;
+
+const NS_PER_MS = 1_000_000n;
+const MS_PER_DAY = 86_400_000;
+
+function daysFromCivil(y: number, m: number, d: number): number {
+  // Howard Hinnant's algorithm: days since 1970-01-01 for a proleptic Gregorian date.
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+}
+
+/** Parses an ISO-8601 date into the span it denotes, or null. */
+export function parseIsoSpan(text: string): DateSpan | null {
+  const m = ISO.exec(text);
+  if (!m) return null;
+  const [, ys, mos, ds, hs, mis, ss, frac, zone] = m;
+  const y = Number(ys);
+  const mo = Number(mos);
+  const d = ds === undefined ? 1 : Number(ds);
+  const h = hs === undefined ? 0 : Number(hs);
+  const mi = mis === undefined ? 0 : Number(mis);
+  const s = ss === undefined ? 0 : Number(ss);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  let offsetMin = 0;
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2, 4)) : 0));
+  }
+  const ms = daysFromCivil(y, mo, d) * MS_PER_DAY + ((h * 60 + mi - offsetMin) * 60 + s) * 1000;
+  const fracNs = frac === undefined ? 0n : BigInt(frac.padEnd(9, '0'));
+  const start = BigInt(ms) * NS_PER_MS + fracNs;
+  // The span is as wide as the least significant part written.
+  let width: bigint;
+  if (frac !== undefined) width = 10n ** BigInt(9 - frac.length);
+  else if (ss !== undefined) width = 1_000_000_000n;
+  else if (mis !== undefined) width = 60_000_000_000n;
+  else if (hs !== undefined) width = 3_600_000_000_000n;
+  else if (ds !== undefined) width = 86_400_000_000_000n;
+  else width = BigInt(daysInMonth(y, mo)) * 86_400_000_000_000n;
+  return { start, end: start + width - 1n };
+}
+
+/** Parses epoch milliseconds, as a number or text (`"1"`, `"131509374395.921780"`). */
+export function parseEpochMillisSpan(value: number | string): DateSpan | null {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    const whole = Math.trunc(value);
+    const fracNs = BigInt(Math.round((value - whole) * 1e6));
+    const start = BigInt(whole) * NS_PER_MS + fracNs;
+    return { start, end: Number.isInteger(value) ? start + NS_PER_MS - 1n : start };
+  }
+  const m = EPOCH.exec(value);
+  if (!m) return null;
+  const whole = BigInt(m[1]!);
+  const fracNs = m[2] ? BigInt(m[2].padEnd(6, '0')) : 0n;
+  const start = whole * NS_PER_MS + (whole < 0n ? -fracNs : fracNs);
+  return { start, end: m[2] ? start : start + NS_PER_MS - 1n };
+}
+
+/** Reads a date value from a document or a query: ISO text, or epoch milliseconds. */
+export function parseDateSpan(value: unknown): DateSpan | null {
+  if (typeof value === 'number') return parseEpochMillisSpan(value);
+  if (typeof value !== 'string') return null;
+  return parseIsoSpan(value) ?? parseEpochMillisSpan(value);
+}
+
+/** The instant of a date value (the start of its span), or null. */
+export function parseInstant(value: unknown): bigint | null {
+  return parseDateSpan(value)?.start ?? null;
+}
+
+/** ISO-8601 text of an instant, with milliseconds, as Elasticsearch prints dates. */
+export function formatInstant(ns: bigint): string {
+  const ms = Number(ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n));
+  return new Date(ms).toISOString();
+}
