@@ -88,3 +88,24 @@ export class EqlSemanticError extends EqlError {
     this.frame = frame;
   }
 }
+
+export type EventErrorCode = 'EQL_EVENT_TIMESTAMP' | 'EQL_EVENT_NOT_OBJECT' | 'EQL_EVENT_EVALUATION' | 'EQL_EVENT_LATE';
+
+/**
+ * One event could not be used. Streams report it through `onError` and go on
+ * with the next event; nothing is thrown.
+ */
+export class EqlEventError extends EqlError {
+  declare readonly code: EventErrorCode;
+  /** 0-based position of the event in its input. */
+  readonly index: number;
+  readonly reason: string;
+  readonly event: unknown;
+
+  constructor(code: EventErrorCode, reason: string, index: number, event: unknown) {
+    super(code, `event ${index}: ${reason}`);
+    this.index = index;
+    this.reason = reason;
+    this.event = event;
+  }
+}

@@ -32,5 +32,12 @@ export {
   fieldName,
   childNodes,
 } from './parser/ast.js';
-export { EqlError, EqlSyntaxError, EqlSemanticError } from './errors.js';
-export type { SyntaxErrorCode } from './errors.js';
+export { compile, CompiledQuery } from './engine/compiled-query.js';
+export type { Match, SearchOptions, SearchStats } from './engine/compiled-query.js';
+export type { CompileOptions } from './compile/plan.js';
+export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
+export type { Schema, FieldType, FieldSpec, AliasSpec } from './compile/schema.js';
+export type { Event } from './compile/fields.js';
+export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError } from './errors.js';
+export type { SyntaxErrorCode, EventErrorCode } from './errors.js';
+export type { SemanticErrorCode } from './compile/scope.js';

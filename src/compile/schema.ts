@@ -90,8 +90,10 @@ export function schemaFromMapping(mapping: unknown): Schema {
         .join('\n'),
     );
   }
-  const obj = root as { mappings?: { properties?: Record<string, EsProperty> }; properties?: Record<string, EsProperty> };
-  const properties = obj?.mappings?.properties ?? obj?.properties;
+  type Mapping = { properties?: Record<string, EsProperty>; runtime?: Record<string, EsProperty> };
+  const obj = root as Mapping & { mappings?: Mapping };
+  const top: Mapping | undefined = obj?.mappings ?? obj;
+  const properties = top?.properties;
   if (!properties || typeof properties !== 'object') throw new TypeError('schemaFromMapping: expected an Elasticsearch mapping with "properties"');
   const schema: Record<string, FieldSpec | AliasSpec> = {};
   const visit = (props: Record<string, EsProperty>, prefix: string): void => {
@@ -115,6 +117,8 @@ export function schemaFromMapping(mapping: unknown): Schema {
     }
   };
   visit(properties, '');
+  // Runtime fields are computed by Elasticsearch; here they read like stored fields.
+  if (top?.runtime && typeof top.runtime === 'object') visit(top.runtime, '');
   return schema;
 }
 

@@ -1,0 +1,326 @@
+/**
+ * Field-versus-literal tests, the leaves that Elasticsearch runs as index
+ * queries (term, range, wildcard, prefix, regexp, terms, exists). Each is
+ * true when some value of the field satisfies it, and false when the field is
+ * absent: {@link someValue} gives the any-value rule.
+ *
+ * The literal is converted into the field's type once, here; per event only
+ * the field's values are converted. Case-insensitive leaves fold ASCII only,
+ * as Lucene does.
+ */
+import type { Event } from './fields.js';
+import { someValue, hasValue } from './fields.js';
+import type { BoundField, Scope } from './scope.js';
+import type { Location, ComparisonOperator } from '../parser/ast.js';
+import type { ScriptValue } from './null-logic.js';
+import { compareCodePoints, javaDoubleToString } from './null-logic.js';
+import { foldAscii } from './case-folding.js';
+import { WildcardPattern } from './wildcard.js';
+import { compileLuceneRegex, RegexSyntaxError } from './regex.js';
+import { type DateSpan, parseDateSpan, parseInstant } from './types/date.js';
+import { type CidrBlock, inCidr, ipKeyOf, parseCidr, parseIp } from './types/ip.js';
+import { compareVersions } from './types/version.js';
+
+export type Predicate = (event: Event) => boolean;
+type Primitive = string | number | boolean;
+
+const FALSE: Predicate = () => false;
+
+/** A number as a keyword term: what Elasticsearch indexes for it. */
+function keywordOf(v: Primitive, float = false): string {
+  if (typeof v === 'number') return float || !Number.isInteger(v) ? javaDoubleToString(v) : String(v);
+  return String(v);
+}
+
+/** A field value read as a number, as numeric fields accept "5" as 5. */
+function numberOf(v: Primitive): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return undefined;
+}
+
+function booleanOf(v: Primitive): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+const ORDER_TESTS: Record<Exclude<ComparisonOperator, '==' | '!='>, (c: number) => boolean> = {
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};
+
+/** How a field's values are typed for index queries. */
+type FieldDomain = 'keyword' | 'number' | 'boolean' | 'date' | 'ip' | 'version' | 'dynamic';
+
+function domainOf(field: BoundField): FieldDomain {
+  const spec = field.spec;
+  if (!spec) return field.isTimestamp ? 'date' : 'dynamic';
+  switch (spec.type) {
+    case 'keyword':
+    case 'text':
+      return 'keyword';
+    case 'long':
+    case 'double':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+    case 'date_nanos':
+      return 'date';
+    case 'ip':
+      return 'ip';
+    case 'version':
+      return 'version';
+    default:
+      return 'keyword';
+  }
+}
+
+export class LeafCompiler {
+  constructor(private readonly scope: Scope) {}
+
+  private invalid(reason: string, location: Location): never {
+    throw this.scope.error('EQL_INVALID_VALUE', reason, location);
+  }
+
+  /** `field` alone as a condition, or `field == true`. */
+  booleanField(field: BoundField): Predicate {
+    const read = field.read;
+    return (e) => someValue(read(e), (v) => v === true || v === 'true');
+  }
+
+  /** `field == null` (absent or null); `field != null` is its negation. */
+  isNull(field: BoundField): Predicate {
+    const read = field.read;
+    return (e) => !hasValue(read(e));
+  }
+
+  /** `field <op> literal` for ==, <, <=, >, >= (`!=` is the negation of `==`). */
+  comparison(field: BoundField, op: Exclude<ComparisonOperator, '!='>, literal: ScriptValue, literalIsFloat: boolean, location: Location): Predicate {
+    const read = field.read;
+    if (literal === null) {
+      // Only == and != against null are null tests; a range with a null bound has no bound at all.
+      return op === '==' ? this.isNull(field) : (e) => hasValue(read(e));
+    }
+    const domain = domainOf(field);
+    switch (domain) {
+      case 'keyword': {
+        const term = keywordOf(literal, literalIsFloat);
+        if (op === '==') return (e) => someValue(read(e), (v) => keywordOf(v) === term);
+        const test = ORDER_TESTS[op];
+        return (e) => someValue(read(e), (v) => test(compareCodePoints(keywordOf(v), term)));
+      }
+      case 'number': {
+        const n = numberOf(literal as Primitive);
+        if (n === undefined || typeof literal === 'boolean') this.invalid(`[${String(literal)}] is not a number, but field [${field.name}] is numeric`, location);
+        if (op === '==') return (e) => someValue(read(e), (v) => numberOf(v) === n);
+        const test = ORDER_TESTS[op];
+        return (e) =>
+          someValue(read(e), (v) => {
+            const x = numberOf(v);
+            return x !== undefined && test(x < n ? -1 : x > n ? 1 : 0);
+          });
+      }
+      case 'boolean': {
+        const b = booleanOf(literal as Primitive);
+        if (b === undefined) this.invalid(`[${String(literal)}] is not a boolean, but field [${field.name}] is boolean`, location);
+        const rank = (x: boolean): number => (x ? 1 : 0);
+        if (op === '==') return (e) => someValue(read(e), (v) => booleanOf(v) === b);
+        const test = ORDER_TESTS[op];
+        return (e) =>
+          someValue(read(e), (v) => {
+            const x = booleanOf(v);
+            return x !== undefined && test(rank(x) - rank(b));
+          });
+      }
+      case 'date': {
+        const span = typeof literal === 'boolean' ? null : parseDateSpan(literal);
+        if (!span) this.invalid(`[${String(literal)}] is not a date (use ISO-8601 text or epoch milliseconds)`, location);
+        return this.dateTest(read, op, span);
+      }
+      case 'ip': {
+        if (typeof literal !== 'string') this.invalid(`[${String(literal)}] is not an IP address`, location);
+        if (op === '==' && literal.includes('/')) {
+          const block = parseCidr(literal);
+          if (!block) this.invalid(`[${literal}] is not a valid CIDR block`, location);
+          return this.cidr(field, [block]);
+        }
+        const key = ipKeyOf(literal);
+        if (key === null) this.invalid(`[${literal}] is not an IP address`, location);
+        if (op === '==') return (e) => someValue(read(e), (v) => typeof v === 'string' && ipKeyOf(v) === key);
+        const test = ORDER_TESTS[op];
+        return (e) =>
+          someValue(read(e), (v) => {
+            const k = typeof v === 'string' ? ipKeyOf(v) : null;
+            return k !== null && test(k < key ? -1 : k > key ? 1 : 0);
+          });
+      }
+      case 'version': {
+        const text = keywordOf(literal as Primitive);
+        if (op === '==') return (e) => someValue(read(e), (v) => typeof v === 'string' && v === text);
+        const test = ORDER_TESTS[op];
+        return (e) => someValue(read(e), (v) => typeof v === 'string' && test(compareVersions(v, text)));
+      }
+      case 'dynamic':
+        return this.dynamicComparison(read, op, literal, literalIsFloat);
+    }
+  }
+
+  private dateTest(read: BoundField['read'], op: Exclude<ComparisonOperator, '!='>, span: DateSpan): Predicate {
+    const { start, end } = span;
+    const test: (t: bigint) => boolean =
+      op === '=='
+        ? (t) => t >= start && t <= end
+        : op === '<'
+          ? (t) => t < start
+          : op === '<='
+            ? (t) => t <= end
+            : op === '>'
+              ? (t) => t > end
+              : (t) => t >= start;
+    return (e) =>
+      someValue(read(e), (v) => {
+        const t = parseInstant(v);
+        return t !== null && test(t);
+      });
+  }
+
+  /**
+   * Without a schema, each value is taken as its JSON type, and the literal is
+   * read the way a field of that type would read it: a string value compares
+   * as a keyword, a number value numerically, a boolean as a boolean.
+   */
+  private dynamicComparison(read: BoundField['read'], op: Exclude<ComparisonOperator, '!='>, literal: Primitive, literalIsFloat: boolean): Predicate {
+    const asText = keywordOf(literal, literalIsFloat);
+    const asNumber = numberOf(literal as Primitive);
+    const asBoolean = booleanOf(literal as Primitive);
+    const numeric = typeof literal === 'boolean' ? undefined : asNumber;
+    if (op === '==') {
+      return (e) =>
+        someValue(read(e), (v) => {
+          if (typeof v === 'string') return v === asText;
+          if (typeof v === 'number') return v === numeric;
+          return v === asBoolean;
+        });
+    }
+    const test = ORDER_TESTS[op];
+    return (e) =>
+      someValue(read(e), (v) => {
+        if (typeof v === 'string') return test(compareCodePoints(v, asText));
+        if (typeof v === 'number') return numeric !== undefined && test(v < numeric ? -1 : v > numeric ? 1 : 0);
+        return asBoolean !== undefined && test((v ? 1 : 0) - (asBoolean ? 1 : 0));
+      });
+  }
+
+  /** String operators need a string field: keyword or text, or any field without a schema. */
+  private requireString(field: BoundField, operator: string, location: Location): void {
+    const d = domainOf(field);
+    if (d === 'keyword' || d === 'dynamic' || (d === 'date' && !field.spec)) return;
+    this.typeMismatch(field, operator, location);
+  }
+
+  private typeMismatch(field: BoundField, operator: string, location: Location): never {
+    const type = field.spec?.type ?? 'unknown';
+    const hint = operator === ':' ? '; consider using [==] instead' : operator === 'in~' ? '; consider using [in] instead' : '';
+    throw this.scope.error('EQL_TYPE', `first argument of [${operator}] must be [string], found value [${field.name}] type [${type}]${hint}`, location);
+  }
+
+  /** `field : patterns`, `like`, `like~`: wildcard or exact terms, any value, any pattern. */
+  wildcard(field: BoundField, patterns: readonly string[], caseInsensitive: boolean, operator: string, location: Location): Predicate {
+    this.requireString(field, operator, location);
+    if (patterns.length === 0) return FALSE;
+    const read = field.read;
+    const matchers = patterns.map((p) => new WildcardPattern(p, caseInsensitive ? 'ascii' : 'none').matches);
+    if (matchers.length === 1) {
+      const m = matchers[0]!;
+      return (e) => someValue(read(e), (v) => m(keywordOf(v)));
+    }
+    // Exact patterns go into a set; the rest are tried one by one.
+    const exact = new Set<string>();
+    const rest: Array<(s: string) => boolean> = [];
+    patterns.forEach((p, i) => {
+      const w = new WildcardPattern(p, caseInsensitive ? 'ascii' : 'none');
+      if (w.isExact) exact.add(caseInsensitive ? foldAscii(p) : p);
+      else rest.push(matchers[i]!);
+    });
+    const fold = caseInsensitive ? foldAscii : (s: string) => s;
+    return (e) =>
+      someValue(read(e), (v) => {
+        const s = keywordOf(v);
+        if (exact.size > 0 && exact.has(fold(s))) return true;
+        for (const m of rest) if (m(s)) return true;
+        return false;
+      });
+  }
+
+  /** `field regex patterns`: one anchored Lucene regexp. */
+  regex(field: BoundField, patterns: readonly string[], caseInsensitive: boolean, location: Location): Predicate {
+    this.requireString(field, 'regex', location);
+    if (patterns.length === 0) return FALSE;
+    let re;
+    try {
+      re = compileLuceneRegex(patterns, caseInsensitive);
+    } catch (err) {
+      if (err instanceof RegexSyntaxError) throw this.scope.error('EQL_INVALID_REGEX', `invalid regular expression: ${err.message}`, location);
+      throw err;
+    }
+    const read = field.read;
+    return (e) => someValue(read(e), (v) => re.matches(keywordOf(v)));
+  }
+
+  /** `field in (…)`: exact membership in the field's type. `in~` folds ASCII case. */
+  membership(field: BoundField, values: ReadonlyArray<{ value: ScriptValue; isFloat: boolean; location: Location }>, caseInsensitive: boolean, location: Location): Predicate {
+    const nonNull = values.filter((v) => v.value !== null);
+    if (nonNull.length === 0) return FALSE;
+    if (caseInsensitive) {
+      this.requireString(field, 'in~', location);
+      const terms = new Set(nonNull.map((v) => foldAscii(keywordOf(v.value as Primitive, v.isFloat))));
+      const read = field.read;
+      return (e) => someValue(read(e), (v) => terms.has(foldAscii(keywordOf(v))));
+    }
+    const domain = domainOf(field);
+    if (domain === 'keyword') {
+      const terms = new Set(nonNull.map((v) => keywordOf(v.value as Primitive, v.isFloat)));
+      const read = field.read;
+      return (e) => someValue(read(e), (v) => terms.has(keywordOf(v)));
+    }
+    const tests = nonNull.map((v) => this.comparison(field, '==', v.value, v.isFloat, v.location));
+    return (e) => tests.some((t) => t(e));
+  }
+
+  /**
+   * `startsWith(field, "x")` is a prefix query (the argument is literal);
+   * `endsWith` and `stringContains` are wildcard queries built from the raw
+   * argument, so `*`, `?` and `\` in it act as Lucene wildcard syntax.
+   */
+  stringFunction(name: 'startsWith' | 'endsWith' | 'stringContains', field: BoundField, arg: string, caseInsensitive: boolean, location: Location): Predicate {
+    this.requireString(field, name, location);
+    const read = field.read;
+    const folding = caseInsensitive ? 'ascii' : 'none';
+    let m: (s: string) => boolean;
+    if (name === 'startsWith') {
+      const prefix = caseInsensitive ? foldAscii(arg) : arg;
+      m = caseInsensitive ? (s) => foldAscii(s).startsWith(prefix) : (s) => s.startsWith(prefix);
+    } else {
+      m = new WildcardPattern(name === 'endsWith' ? `*${arg}` : `*${arg}*`, folding, 'lucene').matches;
+    }
+    return (e) => someValue(read(e), (v) => m(keywordOf(v)));
+  }
+
+  /** `cidrMatch(field, blocks…)` is a terms query on an ip field: any value in any block. */
+  cidr(field: BoundField, blocks: readonly CidrBlock[]): Predicate {
+    const read = field.read;
+    return (e) =>
+      someValue(read(e), (v) => {
+        const addr = typeof v === 'string' ? parseIp(v) : null;
+        return addr !== null && blocks.some((b) => inCidr(addr, b));
+      });
+  }
+}

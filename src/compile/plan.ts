@@ -1,0 +1,155 @@
+/**
+ * AST → query plan. All work that depends only on the query happens here:
+ * fields are bound, literals converted, patterns compiled, and each condition
+ * becomes one predicate closure. The engine only runs the plan.
+ */
+import type * as A from '../parser/ast.js';
+import { fieldName } from '../parser/ast.js';
+import { parse } from '../parser/parse.js';
+import { RUNNABLE_PIPES } from '../parser/structure.js';
+import { someValue } from './fields.js';
+import type { Event, FieldReader } from './fields.js';
+import type { Schema } from './schema.js';
+import { type BoundField, Scope } from './scope.js';
+import { PredicateCompiler, type Predicate } from './predicates.js';
+
+/** Options that shape how a query reads events. */
+export interface CompileOptions {
+  /** The field that orders events. Default `@timestamp`. */
+  readonly timestampField?: string;
+  /** A field that orders events with equal timestamps. None by default. */
+  readonly tiebreakerField?: string;
+  /** The field that holds an event's category. Default `event.category`. */
+  readonly eventCategoryField?: string;
+  /** Field types. Without one, every field may be used and values keep their JSON types. */
+  readonly schema?: Schema;
+}
+
+export interface ResolvedOptions {
+  readonly timestampField: string;
+  readonly tiebreakerField: string | null;
+  readonly eventCategoryField: string;
+  readonly schema: Schema | undefined;
+}
+
+/** One `[category where condition]`: a predicate over single events. */
+export interface FilterPlan {
+  readonly category: string | null;
+  /** Category and condition together. */
+  readonly matches: Predicate;
+}
+
+export interface StagePlan {
+  readonly filter: FilterPlan;
+  /** The stage's own `by` fields (the query-level ones are in the query plan). */
+  readonly keys: readonly (BoundField | null)[];
+  readonly runs: number;
+  readonly missing: boolean;
+}
+
+export interface PipePlan {
+  readonly name: 'head' | 'tail';
+  readonly count: number;
+}
+
+interface PlanBase {
+  readonly query: A.Query;
+  readonly options: ResolvedOptions;
+  readonly pipes: readonly PipePlan[];
+  readonly timestamp: FieldReader;
+  readonly tiebreaker: FieldReader | null;
+}
+
+export interface EventPlan extends PlanBase {
+  readonly kind: 'event';
+  readonly filter: FilterPlan;
+}
+
+export interface SequencePlan extends PlanBase {
+  readonly kind: 'sequence';
+  readonly keys: readonly (BoundField | null)[];
+  readonly stages: readonly StagePlan[];
+  readonly until: StagePlan | null;
+  /** Maximum span in nanoseconds, or null. */
+  readonly maxspanNs: bigint | null;
+}
+
+export interface SamplePlan extends PlanBase {
+  readonly kind: 'sample';
+  readonly keys: readonly (BoundField | null)[];
+  readonly stages: readonly StagePlan[];
+}
+
+export type QueryPlan = EventPlan | SequencePlan | SamplePlan;
+
+const UNIT_NS: Record<string, bigint> = {
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+};
+
+export function resolveOptions(options: CompileOptions = {}): ResolvedOptions {
+  return {
+    timestampField: options.timestampField ?? '@timestamp',
+    tiebreakerField: options.tiebreakerField ?? null,
+    eventCategoryField: options.eventCategoryField ?? 'event.category',
+    schema: options.schema,
+  };
+}
+
+/**
+ * Builds the plan of a query.
+ *
+ * @throws EqlSyntaxError when the text does not parse
+ * @throws EqlSemanticError when the query parses but cannot run
+ */
+export function buildPlan(query: string | A.Query, options: CompileOptions = {}): QueryPlan {
+  const ast = typeof query === 'string' ? parse(query) : query;
+  const resolved = resolveOptions(options);
+  const scope = new Scope({ schema: resolved.schema, source: typeof query === 'string' ? query : null, timestampField: resolved.timestampField });
+  scope.collectOptionalFields(ast);
+  const predicates = new PredicateCompiler(scope);
+
+  const pipes = ast.pipes.map((p): PipePlan => {
+    if (!RUNNABLE_PIPES.has(p.name)) throw scope.error('EQL_UNSUPPORTED', `pipe [${p.name}] is not supported; Elasticsearch runs only head and tail`, p.location);
+    const arg = p.args[0];
+    return { name: p.name as 'head' | 'tail', count: arg?.type === 'Number' ? arg.value : 0 };
+  });
+
+  // The category field must exist in a schema, as in Elasticsearch; the timestamp too.
+  const category = scope.bindName(resolved.eventCategoryField, false, null)!;
+  const timestamp = scope.bindName(resolved.timestampField, true, null)?.read ?? (() => undefined);
+  const tiebreaker = resolved.tiebreakerField ? (scope.bindName(resolved.tiebreakerField, true, null)?.read ?? null) : null;
+
+  const filter = (f: A.EventFilter): FilterPlan => {
+    const condition = predicates.compile(f.condition);
+    if (f.category === null) return { category: null, matches: condition };
+    const name = f.category;
+    const read = category.read;
+    const inCategory = (e: Event): boolean => someValue(read(e), (v) => v === name);
+    return { category: name, matches: (e) => inCategory(e) && condition(e) };
+  };
+  const keys = (by: readonly A.Field[]): (BoundField | null)[] => by.map((k) => scope.bindField(k));
+
+  const base = { query: ast, options: resolved, pipes, timestamp, tiebreaker };
+  switch (ast.type) {
+    case 'EventQuery':
+      return { ...base, kind: 'event', filter: filter(ast.filter) };
+    case 'SequenceQuery': {
+      const stages = ast.stages.map((s) => ({ filter: filter(s.filter), keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
+      const until = ast.until ? { filter: filter(ast.until.filter), keys: keys(ast.until.by), runs: 1, missing: false } : null;
+      const maxspanNs = ast.maxspan ? BigInt(ast.maxspan.value) * UNIT_NS[ast.maxspan.unit ?? 's']! : null;
+      return { ...base, kind: 'sequence', keys: keys(ast.by), stages, until, maxspanNs };
+    }
+    case 'SampleQuery': {
+      const stages = ast.stages.map((s) => ({ filter: filter(s.filter), keys: keys(s.by), runs: 1, missing: false }));
+      return { ...base, kind: 'sample', keys: keys(ast.by), stages };
+    }
+    case 'JoinQuery':
+      throw scope.error('EQL_UNSUPPORTED', 'join is not supported; Elasticsearch parses it but cannot run it (use a sequence)', ast.location);
+  }
+}
+
+export { fieldName };

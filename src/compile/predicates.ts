@@ -1,0 +1,304 @@
+/**
+ * Conditions → predicates, with Elasticsearch's two-valued filter logic.
+ *
+ * Elasticsearch turns `and`/`or`/`not` into bool queries and everything under
+ * them into leaves. A leaf is true for an event when some combination of its
+ * fields' values (an absent field counts as null) makes it true; null counts
+ * as false. So `not (x > 1)` and `x != "a"` match events without `x`. Leaves
+ * that compare a field with a literal run as index queries (leaves.ts); the
+ * rest run as scripts (expression.ts), over every combination of values.
+ */
+import type * as A from '../parser/ast.js';
+import type { Event } from './fields.js';
+import { someValue } from './fields.js';
+import { type ScriptValue, isTrue, javaDoubleToString } from './null-logic.js';
+import type { BoundField, Scope } from './scope.js';
+import { ExpressionCompiler, SlotTable, fold, type ScriptFn, type CompiledValue } from './expression.js';
+import { LeafCompiler, type Predicate } from './leaves.js';
+import { parseCidr, type CidrBlock } from './types/ip.js';
+import { parseDateSpan } from './types/date.js';
+
+export type { Predicate };
+
+/** A cap on value combinations per script leaf, so a hostile event cannot explode the work. */
+export const MAX_VALUE_COMBINATIONS = 4096;
+
+const ALWAYS: Predicate = () => true;
+const NEVER: Predicate = () => false;
+
+const MIRROR: Record<A.ComparisonOperator, A.ComparisonOperator> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Nodes that produce booleans as functions do (Elasticsearch's BooleanFunctionEqualsElimination). */
+const BOOLEAN_FUNCTION_TYPES = new Set(['Comparison', 'Match', 'In', 'FunctionCall', 'Not', 'And', 'Or']);
+
+/** A field's values as a script sees them (doc values): typed by the mapping. */
+function scriptValuesOf(field: BoundField, raw: unknown): ScriptValue[] {
+  const out: ScriptValue[] = [];
+  const type = field.spec?.type;
+  someValue(raw, (v) => {
+    switch (type) {
+      case 'keyword':
+      case 'text':
+      case 'ip':
+      case 'version':
+        out.push(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : javaDoubleToString(v)) : String(v));
+        break;
+      case 'long':
+      case 'double': {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isNaN(n)) out.push(n);
+        break;
+      }
+      case 'boolean':
+        if (typeof v === 'boolean') out.push(v);
+        else if (v === 'true' || v === 'false') out.push(v === 'true');
+        break;
+      default:
+        out.push(v);
+    }
+    return false;
+  });
+  return out;
+}
+
+export class PredicateCompiler {
+  private readonly leaves: LeafCompiler;
+
+  constructor(private readonly scope: Scope) {
+    this.leaves = new LeafCompiler(scope);
+  }
+
+  /** Compiles a `where` condition. */
+  compile(e: A.Expression): Predicate {
+    switch (e.type) {
+      case 'And': {
+        const parts = e.operands.map((o) => this.compile(o)).filter((p) => p !== ALWAYS);
+        if (parts.includes(NEVER)) return NEVER;
+        if (parts.length === 0) return ALWAYS;
+        if (parts.length === 1) return parts[0]!;
+        if (parts.length === 2) {
+          const [a, b] = parts as [Predicate, Predicate];
+          return (ev) => a(ev) && b(ev);
+        }
+        return (ev) => parts.every((p) => p(ev));
+      }
+      case 'Or': {
+        const parts = e.operands.map((o) => this.compile(o)).filter((p) => p !== NEVER);
+        if (parts.includes(ALWAYS)) return ALWAYS;
+        if (parts.length === 0) return NEVER;
+        if (parts.length === 1) return parts[0]!;
+        return (ev) => parts.some((p) => p(ev));
+      }
+      case 'Not':
+        return negate(this.compile(e.operand));
+      case 'Boolean':
+        return e.value ? ALWAYS : NEVER;
+      case 'Null':
+        return NEVER;
+      case 'String':
+      case 'Number':
+        throw this.notBoolean(e, e.type === 'String' ? 'keyword' : e.integer ? 'integer' : 'double');
+      case 'Field': {
+        const bound = this.scope.bindField(e);
+        if (!bound) return NEVER;
+        if (bound.spec && bound.spec.type !== 'boolean') throw this.notBoolean(e, bound.spec.type);
+        return this.leaves.booleanField(bound);
+      }
+      case 'Comparison':
+        return this.comparison(e);
+      case 'Match':
+        return this.match(e);
+      case 'In':
+        return this.membership(e);
+      case 'FunctionCall':
+        return this.functionCall(e);
+      case 'Arithmetic':
+      case 'Unary':
+        throw this.notBoolean(e, 'number');
+    }
+  }
+
+  private notBoolean(e: A.Expression, found: string): Error {
+    return this.scope.error('EQL_NOT_BOOLEAN', `condition expression needs to be boolean, found [${found.toUpperCase()}]: ${this.scope.textOf(e.location)}`, e.location);
+  }
+
+  /** Compiles a value expression for folding or scripting, with its own slots. */
+  private value(e: A.Expression): { compiled: CompiledValue; slots: SlotTable } {
+    const slots = new SlotTable();
+    return { compiled: new ExpressionCompiler(this.scope, slots).compile(e), slots };
+  }
+
+  private isConstant(e: A.Expression): boolean {
+    return this.value(e).compiled.constant;
+  }
+
+  private comparison(e: A.Comparison): Predicate {
+    let { left, right, operator: op } = e;
+    // `x == null` / `x != null` are null tests.
+    if ((op === '==' || op === '!=') && (left.type === 'Null' || right.type === 'Null')) {
+      const other = right.type === 'Null' ? left : right;
+      if (other.type === 'Field') {
+        const bound = this.scope.bindField(other);
+        const test = bound ? this.leaves.isNull(bound) : ALWAYS;
+        return op === '==' ? test : negate(test);
+      }
+      return this.script(e);
+    }
+    // `f(…) == true` is `f(…)`; `f(…) == false` is `not f(…)`.
+    const boolLiteral = right.type === 'Boolean' ? right : left.type === 'Boolean' ? left : undefined;
+    const other = boolLiteral === right ? left : right;
+    if (boolLiteral && (op === '==' || op === '!=') && BOOLEAN_FUNCTION_TYPES.has(other.type)) {
+      const positive = (op === '==') === boolLiteral.value;
+      const inner = this.compile(other);
+      return positive ? inner : negate(inner);
+    }
+    // Literals go on the right.
+    const leftConstant = this.isConstant(left);
+    const rightConstant = this.isConstant(right);
+    if (leftConstant && !rightConstant) {
+      [left, right] = [right, left];
+      op = MIRROR[op];
+    }
+    if (leftConstant && rightConstant) return this.script(e);
+    // Elasticsearch translates a comparison only when its right side folds to a value.
+    if (!this.isConstant(right)) {
+      throw this.scope.error('EQL_FIELD_COMPARISON', `comparisons against fields are not supported; offender [${this.scope.textOf(right.location)}] in [${op}]`, right.location);
+    }
+    if (left.type === 'Field') {
+      const bound = this.scope.bindField(left);
+      if (!bound) return this.script(e);
+      const { compiled } = this.value(right);
+      const literal = fold(compiled);
+      const isFloat = compiled.kind === 'float';
+      if (op === '!=') return negate(this.leaves.comparison(bound, '==', literal, isFloat, right.location));
+      return this.leaves.comparison(bound, op, literal, isFloat, right.location);
+    }
+    return this.script(e);
+  }
+
+  private match(e: A.Match): Predicate {
+    if (e.subject.type !== 'Field') return this.script(e);
+    const bound = this.scope.bindField(e.subject);
+    if (!bound) return this.script(e);
+    const patterns = new ExpressionCompiler(this.scope, new SlotTable()).patternStrings(e);
+    switch (e.operator) {
+      case ':':
+        return this.leaves.wildcard(bound, patterns, true, ':', e.location);
+      case 'like':
+        return this.leaves.wildcard(bound, patterns, false, 'like', e.location);
+      case 'like~':
+        return this.leaves.wildcard(bound, patterns, true, 'like~', e.location);
+      case 'regex':
+      case 'regex~':
+        return this.leaves.regex(bound, patterns, e.operator === 'regex~', e.location);
+    }
+  }
+
+  private membership(e: A.In): Predicate {
+    const values = e.values.map((v) => {
+      const { compiled, slots } = this.value(v);
+      if (!compiled.constant) {
+        const offender = slots.fields[0]?.name ?? this.scope.textOf(v.location);
+        throw this.scope.error('EQL_FIELD_COMPARISON', `comparisons against fields are not supported; offender [${offender}] in [${this.scope.textOf(e.location)}]`, v.location);
+      }
+      return { value: fold(compiled), isFloat: compiled.kind === 'float', location: v.location };
+    });
+    if (e.subject.type !== 'Field') return this.script(e);
+    const bound = this.scope.bindField(e.subject);
+    if (!bound) return this.script(e);
+    const test = this.leaves.membership(bound, values, e.caseInsensitive, e.location);
+    return e.negated ? negate(test) : test;
+  }
+
+  private functionCall(e: A.FunctionCall): Predicate {
+    const compiler = new ExpressionCompiler(this.scope, new SlotTable());
+    const signature = compiler.signatureOf(e);
+    const [first, ...rest] = e.args;
+    if (first?.type === 'Field' && rest.every((a) => this.isConstant(a))) {
+      const bound = this.scope.bindField(first);
+      const name = signature.name;
+      if (bound && (name === 'startsWith' || name === 'endsWith' || name === 'stringContains')) {
+        // Type-check as a script would, then run as the index query.
+        this.value(e);
+        const arg = fold(this.value(rest[0]!).compiled);
+        if (arg === null) return NEVER;
+        return this.leaves.stringFunction(name, bound, String(arg), e.caseInsensitive, e.location);
+      }
+      if (bound && name === 'cidrMatch') {
+        this.value(e);
+        const blocks: CidrBlock[] = [];
+        for (const a of rest) {
+          const v = fold(this.value(a).compiled);
+          if (v === null) return NEVER;
+          const block = parseCidr(String(v));
+          if (!block) throw this.scope.error('EQL_INVALID_VALUE', `[${String(v)}] is not a valid CIDR block or IP address`, a.location);
+          blocks.push(block);
+        }
+        if (bound.spec && bound.spec.type !== 'ip') {
+          throw this.scope.error('EQL_TYPE', `first argument of [${this.scope.textOf(e.location)}] must be [ip], found value [${bound.name}] type [${bound.spec.type}]`, first.location);
+        }
+        return this.leaves.cidr(bound, blocks);
+      }
+    }
+    const { compiled } = this.value(e);
+    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, compiled.kind);
+    return this.script(e);
+  }
+
+  /** A leaf evaluated as a script over every combination of its fields' values. */
+  private script(e: A.Expression): Predicate {
+    const { compiled, slots } = this.value(e);
+    if (compiled.constant) return isTrue(fold(compiled)) ? ALWAYS : NEVER;
+    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, compiled.kind);
+    return scriptLeaf(slots.fields, compiled.fn);
+  }
+}
+
+export function negate(p: Predicate): Predicate {
+  if (p === ALWAYS) return NEVER;
+  if (p === NEVER) return ALWAYS;
+  return (e) => !p(e);
+}
+
+function scriptLeaf(fields: readonly BoundField[], fn: ScriptFn): Predicate {
+  if (fields.length === 1) {
+    const f = fields[0]!;
+    const slots: ScriptValue[] = [null];
+    return (event: Event) => {
+      const values = scriptValuesOf(f, f.read(event));
+      if (values.length === 0) {
+        slots[0] = null;
+        return isTrue(fn(slots));
+      }
+      for (const v of values) {
+        slots[0] = v;
+        if (isTrue(fn(slots))) return true;
+      }
+      return false;
+    };
+  }
+  return (event: Event) => {
+    const perField = fields.map((f) => {
+      const values = scriptValuesOf(f, f.read(event));
+      return values.length === 0 ? [null] : values;
+    });
+    const slots: ScriptValue[] = new Array(fields.length).fill(null);
+    let budget = MAX_VALUE_COMBINATIONS;
+    const visit = (i: number): boolean => {
+      if (i === perField.length) {
+        budget--;
+        return isTrue(fn(slots));
+      }
+      for (const v of perField[i]!) {
+        if (budget <= 0) return false;
+        slots[i] = v;
+        if (visit(i + 1)) return true;
+      }
+      return false;
+    };
+    return visit(0);
+  };
+}
+
+/** Exposed for the date rounding tests. */
+export { parseDateSpan };

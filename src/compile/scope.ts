@@ -1,0 +1,152 @@
+/**
+ * Everything the compiler knows while it compiles one query: the options, the
+ * schema, the query text for error frames, and how each field resolves.
+ */
+import type { Field, Location, Node, Query } from '../parser/ast.js';
+import { childNodes, fieldName } from '../parser/ast.js';
+import { EqlSemanticError } from '../errors.js';
+import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
+import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
+import type { ValueKind } from './null-logic.js';
+
+/** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
+export type SemanticErrorCode =
+  | 'EQL_UNKNOWN_FIELD'
+  | 'EQL_UNKNOWN_FUNCTION'
+  | 'EQL_ARITY'
+  | 'EQL_TYPE'
+  | 'EQL_FIELD_COMPARISON'
+  | 'EQL_NOT_BOOLEAN'
+  | 'EQL_UNSUPPORTED'
+  | 'EQL_INVALID_REGEX'
+  | 'EQL_INVALID_VALUE';
+
+/** A field as compiled: where to read it and how its values are typed. */
+export interface BoundField {
+  readonly name: string;
+  readonly path: string;
+  readonly spec: FieldSpec | null;
+  readonly read: FieldReader;
+  /** The kind of its values inside scripts. */
+  readonly kind: ValueKind;
+  /** Whether values should be read as dates even without a schema (the timestamp field). */
+  readonly isTimestamp: boolean;
+}
+
+export interface ScopeOptions {
+  readonly schema?: Schema;
+  readonly source: string | null;
+  readonly timestampField: string;
+}
+
+function kindOfSpec(spec: FieldSpec | null): ValueKind {
+  if (!spec) return 'unknown';
+  switch (spec.type) {
+    case 'long':
+      return 'integer';
+    case 'double':
+      return 'float';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'string';
+  }
+}
+
+/** Applies a mapping's `null_value` to an explicit null (and to nulls inside arrays). */
+function withNullValue(read: FieldReader, nullValue: unknown): FieldReader {
+  const substitute = (raw: RawField): RawField => {
+    if (raw === null) return nullValue;
+    if (Array.isArray(raw)) return raw.map(substitute);
+    return raw;
+  };
+  return (event) => substitute(read(event));
+}
+
+export class Scope {
+  private readonly bound = new Map<string, BoundField | null>();
+  /** Names written with `?` anywhere in the query: one `?` makes the field optional everywhere. */
+  private readonly optionalNames = new Set<string>();
+
+  constructor(readonly options: ScopeOptions) {}
+
+  /** Remembers which fields the query marks optional. */
+  collectOptionalFields(query: Query): void {
+    const stack: Node[] = [query];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.type === 'Field' && n.optional) this.optionalNames.add(fieldName(n));
+      stack.push(...childNodes(n));
+    }
+  }
+
+  error(code: SemanticErrorCode, reason: string, location: Location | null): EqlSemanticError {
+    return new EqlSemanticError(code, reason, location, this.options.source);
+  }
+
+  /** The text of a node as written, for messages. */
+  textOf(location: Location): string {
+    return this.options.source?.slice(location.start.offset, location.end.offset) ?? '';
+  }
+
+  /**
+   * Binds a field reference. Returns null for an optional field that the schema
+   * does not know: every use of it is the null literal.
+   *
+   * @throws EqlSemanticError for a field the schema does not know
+   */
+  bindField(field: Field): BoundField | null {
+    return this.bindName(fieldName(field), field.optional || this.optionalNames.has(fieldName(field)), field.location);
+  }
+
+  bindName(name: string, optional: boolean, location: Location | null): BoundField | null {
+    const cached = this.bound.get(name);
+    if (cached !== undefined) return cached;
+    const resolved: ResolvedField | undefined = resolveField(this.options.schema, name);
+    if (!resolved) {
+      if (optional) {
+        this.bound.set(name, null);
+        return null;
+      }
+      throw this.error('EQL_UNKNOWN_FIELD', `unknown field [${name}]${this.suggest(name)}`, location);
+    }
+    if (resolved.spec?.type === 'object') {
+      throw this.error('EQL_TYPE', `cannot use field [${name}] of type [object]; name one of its sub-fields`, location);
+    }
+    let read = compileFieldReader(resolved.path);
+    if (resolved.spec?.nullValue !== undefined) read = withNullValue(read, resolved.spec.nullValue);
+    const bound: BoundField = {
+      name,
+      path: resolved.path,
+      spec: resolved.spec,
+      read,
+      kind: kindOfSpec(resolved.spec),
+      isTimestamp: resolved.path === this.options.timestampField || name === this.options.timestampField,
+    };
+    this.bound.set(name, bound);
+    return bound;
+  }
+
+  private suggest(name: string): string {
+    const schema = this.options.schema;
+    if (!schema) return '';
+    const close = Object.keys(schema).filter((k) => similar(k, name));
+    if (close.length === 0) return '';
+    return close.length === 1 ? `, did you mean [${close[0]}]?` : `, did you mean any of [${close.slice(0, 5).join(', ')}]?`;
+  }
+}
+
+function similar(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length]! <= 2;
+}

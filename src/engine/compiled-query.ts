@@ -1,0 +1,113 @@
+/**
+ * A compiled query: the plan plus the ways to run it over events.
+ */
+import type { Query } from '../parser/ast.js';
+import { EqlEventError, EqlSemanticError } from '../errors.js';
+import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
+import type { Event } from '../compile/fields.js';
+import { compareOrdered, readEventTime, readTiebreaker, type OrderedEvent } from './order.js';
+import { applyPipes } from './pipes.js';
+
+/** One result: an event, a sequence or a sample. */
+export interface Match {
+  readonly kind: 'event' | 'sequence' | 'sample';
+  /** The events in order; `null` stands for a missing-event stage of a sequence. */
+  readonly events: readonly (Event | null)[];
+  /** Join-key values of sequences and samples; empty for events. */
+  readonly joinKeys: readonly unknown[];
+}
+
+export interface SearchOptions {
+  /** The most results to return. Default: no limit. */
+  readonly size?: number;
+  /** Receives each event that cannot be used (no readable timestamp, not an object). */
+  readonly onError?: (error: EqlEventError) => void;
+}
+
+export interface SearchStats {
+  readonly read: number;
+  readonly skipped: number;
+}
+
+export class CompiledQuery {
+  /** What was skipped by the last `search`, when no `onError` was given. */
+  lastStats: SearchStats = { read: 0, skipped: 0 };
+
+  constructor(readonly plan: QueryPlan) {}
+
+  /** The parsed query. */
+  get query(): Query {
+    return this.plan.query;
+  }
+
+  /** `event`, `sequence` or `sample`. */
+  get kind(): QueryPlan['kind'] {
+    return this.plan.kind;
+  }
+
+  /**
+   * Whether one event matches an event query (its category and condition).
+   * For sequences and samples, use `search` or a stream.
+   */
+  matches(event: Event): boolean {
+    if (this.plan.kind !== 'event') {
+      throw new EqlSemanticError('EQL_UNSUPPORTED', `matches() decides single events; a ${this.plan.kind} needs search(), stream() or matcher()`);
+    }
+    return event !== null && typeof event === 'object' && this.plan.filter.matches(event);
+  }
+
+  /**
+   * Runs the query over a batch of events, as Elasticsearch would over an
+   * index holding them: events are ordered by (timestamp, tiebreaker, input
+   * order), then the pipes and the size apply.
+   */
+  search(events: Iterable<Event>, options: SearchOptions = {}): Match[] {
+    const size = options.size ?? Infinity;
+    const ordered = this.order(events, options.onError);
+    const plan = this.plan;
+    if (plan.kind !== 'event') {
+      throw new EqlSemanticError('EQL_UNSUPPORTED', `running a ${plan.kind} is not implemented yet; event queries run today`);
+    }
+    const hits: OrderedEvent<Event>[] = [];
+    for (const item of ordered) if (plan.filter.matches(item.event)) hits.push(item);
+    return applyPipes(hits, plan.pipes, size).map((h) => ({ kind: 'event', events: [h.event], joinKeys: [] }));
+  }
+
+  /** Reads timestamps and tiebreakers once, reports unusable events, and sorts. */
+  private order(events: Iterable<Event>, onError?: (e: EqlEventError) => void): OrderedEvent<Event>[] {
+    const out: OrderedEvent<Event>[] = [];
+    let index = 0;
+    let skipped = 0;
+    const report = (err: EqlEventError): void => {
+      skipped++;
+      onError?.(err);
+    };
+    const { timestamp, tiebreaker, options } = this.plan;
+    for (const event of events) {
+      const i = index++;
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+        report(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', i, event));
+        continue;
+      }
+      const time = readEventTime(timestamp(event));
+      if (!time) {
+        report(new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${options.timestampField}]`, i, event));
+        continue;
+      }
+      out.push({ event, time, tiebreaker: tiebreaker ? readTiebreaker(tiebreaker(event)) : null, index: i });
+    }
+    this.lastStats = { read: index, skipped };
+    out.sort(compareOrdered);
+    return out;
+  }
+}
+
+/**
+ * Compiles a query once, for running over many events.
+ *
+ * @throws EqlSyntaxError when the text does not parse
+ * @throws EqlSemanticError when it parses but cannot run (unknown field or function, wrong types)
+ */
+export function compile(query: string | Query, options?: CompileOptions): CompiledQuery {
+  return new CompiledQuery(buildPlan(query, options));
+}

@@ -1,0 +1,89 @@
+/**
+ * Event order: by timestamp (nanosecond precision), then tiebreaker, then
+ * arrival. Timestamps may be epoch milliseconds (numbers or text, text with a
+ * fraction for nanoseconds) or ISO-8601 text.
+ */
+import { someValue, type RawField } from '../compile/fields.js';
+import { parseIsoSpan } from '../compile/types/date.js';
+
+/** A point in time: whole milliseconds since the epoch plus nanoseconds within the millisecond. */
+export interface EventTime {
+  readonly ms: number;
+  /** 0 to 999,999. */
+  readonly ns: number;
+}
+
+const EPOCH_TEXT = /^-?\d{1,16}(?:\.\d{1,6})?$/;
+
+function fromMillis(v: number): EventTime | null {
+  if (!Number.isFinite(v)) return null;
+  const ms = Math.floor(v);
+  return { ms, ns: Math.round((v - ms) * 1e6) };
+}
+
+function fromText(s: string): EventTime | null {
+  if (EPOCH_TEXT.test(s)) {
+    const dot = s.indexOf('.');
+    if (dot < 0) return { ms: Number(s), ns: 0 };
+    const whole = Number(s.slice(0, dot));
+    const frac = Number(s.slice(dot + 1).padEnd(6, '0'));
+    return whole < 0 ? { ms: whole - 1, ns: 1_000_000 - frac } : { ms: whole, ns: frac };
+  }
+  const span = parseIsoSpan(s);
+  if (!span) return null;
+  const ms = span.start / 1_000_000n - (span.start % 1_000_000n < 0n ? 1n : 0n);
+  return { ms: Number(ms), ns: Number(span.start - ms * 1_000_000n) };
+}
+
+/** Reads a timestamp value; for several values, the earliest (as an ascending sort would). */
+export function readEventTime(raw: RawField): EventTime | null {
+  let best: EventTime | null = null;
+  someValue(raw, (v) => {
+    const t = typeof v === 'number' ? fromMillis(v) : typeof v === 'string' ? fromText(v) : null;
+    if (t && (!best || compareTimes(t, best) < 0)) best = t;
+    return false;
+  });
+  return best;
+}
+
+export function compareTimes(a: EventTime, b: EventTime): number {
+  return a.ms !== b.ms ? a.ms - b.ms : a.ns - b.ns;
+}
+
+/** Nanoseconds from a to b, as a number (exact for spans under about 104 days). */
+export function nanosBetween(a: EventTime, b: EventTime): number {
+  return (b.ms - a.ms) * 1e6 + (b.ns - a.ns);
+}
+
+/** Tiebreaker values: numbers before strings, each in natural order; a missing value sorts last. */
+export function readTiebreaker(raw: RawField): number | string | null {
+  let out: number | string | null = null;
+  someValue(raw, (v) => {
+    if (typeof v === 'number' || typeof v === 'string') out = v;
+    return true;
+  });
+  return out;
+}
+
+export function compareTiebreakers(a: number | string | null, b: number | string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a < b ? -1 : 1;
+}
+
+/** An event with what ordering needs, read once. */
+export interface OrderedEvent<E = unknown> {
+  readonly event: E;
+  readonly time: EventTime;
+  readonly tiebreaker: number | string | null;
+  /** Position in the input. */
+  readonly index: number;
+}
+
+export function compareOrdered(a: OrderedEvent, b: OrderedEvent): number {
+  return compareTimes(a.time, b.time) || compareTiebreakers(a.tiebreaker, b.tiebreaker) || a.index - b.index;
+}
