@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { WildcardPattern } from '../../src/compile/wildcard.js';
+
+/** A plain recursive matcher with memoisation: obviously right, too slow for real use. */
+function reference(pattern: string, text: string): boolean {
+  const p = Array.from(pattern);
+  const t = Array.from(text);
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (t.length + 1) + j;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let r: boolean;
+    if (i === p.length) r = j === t.length;
+    else if (p[i] === '*') r = go(i + 1, j) || (j < t.length && go(i, j + 1));
+    else r = j < t.length && (p[i] === '?' || p[i] === t[j]) && go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
+
+describe('WildcardPattern', () => {
+  it.each([
+    ['C:\\Windows\\*', 'C:\\Windows\\System32\\cmd.exe', true],
+    ['C:\\Windows\\*', 'C:/Windows/cmd.exe', false],
+    ['*\\cmd.exe', 'C:\\Windows\\System32\\cmd.exe', true],
+    ['C:\\\\x', 'C:\\\\x', true],
+    ['a?c', 'a/c', true],
+    ['a?c', 'a\\c', true],
+    ['a?c', 'a\nc', true],
+    ['a*c', 'a\n\nc', true],
+    ['?', '', false],
+    ['*', '', true],
+    ['', '', true],
+    ['', 'a', false],
+    ['**', 'anything', true],
+    ['a**b', 'ab', true],
+    ['?', '😀', true],
+    ['a?b', 'a😀b', true],
+    ['*.exe', 'cmd.EXE', false],
+    ['[a-z]', 'b', false],
+    ['[a-z]', '[a-z]', true],
+    ['%_', '%_', true],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'acb', false],
+    ['*a?', 'xxab', true],
+    ['?*?', 'a', false],
+  ])('%j against %j is %s', (pattern, text, expected) => {
+    expect(new WildcardPattern(pattern).matches(text)).toBe(expected);
+  });
+
+  it('folds ASCII case on both sides when asked, and only ASCII', () => {
+    expect(new WildcardPattern('*.EXE', 'ascii').matches('cmd.exe')).toBe(true);
+    expect(new WildcardPattern('É*', 'ascii').matches('éa')).toBe(false);
+    expect(new WildcardPattern('É*', 'unicode').matches('éa')).toBe(true);
+  });
+
+  it('reads Lucene escapes only in Lucene syntax', () => {
+    expect(new WildcardPattern('*\\*', 'none', 'lucene').matches('a*')).toBe(true);
+    expect(new WildcardPattern('*\\*', 'none', 'lucene').matches('ab')).toBe(false);
+    expect(new WildcardPattern('*\\*', 'none', 'eql').matches('a\\b')).toBe(true);
+  });
+
+  it('agrees with a reference matcher on many random patterns', () => {
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = (chars: string[], max: number) => Array.from({ length: Math.floor(next() * max) }, () => chars[Math.floor(next() * chars.length)]).join('');
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const pattern = pick(['a', 'b', '*', '?', '\\', '😀'], 8);
+      const text = pick(['a', 'b', '\\', '😀', '*', '\n'], 10);
+      if (new WildcardPattern(pattern).matches(text) !== reference(pattern, text)) mismatches.push(`${JSON.stringify(pattern)} ~ ${JSON.stringify(text)}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('does linear work on a pathological pattern', () => {
+    const counter = { steps: 0 };
+    const text = 'a'.repeat(10_000);
+    expect(new WildcardPattern('*a*a*a*a*a*a*b').matches(text, counter)).toBe(false);
+    expect(counter.steps).toBeLessThan(100);
+    const counter2 = { steps: 0 };
+    expect(new WildcardPattern('*a?a*a?a*b?').matches(text, counter2)).toBe(false);
+    expect(counter2.steps).toBeLessThan(10 * text.length);
+  });
+});
