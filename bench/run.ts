@@ -8,9 +8,11 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCorpus } from './scenarios/parse-corpus.js';
+import { compileCorpus } from './scenarios/compile-corpus.js';
+import { adversarial } from './scenarios/adversarial.js';
 import type { Scenario, ScenarioResult } from './types.js';
 
-const SCENARIOS: Scenario[] = [parseCorpus];
+const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, adversarial];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -2,6 +2,7 @@
 import { parse } from '../../src/index.js';
 import { corpusQueries } from '../corpus.js';
 import type { Scenario } from '../types.js';
+import { bestOf, round } from '../timing.js';
 
 export const parseCorpus: Scenario = {
   name: 'parse-corpus',
@@ -9,28 +10,9 @@ export const parseCorpus: Scenario = {
   run({ quick }) {
     const queries = corpusQueries();
     if (!queries) return { skipped: '../shared/corpus is missing' };
-    // A first pass warms the JIT; the figure is the best of the timed passes.
-    for (const q of queries) parse(q);
-    const passes = quick ? 3 : 10;
-    let best = Infinity;
-    for (let i = 0; i < passes; i++) {
-      const t0 = process.hrtime.bigint();
+    const ms = bestOf(quick ? 3 : 10, () => {
       for (const q of queries) parse(q);
-      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    return {
-      figures: {
-        queries: queries.length,
-        totalMs: round(best),
-        msPerQuery: round(best / queries.length, 4),
-        targetTotalMs: 1000,
-        withinTarget: best < 1000,
-      },
-    };
+    });
+    return { figures: { queries: queries.length, totalMs: round(ms), msPerQuery: round(ms / queries.length, 4), targetTotalMs: 1000, withinTarget: ms < 1000 } };
   },
 };
-
-function round(n: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}

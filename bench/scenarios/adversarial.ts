@@ -1,0 +1,44 @@
+/**
+ * Scenario 6: inputs that make backtracking matchers blow up, and a very large
+ * query. Figures are milliseconds per match and the ratio to matching a
+ * plain literal of the same text, which shows the cost is linear.
+ */
+import { compile } from '../../src/index.js';
+import type { Scenario } from '../types.js';
+import { bestOf, round } from '../timing.js';
+
+export const adversarial: Scenario = {
+  name: 'adversarial',
+  title: 'Pathological wildcards and regexes; a 50 KB query',
+  run({ quick }) {
+    const passes = quick ? 3 : 10;
+    const text = 'a'.repeat(10_000);
+    const event = { x: text, event: { category: 'p' } };
+    const literal = compile('p where x : "b"');
+    const wildcard = compile('p where x : "*a*a*a*a*a*a*b"');
+    const regex = compile('p where x regex "(a+)+b"');
+    const times = (q: ReturnType<typeof compile>) =>
+      bestOf(passes, () => {
+        for (let i = 0; i < 100; i++) q.matches(event);
+      }) / 100;
+    const base = times(literal);
+    const w = times(wildcard);
+    const r = times(regex);
+    const items = Array.from({ length: 2600 }, (_, i) => `"*C:\\\\Program Files\\\\Vendor${i}\\\\*.exe"`).join(', ');
+    const big = `process where process.executable : (${items})`;
+    const compileMs = bestOf(passes, () => compile(big));
+    const bigQuery = compile(big);
+    const matchMs = bestOf(passes, () => bigQuery.matches({ event: { category: 'process' }, process: { executable: 'C:\\Windows\\cmd.exe' } }));
+    return {
+      figures: {
+        wildcardMsPerMatch: round(w, 4),
+        regexMsPerMatch: round(r, 4),
+        wildcardToLiteralRatio: round(w / base, 1),
+        regexToLiteralRatio: round(r / base, 1),
+        bigQueryKB: round(big.length / 1024, 1),
+        bigQueryCompileMs: round(compileMs),
+        bigQueryMatchMs: round(matchMs, 3),
+      },
+    };
+  },
+};
