@@ -209,8 +209,8 @@ export class ExpressionCompiler {
     const l = this.compile(e.left);
     const r = this.compile(e.right);
     const op = e.operator;
-    if ((op === '==' || op === '!=') && (e.right.type === 'Null' || e.left.type === 'Null')) {
-      const other = e.right.type === 'Null' ? l : r;
+    if ((op === '==' || op === '!=') && (this.scope.isNullLiteral(e.right) || this.scope.isNullLiteral(e.left))) {
+      const other = this.scope.isNullLiteral(e.right) ? l : r;
       const wantNull = op === '==';
       return derive([other], (s) => (other.fn(s) === null) === wantNull, 'boolean');
     }

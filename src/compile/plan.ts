@@ -39,10 +39,17 @@ export interface FilterPlan {
   readonly matches: Predicate;
 }
 
+/** One `by` key: the field (null for an optional field no schema knows) and whether null is allowed. */
+export interface KeyField {
+  readonly name: string;
+  readonly field: BoundField | null;
+  readonly optional: boolean;
+}
+
 export interface StagePlan {
   readonly filter: FilterPlan;
   /** The stage's own `by` fields (the query-level ones are in the query plan). */
-  readonly keys: readonly (BoundField | null)[];
+  readonly keys: readonly KeyField[];
   readonly runs: number;
   readonly missing: boolean;
 }
@@ -67,7 +74,7 @@ export interface EventPlan extends PlanBase {
 
 export interface SequencePlan extends PlanBase {
   readonly kind: 'sequence';
-  readonly keys: readonly (BoundField | null)[];
+  readonly keys: readonly KeyField[];
   readonly stages: readonly StagePlan[];
   readonly until: StagePlan | null;
   /** Maximum span in nanoseconds, or null. */
@@ -76,7 +83,7 @@ export interface SequencePlan extends PlanBase {
 
 export interface SamplePlan extends PlanBase {
   readonly kind: 'sample';
-  readonly keys: readonly (BoundField | null)[];
+  readonly keys: readonly KeyField[];
   readonly stages: readonly StagePlan[];
 }
 
@@ -131,7 +138,8 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     const inCategory = (e: Event): boolean => someValue(read(e), (v) => v === name);
     return { category: name, matches: (e) => inCategory(e) && condition(e) };
   };
-  const keys = (by: readonly A.Field[]): (BoundField | null)[] => by.map((k) => scope.bindField(k));
+  const keys = (by: readonly A.Field[]): KeyField[] =>
+    by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
 
   const base = { query: ast, options: resolved, pipes, timestamp, tiebreaker };
   switch (ast.type) {

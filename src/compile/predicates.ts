@@ -10,9 +10,8 @@
  */
 import type * as A from '../parser/ast.js';
 import type { Event } from './fields.js';
-import { someValue } from './fields.js';
-import { type ScriptValue, isTrue, javaDoubleToString } from './null-logic.js';
-import type { BoundField, Scope } from './scope.js';
+import { type ScriptValue, isTrue } from './null-logic.js';
+import { type BoundField, type Scope, docValuesOf } from './scope.js';
 import { ExpressionCompiler, SlotTable, fold, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 import { parseCidr, type CidrBlock } from './types/ip.js';
@@ -30,36 +29,6 @@ const MIRROR: Record<A.ComparisonOperator, A.ComparisonOperator> = { '==': '==',
 
 /** Nodes that produce booleans as functions do (Elasticsearch's BooleanFunctionEqualsElimination). */
 const BOOLEAN_FUNCTION_TYPES = new Set(['Comparison', 'Match', 'In', 'FunctionCall', 'Not', 'And', 'Or']);
-
-/** A field's values as a script sees them (doc values): typed by the mapping. */
-function scriptValuesOf(field: BoundField, raw: unknown): ScriptValue[] {
-  const out: ScriptValue[] = [];
-  const type = field.spec?.type;
-  someValue(raw, (v) => {
-    switch (type) {
-      case 'keyword':
-      case 'text':
-      case 'ip':
-      case 'version':
-        out.push(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : javaDoubleToString(v)) : String(v));
-        break;
-      case 'long':
-      case 'double': {
-        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-        if (!Number.isNaN(n)) out.push(n);
-        break;
-      }
-      case 'boolean':
-        if (typeof v === 'boolean') out.push(v);
-        else if (v === 'true' || v === 'false') out.push(v === 'true');
-        break;
-      default:
-        out.push(v);
-    }
-    return false;
-  });
-  return out;
-}
 
 export class PredicateCompiler {
   private readonly leaves: LeafCompiler;
@@ -135,8 +104,8 @@ export class PredicateCompiler {
   private comparison(e: A.Comparison): Predicate {
     let { left, right, operator: op } = e;
     // `x == null` / `x != null` are null tests.
-    if ((op === '==' || op === '!=') && (left.type === 'Null' || right.type === 'Null')) {
-      const other = right.type === 'Null' ? left : right;
+    if ((op === '==' || op === '!=') && (this.scope.isNullLiteral(left) || this.scope.isNullLiteral(right))) {
+      const other = this.scope.isNullLiteral(right) ? left : right;
       if (other.type === 'Field') {
         const bound = this.scope.bindField(other);
         const test = bound ? this.leaves.isNull(bound) : ALWAYS;
@@ -265,7 +234,7 @@ function scriptLeaf(fields: readonly BoundField[], fn: ScriptFn): Predicate {
     const f = fields[0]!;
     const slots: ScriptValue[] = [null];
     return (event: Event) => {
-      const values = scriptValuesOf(f, f.read(event));
+      const values = docValuesOf(f, f.read(event));
       if (values.length === 0) {
         slots[0] = null;
         return isTrue(fn(slots));
@@ -279,7 +248,7 @@ function scriptLeaf(fields: readonly BoundField[], fn: ScriptFn): Predicate {
   }
   return (event: Event) => {
     const perField = fields.map((f) => {
-      const values = scriptValuesOf(f, f.read(event));
+      const values = docValuesOf(f, f.read(event));
       return values.length === 0 ? [null] : values;
     });
     const slots: ScriptValue[] = new Array(fields.length).fill(null);

@@ -122,9 +122,28 @@ export function schemaFromMapping(mapping: unknown): Schema {
   return schema;
 }
 
-/** Merges schemas; later ones win for the same field (as when several indices are searched). */
+/**
+ * Merges schemas, as when several indices are searched: later ones win for
+ * the same field, except that a date field keeps every index's format, since
+ * each index reads its own documents with its own format.
+ */
 export function mergeSchemas(...schemas: Schema[]): Schema {
-  return Object.assign({}, ...schemas) as Schema;
+  const out: Record<string, FieldSpec | AliasSpec | FieldType> = {};
+  for (const schema of schemas) {
+    for (const [name, entry] of Object.entries(schema)) {
+      const prev = out[name];
+      if (typeof entry === 'object' && typeof prev === 'object' && entry.type === prev.type && (entry.type === 'date' || entry.type === 'date_nanos')) {
+        const a = (prev as FieldSpec).format;
+        const b = (entry as FieldSpec).format;
+        if (a && b && a !== b) {
+          out[name] = { ...entry, format: `${a}||${b}` };
+          continue;
+        }
+      }
+      out[name] = entry;
+    }
+  }
+  return out;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;

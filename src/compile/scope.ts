@@ -2,12 +2,13 @@
  * Everything the compiler knows while it compiles one query: the options, the
  * schema, the query text for error frames, and how each field resolves.
  */
-import type { Field, Location, Node, Query } from '../parser/ast.js';
+import type { Expression, Field, Location, Node, Query } from '../parser/ast.js';
 import { childNodes, fieldName } from '../parser/ast.js';
 import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
-import type { ValueKind } from './null-logic.js';
+import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
+import { someValue } from './fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
 export type SemanticErrorCode =
@@ -80,6 +81,19 @@ export class Scope {
     }
   }
 
+  /**
+   * Whether an expression is the null literal as Elasticsearch's optimizer
+   * sees it: `null`, or an optional field that no schema knows.
+   */
+  isNullLiteral(e: Expression): boolean {
+    return e.type === 'Null' || (e.type === 'Field' && this.bindField(e) === null);
+  }
+
+  /** Whether a field reference may be null: written with `?` here or anywhere in the query. */
+  isOptional(field: Field): boolean {
+    return field.optional || this.optionalNames.has(fieldName(field));
+  }
+
   error(code: SemanticErrorCode, reason: string, location: Location | null): EqlSemanticError {
     return new EqlSemanticError(code, reason, location, this.options.source);
   }
@@ -149,4 +163,38 @@ function similar(a: string, b: string): boolean {
     }
   }
   return d[b.length]! <= 2;
+}
+
+/**
+ * A field's values as Elasticsearch's doc values hold them, typed by the
+ * mapping: what scripts and join keys see. Without a schema, values keep their
+ * JSON types.
+ */
+export function docValuesOf(field: BoundField, raw: RawField): ScriptValue[] {
+  const out: ScriptValue[] = [];
+  const type = field.spec?.type;
+  someValue(raw, (v) => {
+    switch (type) {
+      case 'keyword':
+      case 'text':
+      case 'ip':
+      case 'version':
+        out.push(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : javaDoubleToString(v)) : String(v));
+        break;
+      case 'long':
+      case 'double': {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isNaN(n)) out.push(n);
+        break;
+      }
+      case 'boolean':
+        if (typeof v === 'boolean') out.push(v);
+        else if (v === 'true' || v === 'false') out.push(v === 'true');
+        break;
+      default:
+        out.push(v);
+    }
+    return false;
+  });
+  return out;
 }

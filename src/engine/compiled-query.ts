@@ -7,19 +7,17 @@ import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.
 import type { Event } from '../compile/fields.js';
 import { compareOrdered, readEventTime, readTiebreaker, type OrderedEvent } from './order.js';
 import { applyPipes } from './pipes.js';
+import type { Match } from './match.js';
+import { SequenceMatcher } from './sequence.js';
+import { SampleMatcher } from './sample.js';
 
-/** One result: an event, a sequence or a sample. */
-export interface Match {
-  readonly kind: 'event' | 'sequence' | 'sample';
-  /** The events in order; `null` stands for a missing-event stage of a sequence. */
-  readonly events: readonly (Event | null)[];
-  /** Join-key values of sequences and samples; empty for events. */
-  readonly joinKeys: readonly unknown[];
-}
+export type { Match };
 
 export interface SearchOptions {
   /** The most results to return. Default: no limit. */
   readonly size?: number;
+  /** For samples: how many samples each key combination may give. Default 1. */
+  readonly maxSamplesPerKey?: number;
   /** Receives each event that cannot be used (no readable timestamp, not an object). */
   readonly onError?: (error: EqlEventError) => void;
 }
@@ -63,14 +61,40 @@ export class CompiledQuery {
    */
   search(events: Iterable<Event>, options: SearchOptions = {}): Match[] {
     const size = options.size ?? Infinity;
-    const ordered = this.order(events, options.onError);
     const plan = this.plan;
-    if (plan.kind !== 'event') {
-      throw new EqlSemanticError('EQL_UNSUPPORTED', `running a ${plan.kind} is not implemented yet; event queries run today`);
+    if (plan.kind === 'sample') {
+      // Samples ignore time: events need no timestamp and keep their input order.
+      const sampler = new SampleMatcher(plan, options.maxSamplesPerKey ?? 1);
+      for (const item of this.objects(events, options.onError)) sampler.push(item.event);
+      return applyPipes(sampler.flush(), plan.pipes, size);
     }
-    const hits: OrderedEvent<Event>[] = [];
-    for (const item of ordered) if (plan.filter.matches(item.event)) hits.push(item);
-    return applyPipes(hits, plan.pipes, size).map((h) => ({ kind: 'event', events: [h.event], joinKeys: [] }));
+    const ordered = this.order(events, options.onError);
+    if (plan.kind === 'event') {
+      const hits: OrderedEvent<Event>[] = [];
+      for (const item of ordered) if (plan.filter.matches(item.event)) hits.push(item);
+      return applyPipes(hits, plan.pipes, size).map((h) => ({ kind: 'event', events: [h.event], joinKeys: [] }));
+    }
+    const matcher = new SequenceMatcher(plan);
+    const out: Match[] = [];
+    for (const item of ordered) out.push(...matcher.push(item));
+    out.push(...matcher.flush());
+    return applyPipes(out, plan.pipes, size);
+  }
+
+  /** The events that are JSON objects, with their input positions; others are reported. */
+  private *objects(events: Iterable<Event>, onError?: (e: EqlEventError) => void): Generator<{ event: Event; index: number }> {
+    let index = 0;
+    let skipped = 0;
+    for (const event of events) {
+      const i = index++;
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+        skipped++;
+        onError?.(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', i, event));
+        continue;
+      }
+      yield { event, index: i };
+    }
+    this.lastStats = { read: index, skipped };
   }
 
   /** Reads timestamps and tiebreakers once, reports unusable events, and sorts. */

@@ -3,28 +3,23 @@
  * suite's README §2): each runner loads its data and mappings, then every
  * case's ids must come back in order.
  *
- * Sequence and sample cases are counted but not run until the engine runs
- * sequences and samples. A case we cannot pass yet must be listed in
+ * A case we cannot pass yet must be listed in
  * known-failures.json with its reason; a listed case that starts passing fails
  * the suite, so the list only shrinks.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from '../../src/index.js';
 import { type CaseOutcome, type Runner, casesOf, loadRunners, runCase } from '../helpers/suite.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const suiteDir = sharedPath('the Elasticsearch conformance suite', 'conformance', 'elasticsearch-eql');
 const known = (JSON.parse(readFileSync(new URL('./known-failures.json', import.meta.url), 'utf8')) as { cases: Record<string, string> }).cases;
 
-/** Query shapes the engine runs today. */
-const RUNNABLE = new Set(['EventQuery']);
-
-const tally = new Map<string, { passed: number; total: number; notRunYet: number }>();
+const tally = new Map<string, { passed: number; total: number }>();
 const seenKnown = new Set<string>();
 
-function count(key: string, field: 'passed' | 'total' | 'notRunYet'): void {
-  const t = tally.get(key) ?? { passed: 0, total: 0, notRunYet: 0 };
+function count(key: string, field: 'passed' | 'total'): void {
+  const t = tally.get(key) ?? { passed: 0, total: 0 };
   t[field]++;
   tally.set(key, t);
 }
@@ -43,10 +38,6 @@ describe.skipIf(!suiteDir)('Elasticsearch EQL QA suite', () => {
       for (const { file, case: c } of casesOf(suiteDir!, runner)) {
         const id = `${runner.name}/${c.name}`;
         const key = `${runner.name} ${file}`;
-        if (!RUNNABLE.has(parse(c.query).type)) {
-          count(key, 'notRunYet');
-          continue;
-        }
         it(c.name, () => {
           count(key, 'total');
           let outcome: CaseOutcome | undefined;
@@ -76,7 +67,7 @@ describe.skipIf(!suiteDir)('Elasticsearch EQL QA suite', () => {
   });
 
   afterAll(() => {
-    const lines = [...tally].map(([k, t]) => `  ${k}: ${t.passed}/${t.total} passed${t.notRunYet ? `, ${t.notRunYet} sequence/sample cases not run yet` : ''}`);
+    const lines = [...tally].map(([k, t]) => `  ${k}: ${t.passed}/${t.total} passed`);
     console.log(`conformance:\n${lines.join('\n')}\n  known failures: ${Object.keys(known).length}`);
   });
 });

@@ -113,8 +113,11 @@ function idsOf(matches: readonly Match[], idField: string): number[] {
  */
 export function runCase(r: Runner, c: ConformanceCase): CaseOutcome {
   let events = r.events;
+  let sequencesFail = false;
   if (r.name === 'EqlSpecFailingShardsTestCase' && /\bbroken\b/.test(c.query)) {
     events = events.filter((e) => r.indexOf.get(e) !== 'endgame-shard-failures');
+    // A failed shard makes Elasticsearch drop sequence results unless partial sequences are allowed.
+    sequencesFail = c.allow_partial_sequence_results !== true;
   }
   const q = compile(c.query, {
     schema: r.schema,
@@ -122,7 +125,8 @@ export function runCase(r: Runner, c: ConformanceCase): CaseOutcome {
     eventCategoryField: 'event.category',
     ...(r.tiebreaker ? { tiebreakerField: r.tiebreaker } : {}),
   });
-  const matches = q.search(events, { size: c.size ?? 50 });
+  const found = q.search(events, { size: c.size ?? 50, maxSamplesPerKey: c.max_samples_per_key ?? 1 });
+  const matches = sequencesFail && q.kind === 'sequence' ? [] : found;
   const actual = idsOf(matches, r.idField);
   const expected = c.expected_event_ids;
   const alternatives = expected.length > 0 && Array.isArray(expected[0]) ? (expected as number[][]) : [expected as number[]];

@@ -102,3 +102,56 @@ export function formatInstant(ns: bigint): string {
   const ms = Number(ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n));
   return new Date(ms).toISOString();
 }
+
+const FORMAT_TOKEN = /(yyyy|uuuu|yy|MM|M|dd|d|HH|H|mm|m|ss|s|SSSSSSSSS|SSSSSS|SSS|'[^']*'|.)/g;
+
+/**
+ * Parses text with a Java date pattern such as `dd-MM-yyyy` (the subset
+ * mappings use: years, months, days, hours, minutes, seconds, fractions and
+ * quoted literals), as UTC. Returns the instant in nanoseconds, or null.
+ */
+export function parseWithPattern(text: string, pattern: string): bigint | null {
+  let re = '^';
+  const parts: string[] = [];
+  for (const token of pattern.match(FORMAT_TOKEN) ?? []) {
+    if (/^[yu]{4}$/.test(token)) (re += '(\\d{4})'), parts.push('y');
+    else if (token === 'yy') (re += '(\\d{2})'), parts.push('yy');
+    else if (token === 'MM' || token === 'dd' || token === 'HH' || token === 'mm' || token === 'ss') (re += '(\\d{2})'), parts.push(token);
+    else if (token === 'M' || token === 'd' || token === 'H' || token === 'm' || token === 's') (re += '(\\d{1,2})'), parts.push(token + token);
+    else if (/^S+$/.test(token)) (re += `(\\d{${token.length}})`), parts.push('S');
+    else if (token.startsWith("'")) re += token.slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else re += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const m = new RegExp(`${re}$`).exec(text);
+  if (!m) return null;
+  const f: Record<string, string> = {};
+  parts.forEach((p, i) => (f[p] = m[i + 1]!));
+  const y = f.y !== undefined ? Number(f.y) : f.yy !== undefined ? 2000 + Number(f.yy) : 1970;
+  const mo = f.MM !== undefined ? Number(f.MM) : 1;
+  const d = f.dd !== undefined ? Number(f.dd) : 1;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  const h = Number(f.HH ?? 0);
+  const mi = Number(f.mm ?? 0);
+  const s = Number(f.ss ?? 0);
+  const ms = daysFromCivil(y, mo, d) * MS_PER_DAY + ((h * 60 + mi) * 60 + s) * 1000;
+  const fracNs = f.S !== undefined ? BigInt(f.S.padEnd(9, '0')) : 0n;
+  return BigInt(ms) * NS_PER_MS + fracNs;
+}
+
+/**
+ * Reads a date as a mapping with `format` would (formats separated by `||`;
+ * named ones such as `epoch_millis` or `strict_date_optional_time`), or as the
+ * default format when there is none.
+ */
+export function parseDateWithFormat(value: unknown, format: string | undefined): bigint | null {
+  if (!format) return parseInstant(value);
+  for (const f of format.split('||')) {
+    const name = f.trim();
+    let t: bigint | null = null;
+    if (name === 'epoch_millis') t = typeof value === 'number' || typeof value === 'string' ? (parseEpochMillisSpan(value)?.start ?? null) : null;
+    else if (/^(strict_)?date_optional_time(_nanos)?$|^(strict_)?date_time$/.test(name)) t = typeof value === 'string' ? (parseIsoSpan(value)?.start ?? null) : null;
+    else if (typeof value === 'string') t = parseWithPattern(value, name);
+    if (t !== null) return t;
+  }
+  return null;
+}

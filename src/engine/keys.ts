@@ -1,0 +1,89 @@
+/**
+ * Join keys of sequences and samples: the values of the `by` fields, compared
+ * by value across fields. A multi-valued key fans out into every combination
+ * of its distinct values; nulls inside arrays are ignored; a key with no value
+ * excludes the event unless the key is optional, where it is the null key.
+ */
+import type { Event } from '../compile/fields.js';
+import { docValuesOf } from '../compile/scope.js';
+import type { KeyField } from '../compile/plan.js';
+import { parseDateWithFormat } from '../compile/types/date.js';
+
+export type KeyValue = string | number | boolean | null;
+
+/** Beyond this many combinations an event's keys are cut off, so one event cannot flood the state. */
+export const MAX_KEY_COMBINATIONS = 256;
+
+function isDateField(k: KeyField): boolean {
+  const t = k.field?.spec?.type;
+  return t === 'date' || t === 'date_nanos';
+}
+
+/** The distinct values of one key field, normalised so equal values compare equal (dates as epoch milliseconds). */
+function keyValues(k: KeyField, event: Event): KeyValue[] {
+  if (!k.field) return [null];
+  const values = docValuesOf(k.field, k.field.read(event));
+  const out: KeyValue[] = [];
+  for (const v of values) {
+    let key: KeyValue = v;
+    if (isDateField(k)) {
+      const ns = parseDateWithFormat(v, k.field.spec?.format);
+      if (ns === null) continue;
+      key = Number(ns / 1_000_000n);
+    }
+    if (!out.includes(key)) out.push(key);
+  }
+  if (out.length === 0) return k.optional ? [null] : [];
+  return out;
+}
+
+/** Every key combination of an event for a list of key fields; empty when the event has no usable key. */
+export function keyCombinations(fields: readonly KeyField[], event: Event): KeyValue[][] {
+  let combos: KeyValue[][] = [[]];
+  for (const f of fields) {
+    const values = keyValues(f, event);
+    if (values.length === 0) return [];
+    const next: KeyValue[][] = [];
+    for (const c of combos) for (const v of values) if (next.length < MAX_KEY_COMBINATIONS) next.push([...c, v]);
+    combos = next;
+  }
+  return combos;
+}
+
+/** A string that is equal for equal key values (types kept apart: 5 is not "5"). */
+export function keyId(values: readonly KeyValue[]): string {
+  return JSON.stringify(values);
+}
+
+/** Which key positions hold dates, for rendering. */
+export function datePositions(fields: readonly KeyField[]): boolean[] {
+  return fields.map(isDateField);
+}
+
+/** Renders key values as Elasticsearch reports them: dates as ISO text in sequences, as epoch milliseconds in samples. */
+export function renderKeys(values: readonly KeyValue[], dates: readonly boolean[], style: 'sequence' | 'sample'): unknown[] {
+  return values.map((v, i) => (dates[i] && typeof v === 'number' && style === 'sequence' ? new Date(v).toISOString() : v));
+}
+
+/** Orders key lists as samples are ordered: null first, then numbers, then strings by byte order. */
+export function compareKeys(a: readonly KeyValue[], b: readonly KeyValue[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const c = compareKeyValue(a[i] ?? null, b[i] ?? null);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+function rank(v: KeyValue): number {
+  return v === null ? 0 : typeof v === 'boolean' ? 1 : typeof v === 'number' ? 2 : 3;
+}
+
+export function compareKeyValue(a: KeyValue, b: KeyValue): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (a === b || a === null) return 0;
+  if (typeof a === 'boolean') return (a ? 1 : 0) - (b ? 1 : 0);
+  if (typeof a === 'number') return a - (b as number);
+  return a < (b as string) ? -1 : 1;
+}

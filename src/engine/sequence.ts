@@ -1,0 +1,359 @@
+/**
+ * Sequences as a state machine per join key, fed events in order.
+ *
+ * For each key, each stage keeps at most one pending partial sequence: the
+ * newest. An event matching stage 0 starts a new one; an event matching stage
+ * i takes the pending sequence of stage i-1 (which is older than the event),
+ * extends it, and replaces the pending one of stage i. An event is applied to
+ * the later stages first, so it can finish one sequence and start another but
+ * never fill two places of one. `until` cancels a key's pending sequences;
+ * `maxspan` bounds first-to-last time. Completed sequences come out in the
+ * order of their last event.
+ *
+ * Missing-event stages `![…]` are checked on each candidate built from the
+ * positive stages: a matching event between two neighbouring positives drops
+ * it; leading and trailing ones drop it when they fall within maxspan (see
+ * docs/sequences.md). A candidate with trailing missing stages waits until
+ * the stream's time shows no such event can come in time.
+ */
+import type { Event } from '../compile/fields.js';
+import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
+import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys } from './keys.js';
+import { type EventTime, type OrderedEvent, compareOrdered, nanosBetween } from './order.js';
+import type { Match } from './match.js';
+
+/** One event placed in a sequence. */
+type Placed = OrderedEvent<Event>;
+
+interface Partial {
+  readonly events: readonly Placed[];
+}
+
+interface Candidate {
+  readonly events: readonly Placed[];
+  readonly key: readonly KeyValue[];
+  /** undefined while waiting for the trailing check; then kept or dropped. */
+  decision: 'keep' | 'drop' | undefined;
+  /** For a waiting candidate: the stream time from which no trailing event can drop it. */
+  deadline?: EventTime;
+  /** The instant the trailing event is compared against (first positive, or L). */
+  anchor?: EventTime;
+}
+
+interface KeyState {
+  readonly values: readonly KeyValue[];
+  /** pending[i]: the newest partial sequence whose last filled positive stage is i. */
+  readonly pending: (Partial | undefined)[];
+  /** Times of recent events per missing stage. */
+  readonly missing: EventTime[][];
+  /** Candidates waiting on a trailing check. */
+  readonly awaiting: Candidate[];
+  /** The latest time this key saw activity; for eviction. */
+  touched: EventTime;
+}
+
+interface MissingStage {
+  readonly plan: StagePlan;
+  readonly position: 'leading' | 'between' | 'trailing';
+  /** Index (among positives) of the positive stage before it, or -1. */
+  readonly before: number;
+  /** Index of the positive stage after it, or -1. */
+  readonly after: number;
+}
+
+export interface SequenceLimits {
+  /** Evicts state older than this many nanoseconds when there is no maxspan (a rule's look-back). */
+  readonly windowNs?: number;
+  /** The most pending partial sequences kept; the oldest keys are evicted beyond it. */
+  readonly maxPendingSequences?: number;
+}
+
+export interface SequenceStats {
+  liveKeys: number;
+  pendingSequences: number;
+  evictions: number;
+  awaitingTrailingCheck: number;
+}
+
+export class SequenceMatcher {
+  private readonly positives: StagePlan[] = [];
+  /** Output layout: for each expanded stage, the positive index or the missing index. */
+  private readonly layout: Array<{ missing: boolean; index: number }> = [];
+  private readonly missingStages: MissingStage[] = [];
+  private readonly stagesOf: StagePlan[];
+  private readonly states = new Map<string, KeyState>();
+  private readonly queue: Candidate[] = [];
+  private readonly maxspan: number | null;
+  private readonly horizon: number | null;
+  private readonly dates: boolean[];
+  private readonly hasLeading: boolean;
+  private readonly hasTrailing: boolean;
+  private pendingCount = 0;
+  private evictions = 0;
+  private awaitingCount = 0;
+
+  constructor(
+    private readonly plan: SequencePlan,
+    private readonly limits: SequenceLimits = {},
+  ) {
+    this.maxspan = plan.maxspanNs === null ? null : Number(plan.maxspanNs);
+    const expanded: StagePlan[] = [];
+    for (const s of plan.stages) for (let r = 0; r < s.runs; r++) expanded.push(s);
+    this.stagesOf = [...new Set(plan.stages)];
+    const positiveAt: number[] = [];
+    expanded.forEach((s) => {
+      if (s.missing) {
+        this.layout.push({ missing: true, index: -1 });
+      } else {
+        positiveAt.push(this.layout.length);
+        this.layout.push({ missing: false, index: this.positives.length });
+        this.positives.push(s);
+      }
+    });
+    expanded.forEach((s, i) => {
+      if (!s.missing) return;
+      const before = positiveAt.filter((p) => p < i).length - 1;
+      const after = before + 1 < this.positives.length ? before + 1 : -1;
+      const position = before < 0 ? 'leading' : after < 0 ? 'trailing' : 'between';
+      this.layout[i] = { missing: true, index: this.missingStages.length };
+      this.missingStages.push({ plan: s, position, before, after });
+    });
+    this.hasLeading = this.missingStages.some((m) => m.position === 'leading');
+    this.hasTrailing = this.missingStages.some((m) => m.position === 'trailing');
+    this.horizon = this.maxspan ?? limits.windowNs ?? null;
+    this.dates = datePositions([...plan.keys, ...(plan.stages[0]?.keys ?? [])]);
+  }
+
+  stats(): SequenceStats {
+    return { liveKeys: this.states.size, pendingSequences: this.pendingCount, evictions: this.evictions, awaitingTrailingCheck: this.awaitingCount };
+  }
+
+  private keysFor(stage: StagePlan, event: Event, cache: Map<StagePlan, KeyValue[][]>): KeyValue[][] {
+    let keys = cache.get(stage);
+    if (!keys) {
+      keys = keyCombinations([...this.plan.keys, ...stage.keys] as KeyField[], event);
+      cache.set(stage, keys);
+    }
+    return keys;
+  }
+
+  private state(values: readonly KeyValue[], now: EventTime): KeyState {
+    const id = keyId(values);
+    let s = this.states.get(id);
+    if (s) {
+      // Re-insert so the map stays ordered by last activity, oldest first.
+      this.states.delete(id);
+    } else {
+      s = { values, pending: new Array(Math.max(0, this.positives.length - 1)).fill(undefined), missing: this.missingStages.map(() => []), awaiting: [], touched: now };
+    }
+    s.touched = now;
+    this.states.set(id, s);
+    return s;
+  }
+
+  private setPending(s: KeyState, i: number, p: Partial | undefined): void {
+    if (s.pending[i]) this.pendingCount--;
+    if (p) this.pendingCount++;
+    s.pending[i] = p;
+  }
+
+  /**
+   * Feeds the next event (events must come in order). Returns the sequences
+   * that became final, in order.
+   */
+  push(item: Placed): Match[] {
+    const now = item.time;
+    this.expire(now);
+    const cache = new Map<StagePlan, KeyValue[][]>();
+    const matched = new Map<StagePlan, boolean>();
+    const matches = (s: StagePlan): boolean => {
+      let m = matched.get(s);
+      if (m === undefined) {
+        m = s.filter.matches(item.event);
+        matched.set(s, m);
+      }
+      return m;
+    };
+    const completed: Candidate[] = [];
+    const n = this.positives.length;
+
+    // Missing-stage events are remembered first; checks compare times strictly, so order does not matter.
+    this.missingStages.forEach((m, mi) => {
+      if (!matches(m.plan)) return;
+      for (const key of this.keysFor(m.plan, item.event, cache)) {
+        const s = this.state(key, now);
+        s.missing[mi]!.push(now);
+        if (m.position === 'trailing') this.trailingEvent(s, mi, now);
+      }
+    });
+
+    // An until event cancels the key's pending sequences before anything else, even one it
+    // would itself extend: Elasticsearch cancels when an until event lies after a sequence's
+    // last event and no later than the next one.
+    const until = this.plan.until;
+    if (until && until.filter.matches(item.event)) {
+      for (const key of this.keysFor(until, item.event, cache)) {
+        const s = this.states.get(keyId(key));
+        if (!s) continue;
+        s.pending.forEach((partial, i) => {
+          if (partial) this.setPending(s, i, undefined);
+        });
+      }
+    }
+
+    for (let p = n - 1; p >= 0; p--) {
+      const stage = this.positives[p]!;
+      if (!matches(stage)) continue;
+      for (const key of this.keysFor(stage, item.event, cache)) {
+        const s = this.state(key, now);
+        if (p === 0) {
+          if (n === 1) completed.push({ events: [item], key, decision: undefined });
+          else this.setPending(s, 0, { events: [item] });
+          continue;
+        }
+        const prev = s.pending[p - 1];
+        if (!prev) continue;
+        this.setPending(s, p - 1, undefined);
+        if (this.maxspan !== null && nanosBetween(prev.events[0]!.time, now) > this.maxspan) continue;
+        const next: Partial = { events: [...prev.events, item] };
+        if (p === n - 1) completed.push({ events: next.events, key, decision: undefined });
+        else this.setPending(s, p, next);
+      }
+    }
+
+    // Several keys completing on one event: by first event, then key.
+    completed.sort((a, b) => compareOrdered(a.events[0]!, b.events[0]!) || (keyId(a.key) < keyId(b.key) ? -1 : 1));
+    for (const c of completed) this.decide(c, now);
+    this.enforceLimits();
+    return this.drain(false);
+  }
+
+  /** Applies the missing-event rules that can be decided now; trailing ones may have to wait. */
+  private decide(c: Candidate, now: EventTime): void {
+    this.queue.push(c);
+    if (this.missingStages.length === 0) {
+      c.decision = 'keep';
+      return;
+    }
+    const s = this.states.get(keyId(c.key))!;
+    const times = c.events.map((e) => e.time);
+    const first = times[0]!;
+    const last = times[times.length - 1]!;
+    const before = (a: EventTime, b: EventTime) => a.ms < b.ms || (a.ms === b.ms && a.ns < b.ns);
+    let leading: EventTime | undefined;
+    for (let mi = 0; mi < this.missingStages.length; mi++) {
+      const m = this.missingStages[mi]!;
+      const history = s.missing[mi]!;
+      if (m.position === 'between') {
+        const lo = times[m.before]!;
+        const hi = times[m.after]!;
+        if (history.some((t) => before(lo, t) && before(t, hi))) {
+          c.decision = 'drop';
+          return;
+        }
+      } else if (m.position === 'leading') {
+        for (const t of history) if (before(t, first) && (!leading || before(leading, t))) leading = t;
+      }
+    }
+    const span = this.maxspan!;
+    if (!this.hasTrailing) {
+      c.decision = leading && nanosBetween(leading, last) < span ? 'drop' : 'keep';
+      return;
+    }
+    if (this.hasLeading && !leading) {
+      c.decision = 'keep';
+      return;
+    }
+    // Wait for the earliest trailing event T after the last positive: it drops the candidate when T − anchor < maxspan.
+    c.anchor = leading ?? first;
+    c.deadline = { ms: c.anchor.ms + Math.floor(span / 1e6), ns: c.anchor.ns + (span % 1e6) };
+    s.awaiting.push(c);
+    this.awaitingCount++;
+    void now;
+  }
+
+  /** A trailing-stage event arrived for a key: it settles the candidates that wait on that key. */
+  private trailingEvent(s: KeyState, _mi: number, t: EventTime): void {
+    if (s.awaiting.length === 0) return;
+    const still: Candidate[] = [];
+    for (const c of s.awaiting) {
+      const last = c.events[c.events.length - 1]!.time;
+      const after = last.ms < t.ms || (last.ms === t.ms && last.ns < t.ns);
+      if (!after) {
+        still.push(c);
+        continue;
+      }
+      c.decision = nanosBetween(c.anchor!, t) < this.maxspan! ? 'drop' : 'keep';
+      this.awaitingCount--;
+    }
+    s.awaiting.length = 0;
+    s.awaiting.push(...still);
+  }
+
+  /** Drops state that can no longer matter and settles waiting candidates whose deadline passed. */
+  private expire(now: EventTime): void {
+    if (this.awaitingCount > 0) {
+      for (const s of this.states.values()) {
+        if (s.awaiting.length === 0) continue;
+        const still = s.awaiting.filter((c) => {
+          if (nanosBetween(c.deadline!, now) > 0) {
+            c.decision = 'keep';
+            this.awaitingCount--;
+            return false;
+          }
+          return true;
+        });
+        s.awaiting.length = 0;
+        s.awaiting.push(...still);
+      }
+    }
+    if (this.horizon === null) return;
+    for (const [id, s] of this.states) {
+      if (nanosBetween(s.touched, now) <= this.horizon) break;
+      if (s.awaiting.length > 0) continue;
+      for (const p of s.pending) if (p) this.pendingCount--;
+      this.states.delete(id);
+    }
+  }
+
+  private enforceLimits(): void {
+    const max = this.limits.maxPendingSequences;
+    if (max === undefined) return;
+    for (const [id, s] of this.states) {
+      if (this.pendingCount <= max) break;
+      if (s.awaiting.length > 0) continue;
+      const n = s.pending.filter(Boolean).length;
+      if (n === 0) continue;
+      this.pendingCount -= n;
+      this.evictions += n;
+      this.states.delete(id);
+    }
+  }
+
+  /** Emits the decided candidates at the front of the queue, in order. */
+  private drain(all: boolean): Match[] {
+    const out: Match[] = [];
+    while (this.queue.length > 0) {
+      const c = this.queue[0]!;
+      if (c.decision === undefined) {
+        if (!all) break;
+        c.decision = 'keep';
+      }
+      this.queue.shift();
+      if (c.decision === 'keep') out.push(this.toMatch(c));
+    }
+    return out;
+  }
+
+  /** Ends the stream: waiting candidates are kept, since no trailing event can come any more. */
+  flush(): Match[] {
+    this.awaitingCount = 0;
+    for (const s of this.states.values()) s.awaiting.length = 0;
+    return this.drain(true);
+  }
+
+  private toMatch(c: Candidate): Match {
+    const events: (Event | null)[] = this.layout.map((l) => (l.missing ? null : c.events[l.index]!.event));
+    return { kind: 'sequence', events, joinKeys: renderKeys(c.key, this.dates, 'sequence') };
+  }
+}
