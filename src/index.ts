@@ -35,6 +35,7 @@ export {
 export { compile, CompiledQuery } from './engine/compiled-query.js';
 export type { SearchOptions, SearchStats } from './engine/compiled-query.js';
 export type { Match } from './engine/match.js';
+export type { StreamOptions, StreamStats, StreamMatcher } from './engine/stream.js';
 export type { CompileOptions } from './compile/plan.js';
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
 export type { Schema, FieldType, FieldSpec, AliasSpec } from './compile/schema.js';

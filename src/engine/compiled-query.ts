@@ -10,6 +10,7 @@ import { applyPipes } from './pipes.js';
 import type { Match } from './match.js';
 import { SequenceMatcher } from './sequence.js';
 import { SampleMatcher } from './sample.js';
+import { createStreamMatcher, type StreamMatcher, type StreamOptions } from './stream.js';
 
 export type { Match };
 
@@ -79,6 +80,26 @@ export class CompiledQuery {
     for (const item of ordered) out.push(...matcher.push(item));
     out.push(...matcher.flush());
     return applyPipes(out, plan.pipes, size);
+  }
+
+  /**
+   * A push-based matcher for embedding: `push(event)` returns the matches that
+   * became final, `flush()` ends the stream. Pipes (`head`, `tail`) apply only
+   * to `search`.
+   */
+  matcher(options: StreamOptions = {}): StreamMatcher {
+    return createStreamMatcher(this.plan, options);
+  }
+
+  /**
+   * Runs the query over a stream of events (a sync or async iterable) and
+   * yields each match as soon as it is final. Memory stays bounded by the live
+   * sequence state.
+   */
+  async *stream(source: Iterable<Event> | AsyncIterable<Event>, options: StreamOptions = {}): AsyncGenerator<Match> {
+    const m = this.matcher(options);
+    for await (const event of source) yield* m.push(event);
+    yield* m.flush();
   }
 
   /** The events that are JSON objects, with their input positions; others are reported. */

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { compile, EqlEventError, type Event, type Match } from '../../src/index.js';
+
+const ev = (id: number, ts: number, cat: string, extra: Record<string, unknown> = {}): Event => ({ id, '@timestamp': ts, event: { category: cat }, ...extra });
+const ids = (ms: readonly Match[]) => ms.map((m) => m.events.map((e) => (e ? (e.id as number) : -1)));
+
+function run(query: string, events: Event[], options: Parameters<ReturnType<typeof compile>['matcher']>[0] = {}) {
+  const m = compile(query).matcher(options);
+  const perPush = events.map((e) => ids(m.push(e)));
+  const atEnd = ids(m.flush());
+  return { perPush, atEnd, stats: m.stats() };
+}
+
+describe('matcher()', () => {
+  it('emits a sequence on the event that completes it', () => {
+    const { perPush, atEnd } = run('sequence by h [a where true] [b where true]', [ev(1, 1, 'a', { h: 1 }), ev(2, 2, 'b', { h: 2 }), ev(3, 3, 'b', { h: 1 })]);
+    expect(perPush).toEqual([[], [], [[1, 3]]]);
+    expect(atEnd).toEqual([]);
+  });
+
+  it('emits each matching event of an event query at once', () => {
+    const { perPush } = run('a where x == 1', [ev(1, 1, 'a', { x: 1 }), ev(2, 2, 'a', { x: 2 })]);
+    expect(perPush).toEqual([[[1]], []]);
+  });
+
+  it('hands late events to onLate, counts them, and does not use them', () => {
+    const late: EqlEventError[] = [];
+    const { perPush, stats } = run('sequence [a where true] [b where true]', [ev(1, 10, 'a'), ev(2, 5, 'b'), ev(3, 11, 'b')], { onLate: (e) => late.push(e) });
+    expect(perPush).toEqual([[], [], [[1, 3]]]);
+    expect(late.map((e) => [e.index, e.code])).toEqual([[1, 'EQL_EVENT_LATE']]);
+    expect(stats.late).toBe(1);
+  });
+
+  it('puts out-of-order arrivals back in order within the reorder window', () => {
+    const { perPush, atEnd, stats } = run('sequence [a where true] [b where true]', [ev(1, 10, 'b'), ev(2, 8, 'a'), ev(3, 30, 'c')], { reorderWindow: '5ms' });
+    expect(perPush).toEqual([[], [], [[2, 1]]]);
+    expect(atEnd).toEqual([]);
+    expect(stats.late).toBe(0);
+  });
+
+  it('counts as late an event older than what the window already released', () => {
+    const late: number[] = [];
+    const { stats } = run('any where true', [ev(1, 100, 'a'), ev(2, 200, 'a'), ev(3, 90, 'a'), ev(4, 160, 'a')], { reorderWindow: 50, onLate: (e) => late.push(e.index) });
+    expect(late).toEqual([2]);
+    expect(stats).toMatchObject({ eventsSeen: 4, late: 1, matches: 3 });
+  });
+
+  it('holds a sequence that ends in a missing stage until no missing event can come in time', () => {
+    const q = 'sequence by h with maxspan=10ms [a where true] [b where true] ![c where true]';
+    const { perPush, atEnd } = run(q, [ev(1, 0, 'a', { h: 1 }), ev(2, 3, 'b', { h: 1 }), ev(3, 9, 'x'), ev(4, 11, 'x')]);
+    expect(perPush).toEqual([[], [], [], [[1, 2, -1]]]);
+    expect(atEnd).toEqual([]);
+    const dropped = run(q, [ev(1, 0, 'a', { h: 1 }), ev(2, 3, 'b', { h: 1 }), ev(3, 9, 'c', { h: 1 }), ev(4, 30, 'x')]);
+    expect([...dropped.perPush.flat(), ...dropped.atEnd]).toEqual([]);
+  });
+
+  it('releases waiting sequences at the end of the stream', () => {
+    const { perPush, atEnd } = run('sequence by h with maxspan=10ms [a where true] ![c where true]', [ev(1, 0, 'a', { h: 1 })]);
+    expect(perPush).toEqual([[]]);
+    expect(atEnd).toEqual([[1, -1]]);
+  });
+
+  it('reports unusable events through onError and goes on', () => {
+    const errors: EqlEventError[] = [];
+    const m = compile('sequence [a where true] [b where true]').matcher({ onError: (e) => errors.push(e) });
+    const out = [ev(1, 1, 'a'), 'text' as unknown as Event, ev(3, Number.NaN, 'b'), { event: { category: 'b' } }, ev(5, 2, 'b')].flatMap((e) => ids(m.push(e)));
+    expect(out).toEqual([[1, 5]]);
+    expect(errors.map((e) => [e.index, e.code])).toEqual([
+      [1, 'EQL_EVENT_NOT_OBJECT'],
+      [2, 'EQL_EVENT_TIMESTAMP'],
+      [3, 'EQL_EVENT_TIMESTAMP'],
+    ]);
+    const s = m.stats();
+    expect(s.eventsSeen).toBe(5);
+    expect(s.errors).toBe(3);
+  });
+
+  it('forgets partial sequences once maxspan has passed', () => {
+    const m = compile('sequence by h with maxspan=10ms [a where true] [b where true]').matcher();
+    for (let i = 0; i < 100; i++) m.push(ev(i, i, 'a', { h: i }));
+    expect(m.stats().liveKeys).toBeLessThan(15);
+    expect(m.stats().pendingSequences).toBeLessThan(15);
+  });
+
+  it('evicts state beyond the window of a sequence without maxspan', () => {
+    const m = compile('sequence by h [a where true] [b where true]').matcher({ window: '20ms' });
+    for (let i = 0; i < 100; i++) m.push(ev(i, i, 'a', { h: i }));
+    expect(m.stats().liveKeys).toBeLessThanOrEqual(22);
+    expect(ids(m.push(ev(200, 100, 'b', { h: 99 })))).toEqual([[99, 200]]);
+  });
+
+  it('enforces maxPendingSequences by evicting the oldest keys, and counts evictions', () => {
+    const m = compile('sequence by h [a where true] [b where true]').matcher({ maxPendingSequences: 10 });
+    for (let i = 0; i < 50; i++) m.push(ev(i, i, 'a', { h: i }));
+    const s = m.stats();
+    expect(s.pendingSequences).toBe(10);
+    expect(s.evictions).toBe(40);
+    expect(ids(m.push(ev(100, 100, 'b', { h: 0 })))).toEqual([]);
+    expect(ids(m.push(ev(101, 101, 'b', { h: 49 })))).toEqual([[49, 101]]);
+  });
+
+  it('rejects a malformed duration', () => {
+    expect(() => compile('any where true').matcher({ reorderWindow: '5 parsecs' })).toThrow(TypeError);
+  });
+});
