@@ -187,20 +187,6 @@ export class SequenceMatcher {
       }
     });
 
-    // An until event cancels the key's pending sequences before anything else, even one it
-    // would itself extend: Elasticsearch cancels when an until event lies after a sequence's
-    // last event and no later than the next one.
-    const until = this.plan.until;
-    if (until && until.filter.matches(item.event)) {
-      for (const key of this.keysFor(until, item.event, cache)) {
-        const s = this.states.get(keyId(key));
-        if (!s) continue;
-        s.pending.forEach((partial, i) => {
-          if (partial) this.setPending(s, i, undefined);
-        });
-      }
-    }
-
     for (let p = n - 1; p >= 0; p--) {
       const stage = this.positives[p]!;
       if (!matches(stage)) continue;
@@ -218,6 +204,21 @@ export class SequenceMatcher {
         const next: Partial = { events: [...prev.events, item] };
         if (p === n - 1) completed.push({ events: next.events, key, decision: undefined });
         else this.setPending(s, p, next);
+      }
+    }
+
+    // An until event cancels its key's pending sequences, including those it has just
+    // extended or started: Elasticsearch drops a sequence when an until event lies at or
+    // after its last event and strictly before the event that would extend it. A sequence
+    // that this very event completed stays.
+    const until = this.plan.until;
+    if (until && until.filter.matches(item.event)) {
+      for (const key of this.keysFor(until, item.event, cache)) {
+        const s = this.states.get(keyId(key));
+        if (!s) continue;
+        s.pending.forEach((partial, i) => {
+          if (partial) this.setPending(s, i, undefined);
+        });
       }
     }
 
