@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { parseCorpus } from './scenarios/parse-corpus.js';
 import { compileCorpus } from './scenarios/compile-corpus.js';
 import { adversarial } from './scenarios/adversarial.js';
+import { soak } from './scenarios/soak.js';
 import type { Scenario, ScenarioResult } from './types.js';
 
-const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, adversarial];
+const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, adversarial, soak];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
