@@ -6,7 +6,7 @@ import { EqlEventError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
 import type { Event } from '../compile/fields.js';
 import { compareOrdered, readEventTime, readTiebreaker, type OrderedEvent } from './order.js';
-import { applyPipes } from './pipes.js';
+import { applyPipes, type ResultPosition } from './pipes.js';
 import type { Match } from './match.js';
 import { SequenceMatcher } from './sequence.js';
 import { SampleMatcher } from './sample.js';
@@ -19,6 +19,11 @@ export interface SearchOptions {
   readonly size?: number;
   /** For samples: how many samples each key combination may give. Default 1. */
   readonly maxSamplesPerKey?: number;
+  /**
+   * Which results `size` keeps when there are more and no pipe says otherwise:
+   * the most recent (`tail`, Elasticsearch's default) or the earliest (`head`).
+   */
+  readonly resultPosition?: ResultPosition;
   /** Receives each event that cannot be used (no readable timestamp, not an object). */
   readonly onError?: (error: EqlEventError) => void;
 }
@@ -67,19 +72,20 @@ export class CompiledQuery {
       // Samples ignore time: events need no timestamp and keep their input order.
       const sampler = new SampleMatcher(plan, options.maxSamplesPerKey ?? 1);
       for (const item of this.objects(events, options.onError)) sampler.push(item.event);
-      return applyPipes(sampler.flush(), plan.pipes, size);
+      // A sample's size keeps the first samples in key order, whatever the result position.
+      return applyPipes(sampler.flush(), plan.pipes, size, 'head');
     }
     const ordered = this.order(events, options.onError);
     if (plan.kind === 'event') {
       const hits: OrderedEvent<Event>[] = [];
       for (const item of ordered) if (plan.filter.matches(item.event)) hits.push(item);
-      return applyPipes(hits, plan.pipes, size).map((h) => ({ kind: 'event', events: [h.event], joinKeys: [] }));
+      return applyPipes(hits, plan.pipes, size, options.resultPosition).map((h) => ({ kind: 'event', events: [h.event], joinKeys: [] }));
     }
     const matcher = new SequenceMatcher(plan);
     const out: Match[] = [];
     for (const item of ordered) out.push(...matcher.push(item));
     out.push(...matcher.flush());
-    return applyPipes(out, plan.pipes, size);
+    return applyPipes(out, plan.pipes, size, options.resultPosition);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Event } from '../compile/fields.js';
 import { docValuesOf } from '../compile/scope.js';
 import type { KeyField } from '../compile/plan.js';
 import { parseDateWithFormat } from '../compile/types/date.js';
+import { compareCodePoints } from '../compile/null-logic.js';
 
 export type KeyValue = string | number | boolean | null;
 
@@ -85,5 +86,21 @@ export function compareKeyValue(a: KeyValue, b: KeyValue): number {
   if (a === b || a === null) return 0;
   if (typeof a === 'boolean') return (a ? 1 : 0) - (b ? 1 : 0);
   if (typeof a === 'number') return a - (b as number);
-  return a < (b as string) ? -1 : 1;
+  return compareCodePoints(a as string, b as string);
+}
+
+/**
+ * Orders sequences that complete on the same event: position by position,
+ * values in their natural order; a null position counts as equal; a shorter
+ * key first.
+ */
+export function compareSequenceKeys(a: readonly KeyValue[], b: readonly KeyValue[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === null || y === null) continue;
+    const c = compareKeyValue(x, y);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
 }

@@ -30,8 +30,8 @@ export class SampleMatcher {
     private readonly plan: SamplePlan,
     private readonly maxSamplesPerKey: number,
   ) {
-    // Enough candidates per stage to find maxSamplesPerKey samples even when events match several stages.
-    this.cap = maxSamplesPerKey + plan.stages.length;
+    // As Elasticsearch: each filter offers its first (filters + maxSamplesPerKey − 1) events per key.
+    this.cap = maxSamplesPerKey + plan.stages.length - 1;
     this.dates = datePositions([...plan.keys, ...(plan.stages[0]?.keys ?? [])]);
   }
 

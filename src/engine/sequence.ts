@@ -18,8 +18,8 @@
  */
 import type { Event } from '../compile/fields.js';
 import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
-import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys } from './keys.js';
-import { type EventTime, type OrderedEvent, compareOrdered, nanosBetween } from './order.js';
+import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
+import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';
 import type { Match } from './match.js';
 
 /** One event placed in a sequence. */
@@ -183,7 +183,7 @@ export class SequenceMatcher {
       for (const key of this.keysFor(m.plan, item.event, cache)) {
         const s = this.state(key, now);
         s.missing[mi]!.push(now);
-        if (m.position === 'trailing') this.trailingEvent(s, mi, now);
+        if (m.position === 'trailing') this.trailingEvent(s, now);
       }
     });
 
@@ -222,15 +222,21 @@ export class SequenceMatcher {
       }
     }
 
-    // Several keys completing on one event: by first event, then key.
-    completed.sort((a, b) => compareOrdered(a.events[0]!, b.events[0]!) || (keyId(a.key) < keyId(b.key) ? -1 : 1));
-    for (const c of completed) this.decide(c, now);
+    // Several keys completing on one event come out in key order.
+    completed.sort((a, b) => compareSequenceKeys(a.key, b.key));
+    for (const c of completed) this.decide(c);
     this.enforceLimits();
     return this.drain(false);
   }
 
-  /** Applies the missing-event rules that can be decided now; trailing ones may have to wait. */
-  private decide(c: Candidate, now: EventTime): void {
+  /**
+   * Applies the missing-event rules that can be decided now; trailing ones may
+   * have to wait. As in Elasticsearch, missing events are looked up with
+   * millisecond bounds that exclude the neighbouring events' millisecond, and
+   * a candidate survives a found missing event only when it lies more than
+   * maxspan away.
+   */
+  private decide(c: Candidate): void {
     this.queue.push(c);
     if (this.missingStages.length === 0) {
       c.decision = 'keep';
@@ -240,51 +246,47 @@ export class SequenceMatcher {
     const times = c.events.map((e) => e.time);
     const first = times[0]!;
     const last = times[times.length - 1]!;
-    const before = (a: EventTime, b: EventTime) => a.ms < b.ms || (a.ms === b.ms && a.ns < b.ns);
     let leading: EventTime | undefined;
     for (let mi = 0; mi < this.missingStages.length; mi++) {
       const m = this.missingStages[mi]!;
       const history = s.missing[mi]!;
       if (m.position === 'between') {
-        const lo = times[m.before]!;
-        const hi = times[m.after]!;
-        if (history.some((t) => before(lo, t) && before(t, hi))) {
+        const lo = times[m.before]!.ms;
+        const hi = times[m.after]!.ms;
+        if (history.some((t) => t.ms > lo && t.ms < hi)) {
           c.decision = 'drop';
           return;
         }
       } else if (m.position === 'leading') {
-        for (const t of history) if (before(t, first) && (!leading || before(leading, t))) leading = t;
+        for (const t of history) if (t.ms < first.ms && (!leading || nanosBetween(leading, t) > 0)) leading = t;
       }
     }
     const span = this.maxspan!;
     if (!this.hasTrailing) {
-      c.decision = leading && nanosBetween(leading, last) < span ? 'drop' : 'keep';
+      c.decision = leading && nanosBetween(leading, last) <= span ? 'drop' : 'keep';
       return;
     }
     if (this.hasLeading && !leading) {
       c.decision = 'keep';
       return;
     }
-    // Wait for the earliest trailing event T after the last positive: it drops the candidate when T − anchor < maxspan.
+    // Wait for the earliest trailing event T after the last positive: it drops the candidate when T − anchor ≤ maxspan.
     c.anchor = leading ?? first;
     c.deadline = { ms: c.anchor.ms + Math.floor(span / 1e6), ns: c.anchor.ns + (span % 1e6) };
     s.awaiting.push(c);
     this.awaitingCount++;
-    void now;
   }
 
   /** A trailing-stage event arrived for a key: it settles the candidates that wait on that key. */
-  private trailingEvent(s: KeyState, _mi: number, t: EventTime): void {
+  private trailingEvent(s: KeyState, t: EventTime): void {
     if (s.awaiting.length === 0) return;
     const still: Candidate[] = [];
     for (const c of s.awaiting) {
-      const last = c.events[c.events.length - 1]!.time;
-      const after = last.ms < t.ms || (last.ms === t.ms && last.ns < t.ns);
-      if (!after) {
+      if (t.ms <= c.events[c.events.length - 1]!.time.ms) {
         still.push(c);
         continue;
       }
-      c.decision = nanosBetween(c.anchor!, t) < this.maxspan! ? 'drop' : 'keep';
+      c.decision = nanosBetween(c.anchor!, t) <= this.maxspan! ? 'drop' : 'keep';
       this.awaitingCount--;
     }
     s.awaiting.length = 0;

@@ -34,10 +34,17 @@ describe('search over event queries', () => {
     expect(compile(`process where true ${pipes}`).search(events).map((m) => m.events[0]!.id)).toEqual(expected);
   });
 
-  it('applies size after the pipes, keeping the tail after a tail pipe', () => {
-    expect(compile('process where true').search(events, { size: 2 }).map((m) => m.events[0]!.id)).toEqual([2, 4]);
-    expect(compile('process where true | tail 4').search(events, { size: 2 }).map((m) => m.events[0]!.id)).toEqual([6, 1]);
+  it('keeps the most recent results within size by default, as Elasticsearch does', () => {
+    expect(compile('process where true').search(events, { size: 2 }).map((m) => m.events[0]!.id)).toEqual([6, 1]);
+    expect(compile('process where true').search(events, { size: 2, resultPosition: 'head' }).map((m) => m.events[0]!.id)).toEqual([2, 4]);
     expect(compile('process where true').search(events, { size: 0 })).toEqual([]);
+  });
+
+  it('puts the size limit before the first pipe, as a limit of the same kind', () => {
+    // head 3 (size) → head 4 → tail 2: items 2 and 3 of the order
+    expect(compile('process where true | head 4 | tail 2').search(events, { size: 3 }).map((m) => m.events[0]!.id)).toEqual([4, 5]);
+    // tail 3 (size) → tail 4 → head 2
+    expect(compile('process where true | tail 4 | head 2').search(events, { size: 3 }).map((m) => m.events[0]!.id)).toEqual([3, 6]);
   });
 
   it('reports events it cannot use through onError, with their index, and goes on', () => {
