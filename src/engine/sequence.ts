@@ -91,6 +91,8 @@ export class SequenceMatcher {
   private pendingCount = 0;
   private evictions = 0;
   private awaitingCount = 0;
+  /** Keys with candidates waiting on a trailing check. */
+  private readonly awaitingKeys = new Set<KeyState>();
 
   constructor(
     private readonly plan: SequencePlan,
@@ -182,7 +184,10 @@ export class SequenceMatcher {
       if (!matches(m.plan)) return;
       for (const key of this.keysFor(m.plan, item.event, cache)) {
         const s = this.state(key, now);
-        s.missing[mi]!.push(now);
+        const history = s.missing[mi]!;
+        history.push(now);
+        // Only events within maxspan of now can still drop a candidate.
+        while (history.length > 0 && nanosBetween(history[0]!, now) > this.maxspan!) history.shift();
         if (m.position === 'trailing') this.trailingEvent(s, now);
       }
     });
@@ -274,6 +279,7 @@ export class SequenceMatcher {
     c.anchor = leading ?? first;
     c.deadline = { ms: c.anchor.ms + Math.floor(span / 1e6), ns: c.anchor.ns + (span % 1e6) };
     s.awaiting.push(c);
+    this.awaitingKeys.add(s);
     this.awaitingCount++;
   }
 
@@ -291,13 +297,13 @@ export class SequenceMatcher {
     }
     s.awaiting.length = 0;
     s.awaiting.push(...still);
+    if (still.length === 0) this.awaitingKeys.delete(s);
   }
 
   /** Drops state that can no longer matter and settles waiting candidates whose deadline passed. */
   private expire(now: EventTime): void {
     if (this.awaitingCount > 0) {
-      for (const s of this.states.values()) {
-        if (s.awaiting.length === 0) continue;
+      for (const s of this.awaitingKeys) {
         const still = s.awaiting.filter((c) => {
           if (nanosBetween(c.deadline!, now) > 0) {
             c.decision = 'keep';
@@ -308,6 +314,7 @@ export class SequenceMatcher {
         });
         s.awaiting.length = 0;
         s.awaiting.push(...still);
+        if (still.length === 0) this.awaitingKeys.delete(s);
       }
     }
     if (this.horizon === null) return;
@@ -351,7 +358,8 @@ export class SequenceMatcher {
   /** Ends the stream: waiting candidates are kept, since no trailing event can come any more. */
   flush(): Match[] {
     this.awaitingCount = 0;
-    for (const s of this.states.values()) s.awaiting.length = 0;
+    for (const s of this.awaitingKeys) s.awaiting.length = 0;
+    this.awaitingKeys.clear();
     return this.drain(true);
   }
 
