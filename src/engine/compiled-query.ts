@@ -8,8 +8,7 @@ import type { Event } from '../compile/fields.js';
 import { compareOrdered, readEventTime, readTiebreaker, type OrderedEvent } from './order.js';
 import { applyPipes, type ResultPosition } from './pipes.js';
 import type { Match } from './match.js';
-import { SequenceMatcher } from './sequence.js';
-import { SampleMatcher } from './sample.js';
+import { createRunner } from './runner.js';
 import { createStreamMatcher, type StreamMatcher, type StreamOptions } from './stream.js';
 
 export type { Match };
@@ -70,21 +69,16 @@ export class CompiledQuery {
     const plan = this.plan;
     if (plan.kind === 'sample') {
       // Samples ignore time: events need no timestamp and keep their input order.
-      const sampler = new SampleMatcher(plan, options.maxSamplesPerKey ?? 1);
-      for (const item of this.objects(events, options.onError)) sampler.push(item.event);
+      const runner = createRunner(plan, { maxSamplesPerKey: options.maxSamplesPerKey ?? 1 });
+      for (const { event, index } of this.objects(events, options.onError)) runner.process({ event, index, time: { ms: 0, ns: 0 }, tiebreaker: null });
       // A sample's size keeps the first samples in key order, whatever the result position.
-      return applyPipes(sampler.flush(), plan.pipes, size, 'head');
+      return applyPipes(runner.flush(), plan.pipes, size, 'head');
     }
-    const ordered = this.order(events, options.onError);
-    if (plan.kind === 'event') {
-      const hits: OrderedEvent<Event>[] = [];
-      for (const item of ordered) if (plan.filter.matches(item.event)) hits.push(item);
-      return applyPipes(hits, plan.pipes, size, options.resultPosition).map((h) => ({ kind: 'event', events: [h.event], joinKeys: [] }));
-    }
-    const matcher = new SequenceMatcher(plan);
+    // Events, sequences: sorted first, then through the same runner that streams use.
+    const runner = createRunner(plan);
     const out: Match[] = [];
-    for (const item of ordered) out.push(...matcher.push(item));
-    out.push(...matcher.flush());
+    for (const item of this.order(events, options.onError)) out.push(...runner.process(item));
+    out.push(...runner.flush());
     return applyPipes(out, plan.pipes, size, options.resultPosition);
   }
 

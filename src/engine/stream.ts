@@ -10,8 +10,7 @@ import { EqlEventError } from '../errors.js';
 import type { Event } from '../compile/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
 import { type OrderedEvent, compareOrdered, readEventTime, readTiebreaker, nanosBetween } from './order.js';
-import { SequenceMatcher } from './sequence.js';
-import { SampleMatcher } from './sample.js';
+import { createRunner, type QueryRunner } from './runner.js';
 import type { Match } from './match.js';
 import { durationToNanos } from './duration.js';
 
@@ -102,92 +101,128 @@ class EventHeap {
   }
 }
 
-export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}): StreamMatcher {
-  const reorderNs = options.reorderWindow === undefined ? 0 : durationToNanos(options.reorderWindow, 'reorderWindow');
-  const windowNs = options.window === undefined ? undefined : durationToNanos(options.window, 'window');
-  const counters = { eventsSeen: 0, matches: 0, errors: 0, late: 0 };
-  const heap = new EventHeap();
-  let lastReleased: OrderedEvent<Event> | undefined;
-  let latest: OrderedEvent<Event> | undefined;
+/** How the stream reads order from events. */
+export interface OrderSource {
+  readonly timestamp: (event: Event) => unknown;
+  readonly tiebreaker: ((event: Event) => unknown) | null;
+  readonly timestampField: string;
+  /** Samples ignore time: events need no timestamp and keep their arrival order. */
+  readonly ordered: boolean;
+}
 
-  const sequences = plan.kind === 'sequence' ? new SequenceMatcher(plan, { windowNs, maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES }) : null;
-  const samples = plan.kind === 'sample' ? new SampleMatcher(plan, options.maxSamplesPerKey ?? 1) : null;
+/**
+ * Turns arrivals into an ordered stream: checks each event, reads its time
+ * once, holds it in the reorder window, and reports late and unusable events.
+ */
+export class EventOrderer {
+  readonly counters = { eventsSeen: 0, errors: 0, late: 0 };
+  private readonly heap = new EventHeap();
+  private readonly reorderNs: number;
+  private lastReleased: OrderedEvent<Event> | undefined;
+  private latest: OrderedEvent<Event> | undefined;
 
-  const error = (e: EqlEventError): void => {
-    counters.errors++;
-    options.onError?.(e);
-  };
+  constructor(
+    private readonly source: OrderSource,
+    private readonly options: StreamOptions,
+  ) {
+    this.reorderNs = options.reorderWindow === undefined ? 0 : durationToNanos(options.reorderWindow, 'reorderWindow');
+  }
 
-  /** Runs one in-order event through the query. */
-  const process = (item: OrderedEvent<Event>): Match[] => {
-    lastReleased = item;
-    try {
-      if (plan.kind === 'event') return plan.filter.matches(item.event) ? [{ kind: 'event', events: [item.event], joinKeys: [] }] : [];
-      if (samples) {
-        samples.push(item.event);
-        return [];
-      }
-      return sequences!.push(item);
-    } catch (e) {
-      error(new EqlEventError('EQL_EVENT_EVALUATION', `evaluation failed: ${(e as Error).message}`, item.index, item.event));
+  get buffered(): number {
+    return this.heap.size;
+  }
+
+  error(e: EqlEventError): void {
+    this.counters.errors++;
+    this.options.onError?.(e);
+  }
+
+  /** Takes one arrival; returns the events now released, in order. */
+  accept(event: Event): OrderedEvent<Event>[] {
+    const index = this.counters.eventsSeen++;
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      this.error(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', index, event));
       return [];
     }
-  };
+    const src = this.source;
+    let time = readEventTime(src.timestamp(event));
+    if (!time) {
+      if (src.ordered) {
+        this.error(new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${src.timestampField}]`, index, event));
+        return [];
+      }
+      time = { ms: 0, ns: 0 };
+    }
+    const item: OrderedEvent<Event> = { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
+    if (!src.ordered) return [item];
+    if (this.lastReleased && compareOrdered(item, this.lastReleased) < 0) {
+      this.counters.late++;
+      this.options.onLate?.(new EqlEventError('EQL_EVENT_LATE', 'arrived after later events were already processed', index, event));
+      return [];
+    }
+    if (this.reorderNs === 0) {
+      this.lastReleased = item;
+      return [item];
+    }
+    this.heap.push(item);
+    if (!this.latest || compareOrdered(item, this.latest) > 0) this.latest = item;
+    const out: OrderedEvent<Event>[] = [];
+    while (this.heap.size > 0 && nanosBetween(this.heap.peek()!.time, this.latest.time) > this.reorderNs) out.push(this.release());
+    return out;
+  }
 
-  const emitted = (ms: Match[]): Match[] => {
-    counters.matches += ms.length;
-    return ms;
-  };
+  /** Releases everything still held, in order. */
+  drain(): OrderedEvent<Event>[] {
+    const out: OrderedEvent<Event>[] = [];
+    while (this.heap.size > 0) out.push(this.release());
+    return out;
+  }
 
+  private release(): OrderedEvent<Event> {
+    const item = this.heap.pop()!;
+    this.lastReleased = item;
+    return item;
+  }
+}
+
+/** Runs a query, reporting an event whose evaluation throws instead of stopping. */
+export function guardedProcess(runner: QueryRunner, orderer: EventOrderer, item: OrderedEvent<Event>): Match[] {
+  try {
+    return runner.process(item);
+  } catch (e) {
+    orderer.error(new EqlEventError('EQL_EVENT_EVALUATION', `evaluation failed: ${(e as Error).message}`, item.index, item.event));
+    return [];
+  }
+}
+
+export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}): StreamMatcher {
+  const windowNs = options.window === undefined ? undefined : durationToNanos(options.window, 'window');
+  const orderer = new EventOrderer(
+    { timestamp: plan.timestamp, tiebreaker: plan.tiebreaker, timestampField: plan.options.timestampField, ordered: plan.kind !== 'sample' },
+    options,
+  );
+  const runner = createRunner(plan, {
+    windowNs,
+    maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES,
+    maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
+  });
+  let matches = 0;
+  const run = (items: OrderedEvent<Event>[], extra: Match[] = []): Match[] => {
+    const out: Match[] = [];
+    for (const item of items) out.push(...guardedProcess(runner, orderer, item));
+    out.push(...extra);
+    matches += out.length;
+    return out;
+  };
   return {
-    push(event: Event): Match[] {
-      const index = counters.eventsSeen++;
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-        error(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', index, event));
-        return [];
-      }
-      let time = readEventTime(plan.timestamp(event));
-      if (!time) {
-        // Samples ignore time; every other query needs it to order events.
-        if (!samples) {
-          error(new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${plan.options.timestampField}]`, index, event));
-          return [];
-        }
-        time = { ms: 0, ns: 0 };
-      }
-      const item: OrderedEvent<Event> = { event, time, tiebreaker: plan.tiebreaker ? readTiebreaker(plan.tiebreaker(event)) : null, index };
-      // Samples ignore time: candidates are taken in arrival order, as search() takes them in input order.
-      if (samples) return emitted(process(item));
-      if (lastReleased && compareOrdered(item, lastReleased) < 0) {
-        counters.late++;
-        options.onLate?.(new EqlEventError('EQL_EVENT_LATE', 'arrived after later events were already processed', index, event));
-        return [];
-      }
-      if (reorderNs === 0) return emitted(process(item));
-      heap.push(item);
-      if (!latest || compareOrdered(item, latest) > 0) latest = item;
-      const out: Match[] = [];
-      while (heap.size > 0 && nanosBetween(heap.peek()!.time, latest.time) > reorderNs) out.push(...process(heap.pop()!));
-      return emitted(out);
+    push: (event) => run(orderer.accept(event)),
+    flush: () => {
+      const released = orderer.drain();
+      const out = run(released);
+      const rest = runner.flush();
+      matches += rest.length;
+      return [...out, ...rest];
     },
-
-    flush(): Match[] {
-      const out: Match[] = [];
-      while (heap.size > 0) out.push(...process(heap.pop()!));
-      if (sequences) out.push(...sequences.flush());
-      if (samples) out.push(...samples.flush());
-      return emitted(out);
-    },
-
-    stats(): StreamStats {
-      const seq = sequences?.stats();
-      return {
-        ...counters,
-        buffered: heap.size,
-        liveKeys: seq?.liveKeys ?? samples?.stats().liveKeys ?? 0,
-        pendingSequences: seq?.pendingSequences ?? 0,
-        evictions: seq?.evictions ?? 0,
-      };
-    },
+    stats: () => ({ ...orderer.counters, matches, buffered: orderer.buffered, ...runner.stats() }),
   };
 }

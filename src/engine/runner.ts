@@ -1,0 +1,63 @@
+/**
+ * One query's matching over events that arrive in order: the single place
+ * where a plan meets events. Batch search and streams both drive it.
+ */
+import type { Event } from '../compile/fields.js';
+import type { QueryPlan } from '../compile/plan.js';
+import type { OrderedEvent } from './order.js';
+import type { Match } from './match.js';
+import { SequenceMatcher, type SequenceLimits } from './sequence.js';
+import { SampleMatcher } from './sample.js';
+
+export interface RunnerLimits extends SequenceLimits {
+  readonly maxSamplesPerKey?: number;
+}
+
+export interface RunnerStats {
+  liveKeys: number;
+  pendingSequences: number;
+  evictions: number;
+}
+
+export interface QueryRunner {
+  /** Feeds the next event in order; returns the matches that became final. */
+  process(item: OrderedEvent<Event>): Match[];
+  /** No more events: returns what was held back. */
+  flush(): Match[];
+  stats(): RunnerStats;
+}
+
+export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryRunner {
+  switch (plan.kind) {
+    case 'event': {
+      const matches = plan.filter.matches;
+      return {
+        process: (item) => (matches(item.event) ? [{ kind: 'event', events: [item.event], joinKeys: [] }] : []),
+        flush: () => [],
+        stats: () => ({ liveKeys: 0, pendingSequences: 0, evictions: 0 }),
+      };
+    }
+    case 'sequence': {
+      const m = new SequenceMatcher(plan, limits);
+      return {
+        process: (item) => m.push(item),
+        flush: () => m.flush(),
+        stats: () => {
+          const s = m.stats();
+          return { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions };
+        },
+      };
+    }
+    case 'sample': {
+      const m = new SampleMatcher(plan, limits.maxSamplesPerKey ?? 1);
+      return {
+        process: (item) => {
+          m.push(item.event);
+          return [];
+        },
+        flush: () => m.flush(),
+        stats: () => ({ liveKeys: m.stats().liveKeys, pendingSequences: 0, evictions: 0 }),
+      };
+    }
+  }
+}
