@@ -109,3 +109,38 @@ export class EqlEventError extends EqlError {
     this.event = event;
   }
 }
+
+export type RuleLoadErrorCode = 'RULE_READ' | 'RULE_TOML' | 'RULE_SCHEMA' | 'RULE_QUERY' | 'RULE_NOT_EQL';
+
+/**
+ * A rule file that cannot be used: unreadable, not TOML, missing or mistyped
+ * keys, or a query that does not compile. `line` and `column` point into the
+ * file (1-based) when the position is known; `key` names the offending key.
+ */
+export class RuleLoadError extends EqlError {
+  declare readonly code: RuleLoadErrorCode;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly key: string | null;
+  readonly reason: string;
+  /** The query error behind a RULE_QUERY error. */
+  override readonly cause: EqlError | undefined;
+
+  constructor(
+    code: RuleLoadErrorCode,
+    reason: string,
+    where: { file?: string | null; line?: number | null; column?: number | null; key?: string | null; cause?: EqlError; frame?: string | null } = {},
+  ) {
+    const file = where.file ?? null;
+    const position = where.line != null ? `:${where.line}${where.column != null ? `:${where.column}` : ''}` : '';
+    const key = where.key ? ` [${where.key}]` : '';
+    super(code, `${file ?? '<rule>'}${position}${key}: ${reason}${where.frame ? `\n${where.frame}` : ''}`);
+    this.file = file;
+    this.line = where.line ?? null;
+    this.column = where.column ?? null;
+    this.key = where.key ?? null;
+    this.reason = reason;
+    this.cause = where.cause;
+  }
+}

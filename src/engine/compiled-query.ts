@@ -5,11 +5,11 @@ import type { Query } from '../parser/ast.js';
 import { EqlEventError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
 import type { Event } from '../compile/fields.js';
-import { compareOrdered, readEventTime, readTiebreaker, type OrderedEvent } from './order.js';
+import type { OrderedEvent } from './order.js';
 import { applyPipes, type ResultPosition } from './pipes.js';
 import type { Match } from './match.js';
 import { createRunner } from './runner.js';
-import { createStreamMatcher, type StreamMatcher, type StreamOptions } from './stream.js';
+import { createStreamMatcher, orderBatch, type StreamMatcher, type StreamOptions } from './stream.js';
 
 export type { Match };
 
@@ -70,7 +70,7 @@ export class CompiledQuery {
     if (plan.kind === 'sample') {
       // Samples ignore time: events need no timestamp and keep their input order.
       const runner = createRunner(plan, { maxSamplesPerKey: options.maxSamplesPerKey ?? 1 });
-      for (const { event, index } of this.objects(events, options.onError)) runner.process({ event, index, time: { ms: 0, ns: 0 }, tiebreaker: null });
+      for (const item of this.order(events, options.onError)) runner.process(item);
       // A sample's size keeps the first samples in key order, whatever the result position.
       return applyPipes(runner.flush(), plan.pipes, size, 'head');
     }
@@ -102,48 +102,12 @@ export class CompiledQuery {
     yield* m.flush();
   }
 
-  /** The events that are JSON objects, with their input positions; others are reported. */
-  private *objects(events: Iterable<Event>, onError?: (e: EqlEventError) => void): Generator<{ event: Event; index: number }> {
-    let index = 0;
-    let skipped = 0;
-    for (const event of events) {
-      const i = index++;
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-        skipped++;
-        onError?.(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', i, event));
-        continue;
-      }
-      yield { event, index: i };
-    }
-    this.lastStats = { read: index, skipped };
-  }
-
-  /** Reads timestamps and tiebreakers once, reports unusable events, and sorts. */
+  /** Sorts a batch the way Elasticsearch orders an index; samples keep input order. */
   private order(events: Iterable<Event>, onError?: (e: EqlEventError) => void): OrderedEvent<Event>[] {
-    const out: OrderedEvent<Event>[] = [];
-    let index = 0;
-    let skipped = 0;
-    const report = (err: EqlEventError): void => {
-      skipped++;
-      onError?.(err);
-    };
-    const { timestamp, tiebreaker, options } = this.plan;
-    for (const event of events) {
-      const i = index++;
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-        report(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', i, event));
-        continue;
-      }
-      const time = readEventTime(timestamp(event));
-      if (!time) {
-        report(new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${options.timestampField}]`, i, event));
-        continue;
-      }
-      out.push({ event, time, tiebreaker: tiebreaker ? readTiebreaker(tiebreaker(event)) : null, index: i });
-    }
-    this.lastStats = { read: index, skipped };
-    out.sort(compareOrdered);
-    return out;
+    const { timestamp, tiebreaker, options, kind } = this.plan;
+    const { items, read, skipped } = orderBatch(events, { timestamp, tiebreaker, timestampField: options.timestampField, ordered: kind !== 'sample' }, onError);
+    this.lastStats = { read, skipped };
+    return items;
   }
 }
 

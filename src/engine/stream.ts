@@ -121,11 +121,13 @@ export class EventOrderer {
   private lastReleased: OrderedEvent<Event> | undefined;
   private latest: OrderedEvent<Event> | undefined;
 
+  /** @param holdAll buffer every event until drain(): batch sorting. */
   constructor(
     private readonly source: OrderSource,
     private readonly options: StreamOptions,
+    holdAll = false,
   ) {
-    this.reorderNs = options.reorderWindow === undefined ? 0 : durationToNanos(options.reorderWindow, 'reorderWindow');
+    this.reorderNs = holdAll ? Infinity : options.reorderWindow === undefined ? 0 : durationToNanos(options.reorderWindow, 'reorderWindow');
   }
 
   get buffered(): number {
@@ -225,4 +227,16 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     },
     stats: () => ({ ...orderer.counters, matches, buffered: orderer.buffered, ...runner.stats() }),
   };
+}
+
+/**
+ * Sorts a batch: every usable event in (timestamp, tiebreaker, input order),
+ * or in input order when time does not matter. Unusable events are reported.
+ */
+export function orderBatch(events: Iterable<Event>, source: OrderSource, onError?: (e: EqlEventError) => void): { items: OrderedEvent<Event>[]; read: number; skipped: number } {
+  const orderer = new EventOrderer(source, { onError }, true);
+  const items: OrderedEvent<Event>[] = [];
+  for (const e of events) items.push(...orderer.accept(e));
+  items.push(...orderer.drain());
+  return { items, read: orderer.counters.eventsSeen, skipped: orderer.counters.errors };
 }

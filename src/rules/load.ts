@@ -1,0 +1,126 @@
+/**
+ * Loading rules from files, folders and globs. Errors are collected per file,
+ * never thrown for a whole folder: one bad file does not stop the others.
+ */
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { RuleLoadError } from '../errors.js';
+import { type LoadOptions, Rule } from './rule.js';
+
+/** Files larger than this are refused rather than parsed. */
+export const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
+
+export interface LoadResult {
+  readonly rules: Rule[];
+  readonly errors: RuleLoadError[];
+}
+
+/** Parses a rule from TOML text. @throws RuleLoadError */
+export function parseRule(text: string, options: LoadOptions & { file?: string } = {}): Rule {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return new Rule(body, options.file ?? null, options);
+}
+
+function readRuleFile(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new RuleLoadError('RULE_READ', `cannot read the file: ${(e as Error).message}`, { file });
+  }
+  if (size > MAX_RULE_FILE_BYTES) throw new RuleLoadError('RULE_READ', `the file is ${size} bytes; rule files over ${MAX_RULE_FILE_BYTES} bytes are refused`, { file });
+  const bytes = readFileSync(file);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new RuleLoadError('RULE_READ', `not a text file: a NUL byte at offset ${nul}`, { file });
+  return bytes.toString('utf8');
+}
+
+/**
+ * Loads one rule from a file path, or from TOML text (anything with a line
+ * break is taken as text).
+ *
+ * @throws RuleLoadError with the file and position of the problem
+ */
+export function loadRule(pathOrText: string, options: LoadOptions = {}): Rule {
+  if (/[\r\n]/.test(pathOrText)) return parseRule(pathOrText, options);
+  return parseRule(readRuleFile(pathOrText), { ...options, file: pathOrText });
+}
+
+/** Every `.toml` file under a folder, following symlinks but never the same folder twice. */
+function tomlFilesUnder(dir: string, errors: RuleLoadError[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (d: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(d);
+    } catch (e) {
+      errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${(e as Error).message}`, { file: d }));
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch (e) {
+      errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${(e as Error).message}`, { file: d }));
+      return;
+    }
+    for (const name of names) {
+      const p = join(d, name);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue; // a dangling link
+      }
+      if (st.isDirectory()) walk(p);
+      else if (name.endsWith('.toml')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Loads rules from files, folders (every `.toml` below them) and globs such as
+ * `rules/**\/*.toml`. Returns the rules that loaded and an error for each file
+ * that did not.
+ */
+export function loadRules(patterns: string | readonly string[], options: LoadOptions = {}): LoadResult {
+  const errors: RuleLoadError[] = [];
+  const files: string[] = [];
+  for (const pattern of typeof patterns === 'string' ? [patterns] : patterns) {
+    const scan = picomatch.scan(pattern);
+    if (scan.isGlob) {
+      const base = scan.base === '' ? '.' : scan.base;
+      const match = picomatch(scan.glob, { dot: false });
+      const root = resolve(base);
+      for (const f of tomlFilesUnder(base, errors)) {
+        if (match(relative(root, resolve(f)).split(sep).join('/'))) files.push(f);
+      }
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(pattern);
+    } catch {
+      errors.push(new RuleLoadError('RULE_READ', 'no such file or folder', { file: pattern }));
+      continue;
+    }
+    if (st.isDirectory()) files.push(...tomlFilesUnder(pattern, errors));
+    else files.push(pattern);
+  }
+  const rules: Rule[] = [];
+  for (const file of [...new Set(files)]) {
+    try {
+      rules.push(loadRule(file, options));
+    } catch (e) {
+      if (e instanceof RuleLoadError) errors.push(e);
+      else errors.push(new RuleLoadError('RULE_READ', `unexpected failure: ${(e as Error).message}`, { file }));
+    }
+  }
+  return { rules, errors };
+}
