@@ -65,6 +65,8 @@ interface PlanBase {
   readonly pipes: readonly PipePlan[];
   readonly timestamp: FieldReader;
   readonly tiebreaker: FieldReader | null;
+  /** Reads the event category field (for dispatching events to queries). */
+  readonly categoryField: FieldReader;
 }
 
 export interface EventPlan extends PlanBase {
@@ -141,7 +143,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const keys = (by: readonly A.Field[]): KeyField[] =>
     by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
 
-  const base = { query: ast, options: resolved, pipes, timestamp, tiebreaker };
+  const base = { query: ast, options: resolved, pipes, timestamp, tiebreaker, categoryField: category.read };
   switch (ast.type) {
     case 'EventQuery':
       return { ...base, kind: 'event', filter: filter(ast.filter) };

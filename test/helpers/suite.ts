@@ -108,10 +108,33 @@ function idsOf(matches: readonly Match[], idField: string): number[] {
 }
 
 /**
+ * Corrections that upstream made after the copy in ../shared was taken. The
+ * copied test_queries.toml predates Elasticsearch PR #76953 ("EQL: Sequences
+ * will now support nano-timestamps"), which changed this case's maxspan from
+ * 500ms to 50ms so that it expects no result on the nanosecond data too; the
+ * nanosecond runner that loads this file comes from after that change.
+ */
+export const UPSTREAM_ERRATA: Readonly<Record<string, { readonly from: string; readonly to: string; readonly reason: string }>> = {
+  sequencesOnDifferentEventTypes7: {
+    from: 'maxspan=500ms',
+    to: 'maxspan=50ms',
+    reason: 'Elasticsearch PR #76953 changed maxspan=500ms to 50ms when the nanosecond runner started to run test_queries.toml',
+  },
+};
+
+/** The case as upstream runs it today. */
+export function withErrata(c: ConformanceCase): ConformanceCase {
+  const fix = UPSTREAM_ERRATA[c.name];
+  if (!fix || !c.query.includes(fix.from)) return c;
+  return { ...c, query: c.query.replace(fix.from, fix.to) };
+}
+
+/**
  * Runs one case. The failing-shards runner simulates a shard that fails on
  * any query touching the runtime field `broken`: that index's events drop out.
  */
-export function runCase(r: Runner, c: ConformanceCase): CaseOutcome {
+export function runCase(r: Runner, original: ConformanceCase): CaseOutcome {
+  const c = withErrata(original);
   let events = r.events;
   let sequencesFail = false;
   if (r.name === 'EqlSpecFailingShardsTestCase' && /\bbroken\b/.test(c.query)) {
