@@ -21,5 +21,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     noExternal: [/^chevrotain$/, /^@chevrotain\//, /^lodash-es$/],
+    // import.meta.url (used to find the bundled rules) in CommonJS.
+    shims: true,
   },
 ]);

@@ -43,3 +43,15 @@ export type { Event } from './compile/fields.js';
 export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError } from './errors.js';
 export type { SyntaxErrorCode, EventErrorCode } from './errors.js';
 export type { SemanticErrorCode } from './compile/scope.js';
+
+export { Rule } from './rules/rule.js';
+export type { Threat, ThreatItem, ThreatTechnique, RuleMetadata, LoadOptions, RunOptions } from './rules/rule.js';
+export { loadRule, loadRules, parseRule } from './rules/load.js';
+export type { LoadResult } from './rules/load.js';
+export { bundledRules, bundledRulesDir } from './rules/bundled.js';
+export { RuleSet } from './rules/ruleset.js';
+export type { RuleSetMatcher, RuleSetStats } from './rules/ruleset.js';
+export { ALERT_SCHEMA } from './rules/alert.js';
+export type { Alert, AlertRule } from './rules/alert.js';
+export { RuleLoadError } from './errors.js';
+export type { RuleLoadErrorCode } from './errors.js';

@@ -12,7 +12,8 @@ ${load}
 const ast = eql.parse('process where process.name : "cmd.exe"');
 let syntax = null;
 try { eql.parse('process where x = 1'); } catch (e) { syntax = { name: e.constructor.name, isClass: e instanceof eql.EqlSyntaxError, line: e.line, column: e.column }; }
-console.log(JSON.stringify({ type: ast.type, printed: eql.format(ast), syntax }));
+const bundled = eql.bundledRules().map((r) => r.name);
+console.log(JSON.stringify({ type: ast.type, printed: eql.format(ast), syntax, bundled }));
 `;
 
 describe('the built package', () => {
@@ -37,6 +38,7 @@ describe('the built package', () => {
     type: 'EventQuery',
     printed: 'process where process.name : "cmd.exe"',
     syntax: { name: 'EqlSyntaxError', isClass: true, line: 1, column: 17 },
+    bundled: ['WMI Incoming Lateral Movement'],
   };
 
   it('loads with require() from CommonJS', () => {

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundledRules, bundledRulesDir, type Event } from '../../src/index.js';
+import { listFiles } from '../helpers/shared.js';
+
+interface RuleTest {
+  rule_id: string;
+  events: string;
+  id_field: string;
+  expected_alerts: string[][];
+}
+
+const readPath = (e: Event, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], e);
+
+describe('bundled rules', () => {
+  const rules = bundledRules();
+
+  it('start with WMI Incoming Lateral Movement', () => {
+    expect(rules[0]).toMatchObject({ ruleId: 'f3475224-b179-4f78-8877-c2bd64c26b88', name: 'WMI Incoming Lateral Movement', executable: true });
+  });
+
+  const tests = listFiles(bundledRulesDir(), '.expected.json');
+
+  it('each ship their own test events', () => {
+    expect(tests.length).toBe(rules.length);
+  });
+
+  describe.each(tests)('%s', (file) => {
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as RuleTest;
+    const eventsFile = join(file, '..', spec.events);
+
+    it('gives exactly the expected alerts', () => {
+      expect(existsSync(eventsFile)).toBe(true);
+      const rule = rules.find((r) => r.ruleId === spec.rule_id)!;
+      const events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+      const alerts = rule.run(events);
+      expect(alerts.map((a) => a.events.map((e) => (e ? readPath(e, spec.id_field) : null)))).toEqual(spec.expected_alerts);
+      expect(alerts.every((a) => a.rule.rule_id === spec.rule_id)).toBe(true);
+    });
+  });
+
+  it('produce alerts with the rule, the events, the join keys and the times', () => {
+    const rule = rules[0]!;
+    const file = join(bundledRulesDir(), 'windows', 'lateral_movement_incoming_wmi.events.ndjson');
+    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const [alert] = rule.run(events);
+    expect(alert).toMatchObject({
+      schema: 'eql-engine/alert@1',
+      kind: 'sequence',
+      rule: { rule_id: rule.ruleId, name: 'WMI Incoming Lateral Movement', severity: 'medium', risk_score: 47, type: 'eql' },
+      join_keys: ['host-01'],
+      first_event_time: '2026-01-15T10:01:00.000Z',
+      last_event_time: '2026-01-15T10:01:01.000Z',
+    });
+    expect(alert!.rule.threat.map((t) => t.tactic.id)).toEqual(['TA0008', 'TA0002']);
+    expect(alert!.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(rule.run(events)[0]!.id).toBe(alert!.id);
+  });
+
+  it('stream the same alerts as they run in batch', async () => {
+    const rule = rules[0]!;
+    const file = join(bundledRulesDir(), 'windows', 'lateral_movement_incoming_wmi.events.ndjson');
+    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const streamed = [];
+    for await (const a of rule.stream(events)) streamed.push(a.id);
+    expect(streamed).toEqual(rule.run(events).map((a) => a.id));
+  });
+});

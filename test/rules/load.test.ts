@@ -1,0 +1,232 @@
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EqlSyntaxError, loadRule, loadRules, parseRule, RuleLoadError } from '../../src/index.js';
+import { sharedPath } from '../helpers/shared.js';
+
+const rulesDir = sharedPath('the corpus rule-loading tests', 'corpus', 'detection-rules');
+const otherDir = sharedPath('the non-EQL rule tests', 'corpus', 'detection-rules-other');
+
+const RULE = (query: string, extra = '') => `[metadata]
+creation_date = "2026/01/01"
+maturity = "production"
+integration = ["endpoint"]
+
+[rule]
+author = ["Tester"]
+description = "A test rule."
+name = "Test rule"
+risk_score = 21
+rule_id = "00000000-0000-0000-0000-000000000001"
+severity = "low"
+tags = ["Test"]
+type = "eql"
+language = "eql"
+${extra}
+query = '''
+${query}
+'''
+`;
+
+describe.skipIf(!rulesDir)('the detection-rules corpus', () => {
+  it('loads and compiles all 1,081 EQL rules with no error', () => {
+    const { rules, errors } = loadRules(rulesDir!);
+    expect(errors.map((e) => e.message)).toEqual([]);
+    expect(rules).toHaveLength(1081);
+    expect(rules.every((r) => r.executable && r.compiled.kind !== undefined)).toBe(true);
+    expect(rules.filter((r) => r.metadata.maturity === 'deprecated')).toHaveLength(57);
+  });
+});
+
+describe.skipIf(!otherDir)('rules in other languages', () => {
+  it('load with their metadata, not executable, with a reason', () => {
+    const { rules, errors } = loadRules(otherDir!);
+    expect(errors).toEqual([]);
+    expect(rules).toHaveLength(40);
+    expect(rules.every((r) => !r.executable && /^not EQL: /.test(r.notExecutableReason ?? ''))).toBe(true);
+    expect(new Set(rules.map((r) => r.type))).toEqual(new Set(['query', 'esql', 'threshold', 'new_terms', 'machine_learning', 'threat_match']));
+    const ml = rules.find((r) => r.type === 'machine_learning')!;
+    expect(ml.notExecutableReason).toBe('not EQL: a machine_learning rule has no EQL query');
+    expect(ml.name.length).toBeGreaterThan(0);
+  });
+
+  it('refuse to run with a clear error', () => {
+    const { rules } = loadRules(otherDir!);
+    const kuery = rules.find((r) => r.language === 'kuery')!;
+    expect(() => kuery.run([])).toThrow(RuleLoadError);
+    expect(() => kuery.run([])).toThrow(/cannot run rule .*: not EQL: a \w+ rule in kuery/);
+  });
+});
+
+describe('the Rule model', () => {
+  const rule = parseRule(
+    RULE('process where process.name : "cmd.exe"', 'from = "now-9m"\ntimestamp_override = "event.ingested"\nmax_signals = 5\ncustom_key = "kept"') +
+      `
+[[rule.threat]]
+framework = "MITRE ATT&CK"
+[rule.threat.tactic]
+id = "TA0002"
+name = "Execution"
+reference = "https://attack.mitre.org/tactics/TA0002/"
+[[rule.threat.technique]]
+id = "T1059"
+name = "Command and Scripting Interpreter"
+reference = "https://attack.mitre.org/techniques/T1059/"
+[[rule.threat.technique.subtechnique]]
+id = "T1059.003"
+name = "Windows Command Shell"
+reference = "https://attack.mitre.org/techniques/T1059/003/"
+
+[transform]
+note = "kept too"
+`,
+  );
+
+  it('reads the keys Elastic rules use, with types', () => {
+    expect(rule).toMatchObject({
+      ruleId: '00000000-0000-0000-0000-000000000001',
+      name: 'Test rule',
+      type: 'eql',
+      language: 'eql',
+      severity: 'low',
+      riskScore: 21,
+      tags: ['Test'],
+      from: 'now-9m',
+      timestampOverride: 'event.ingested',
+      maxSignals: 5,
+      author: ['Tester'],
+      executable: true,
+      notExecutableReason: null,
+    });
+    expect(rule.lookbackNs).toBe(9 * 60 * 1e9);
+    expect(rule.metadata).toMatchObject({ creationDate: '2026/01/01', maturity: 'production', integration: ['endpoint'] });
+    expect(rule.query).toBe('process where process.name : "cmd.exe"\n');
+  });
+
+  it('reads the MITRE mapping down to subtechniques', () => {
+    expect(rule.threat).toEqual([
+      {
+        framework: 'MITRE ATT&CK',
+        tactic: { id: 'TA0002', name: 'Execution', reference: 'https://attack.mitre.org/tactics/TA0002/' },
+        techniques: [
+          {
+            id: 'T1059',
+            name: 'Command and Scripting Interpreter',
+            reference: 'https://attack.mitre.org/techniques/T1059/',
+            subtechniques: [{ id: 'T1059.003', name: 'Windows Command Shell', reference: 'https://attack.mitre.org/techniques/T1059/003/' }],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps unknown keys and tables as they are', () => {
+    expect(rule.extra).toEqual({ custom_key: 'kept' });
+    expect(rule.tables).toEqual({ transform: { note: 'kept too' } });
+  });
+
+  it('honours event_category_override, including array fields', () => {
+    const r = parseRule(RULE('info where event.action == "x"', 'event_category_override = "event.type"'));
+    expect(r.run([{ '@timestamp': 1, event: { type: ['change', 'info'], action: 'x' } }])).toHaveLength(1);
+    expect(r.run([{ '@timestamp': 1, event: { category: 'info', action: 'x' } }])).toHaveLength(0);
+  });
+
+  it('honours tiebreaker_field', () => {
+    const r = parseRule(RULE('sequence [a where true] [b where true]', 'tiebreaker_field = "seq"'));
+    const events = [
+      { '@timestamp': 1, seq: 2, id: 'a', event: { category: 'a' } },
+      { '@timestamp': 1, seq: 1, id: 'b', event: { category: 'b' } },
+    ];
+    expect(r.run(events)).toHaveLength(0);
+    expect(r.run(events.map((e) => ({ ...e, seq: e.id === 'a' ? 0 : 5 })))).toHaveLength(1);
+  });
+
+  it('uses timestamp_override only for the look-back window, and @timestamp for order', () => {
+    const r = parseRule(RULE('sequence [a where true] [b where true]', 'from = "now-10m"\ntimestamp_override = "event.ingested"'));
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const at = (min: number) => new Date(now - min * 60_000).toISOString();
+    const events = [
+      // Ordered by @timestamp: a then b. Ingested late for b, early for a: within the window both.
+      { '@timestamp': at(30), event: { category: 'a', ingested: at(5) } },
+      { '@timestamp': at(29), event: { category: 'b', ingested: at(6) } },
+      // Ingested outside the window: left out.
+      { '@timestamp': at(3), event: { category: 'a', ingested: at(20) } },
+      // No event.ingested: @timestamp decides.
+      { '@timestamp': at(2), event: { category: 'b' } },
+    ];
+    const alerts = r.run(events, { now });
+    expect(alerts.map((a) => a.events.map((e) => e?.['@timestamp']))).toEqual([[at(30), at(29)]]);
+  });
+});
+
+describe('loading files', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eql-engine-rules-'));
+    writeFileSync(join(dir, 'good.toml'), RULE('process where process.name : "cmd.exe"'));
+    writeFileSync(join(dir, 'bom.toml'), `\uFEFF${RULE('process where process.name : "cmd.exe"').replace('00000000-0000-0000-0000-000000000001', 'bom')}`);
+    writeFileSync(join(dir, 'truncated.toml'), RULE('process where true').slice(0, 120));
+    writeFileSync(join(dir, 'bad-query.toml'), RULE('process where\n  process.name = "cmd.exe"'));
+    writeFileSync(join(dir, 'unknown-field.toml'), RULE('process where nope(x)'));
+    writeFileSync(join(dir, 'duplicate-keys.toml'), `${RULE('process where true')}\n[rule]\nname = "again"\n`);
+    writeFileSync(join(dir, 'query-not-string.toml'), RULE('x').replace(/query = '''\nx\n'''/, 'query = 42'));
+    writeFileSync(join(dir, 'binary.toml'), Buffer.from([0x5b, 0x72, 0x00, 0xff, 0xfe]));
+    writeFileSync(join(dir, 'notes.txt'), 'not a rule');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'nested.toml'), RULE('network where true').replace('00000000-0000-0000-0000-000000000001', 'nested'));
+    symlinkSync(dir, join(dir, 'sub', 'loop'), 'dir');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const errorFor = (errors: RuleLoadError[], name: string) => errors.find((e) => e.file?.endsWith(name));
+
+  it('loads the good rules of a folder and reports each bad file with its position', () => {
+    const { rules, errors } = loadRules(dir);
+    expect(rules.map((r) => r.ruleId).sort()).toEqual(['00000000-0000-0000-0000-000000000001', 'bom', 'nested']);
+    expect(errors.map((e) => [e.file!.slice(dir.length + 1), e.code]).sort()).toEqual([
+      ['bad-query.toml', 'RULE_QUERY'],
+      ['binary.toml', 'RULE_READ'],
+      ['duplicate-keys.toml', 'RULE_TOML'],
+      ['query-not-string.toml', 'RULE_SCHEMA'],
+      ['truncated.toml', 'RULE_TOML'],
+      ['unknown-field.toml', 'RULE_QUERY'],
+    ]);
+
+    const truncated = errorFor(errors, 'truncated.toml')!;
+    expect(truncated.line).toBeGreaterThan(0);
+    expect(truncated.column).toBeGreaterThan(0);
+
+    // The query error points into the TOML file: the query starts on line 18.
+    const badQuery = errorFor(errors, 'bad-query.toml')!;
+    expect({ line: badQuery.line, column: badQuery.column, key: badQuery.key }).toEqual({ line: 19, column: 16, key: 'rule.query' });
+    expect(badQuery.cause).toBeInstanceOf(EqlSyntaxError);
+    expect(badQuery.message).toMatch(/bad-query\.toml:19:16 \[rule\.query\]: the query does not compile: '=' is not an operator/);
+
+    const notString = errorFor(errors, 'query-not-string.toml')!;
+    expect({ key: notString.key, line: notString.line }).toEqual({ key: 'rule.query', line: 17 });
+    expect(notString.reason).toMatch(/query must be a string/);
+
+    expect(errorFor(errors, 'binary.toml')!.reason).toMatch(/NUL byte/);
+  });
+
+  it('still runs the good rules', () => {
+    const { rules } = loadRules(dir);
+    const good = rules.find((r) => r.ruleId === 'bom')!;
+    expect(good.run([{ '@timestamp': 1, event: { category: 'process' }, process: { name: 'CMD.exe' } }])).toHaveLength(1);
+  });
+
+  it('takes globs, files and TOML text', () => {
+    expect(loadRules(`${dir}/**/*.toml`).rules.map((r) => r.ruleId).sort()).toEqual(['00000000-0000-0000-0000-000000000001', 'bom', 'nested']);
+    expect(loadRules(`${dir}/*.toml`).rules).toHaveLength(2);
+    expect(loadRule(join(dir, 'good.toml')).name).toBe('Test rule');
+    expect(loadRule(RULE('any where true')).file).toBeNull();
+    expect(loadRules(join(dir, 'missing.toml')).errors[0]!.reason).toMatch(/no such file/);
+  });
+
+  it('refuses files that are too large', () => {
+    const big = join(dir, 'big.toml.bin');
+    writeFileSync(big, Buffer.alloc(5 * 1024 * 1024, 0x20));
+    expect(() => loadRule(big)).toThrow(/over 4194304 bytes/);
+  });
+});

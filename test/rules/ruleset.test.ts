@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { parseRule, RuleSet, type Event } from '../../src/index.js';
+
+const rule = (id: string, query: string, extra = '') =>
+  parseRule(`[rule]
+rule_id = "${id}"
+name = "${id}"
+type = "eql"
+language = "eql"
+severity = "low"
+risk_score = 1
+${extra}
+query = '''
+${query}
+'''
+`);
+
+const ev = (t: number, cat: string, fields: Record<string, unknown> = {}): Event => ({ '@timestamp': t, event: { category: cat }, ...fields });
+
+describe('RuleSet', () => {
+  const rules = [
+    rule('proc', 'process where process.name : "cmd.exe"'),
+    rule('seq', 'sequence by host.id with maxspan=10s [network where true] [process where true]'),
+    rule('any', 'any where user.name == "root"'),
+    rule('aws', 'info where event.action == "x"', 'event_category_override = "event.type"'),
+    parseRule(`[rule]
+rule_id = "kql"
+name = "kql"
+type = "query"
+language = "kuery"
+query = "process.name: cmd.exe"
+`),
+  ];
+  const events = [
+    ev(1, 'network', { host: { id: 'h1' } }),
+    ev(2, 'process', { host: { id: 'h1' }, process: { name: 'CMD.EXE' } }),
+    ev(3, 'file', { user: { name: 'root' } }),
+    { '@timestamp': 4, event: { type: ['info'], action: 'x' } },
+    ev(5, 'dns', {}),
+  ];
+
+  it('runs only the EQL rules and lists the others as skipped', () => {
+    const set = new RuleSet(rules);
+    expect(set.rules.map((r) => r.ruleId)).toEqual(['proc', 'seq', 'any', 'aws']);
+    expect(set.skipped.map((r) => r.ruleId)).toEqual(['kql']);
+  });
+
+  it('gives the alerts of every rule run alone, in event order', () => {
+    const set = new RuleSet(rules);
+    const together = set.run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time}`);
+    const alone = rules.filter((r) => r.executable).flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time}`));
+    expect([...together].sort()).toEqual([...alone].sort());
+    expect(together).toEqual(['proc@1970-01-01T00:00:00.002Z', 'seq@1970-01-01T00:00:00.002Z', 'any@1970-01-01T00:00:00.003Z', 'aws@1970-01-01T00:00:00.004Z']);
+  });
+
+  it('dispatches an event only to rules that can use its category', () => {
+    const m = new RuleSet(rules).matcher();
+    for (const e of events) m.push(e);
+    m.flush();
+    // network → seq, any; process → proc, seq, any; file → any; info (event.type) → aws, any(no: other field group)… dns → any.
+    expect(m.stats().dispatched).toBeLessThan(events.length * 4);
+    expect(m.stats().dispatched).toBe(2 + 3 + 1 + 2 + 1);
+  });
+
+  it('streams the same alerts', async () => {
+    const set = new RuleSet(rules);
+    const streamed: string[] = [];
+    for await (const a of set.stream(events)) streamed.push(a.id);
+    expect(streamed).toEqual(set.run(events).map((a) => a.id));
+  });
+
+  it('reports unusable events once, not once per rule', () => {
+    const errors: number[] = [];
+    new RuleSet(rules).run([ev(1, 'process'), { event: { category: 'process' } }], { onError: (e) => errors.push(e.index) });
+    expect(errors).toEqual([1]);
+  });
+});
