@@ -11,9 +11,11 @@ import { parseCorpus } from './scenarios/parse-corpus.js';
 import { compileCorpus } from './scenarios/compile-corpus.js';
 import { adversarial } from './scenarios/adversarial.js';
 import { soak } from './scenarios/soak.js';
+import { bundledRuleMemory } from './scenarios/bundled-rule-memory.js';
+import { rulesetCorpus } from './scenarios/ruleset-corpus.js';
 import type { Scenario, ScenarioResult } from './types.js';
 
-const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, adversarial, soak];
+const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, rulesetCorpus, soak, adversarial];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
