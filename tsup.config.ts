@@ -5,11 +5,19 @@ import { defineConfig } from 'tsup';
 // every Node 20 release, including those without require(esm).
 export default defineConfig([
   {
+    // The command line: ESM only, started through the package's bin.
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
     entry: { index: 'src/index.ts' },
     format: ['esm'],
     dts: true,
     sourcemap: true,
-    clean: true,
     target: 'node20',
     platform: 'node',
   },

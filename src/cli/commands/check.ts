@@ -1,0 +1,55 @@
+/** `eql-engine check [rules…]` */
+import { readFileSync } from 'node:fs';
+import { codeFrame, RuleLoadError } from '../../errors.js';
+import { loadRules } from '../../rules/load.js';
+import { bundledRulesDir } from '../../rules/bundled.js';
+import { CHECK_HELP } from '../help.js';
+import { type Io, parseOptions, readSchema } from '../common.js';
+
+/** The error with a frame from the TOML file itself, at the reported line and column. */
+function describe(e: RuleLoadError): string {
+  let frame = '';
+  if (e.file && e.line !== null) {
+    try {
+      frame = `\n${codeFrame(readFileSync(e.file, 'utf8'), e.line, e.column ?? 1)}`;
+    } catch {
+      // the file cannot be read again: no frame
+    }
+  }
+  return `${e.file ?? '<rule>'}${e.line !== null ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.code}: ${e.reason}${e.key ? ` [${e.key}]` : ''}${frame}`;
+}
+
+export async function checkCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    json: { type: 'boolean' },
+    mapping: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout.write(`${CHECK_HELP}\n`);
+    return 0;
+  }
+  const schema = readSchema(values.mapping as string | undefined);
+  const { rules, errors } = loadRules(positionals.length > 0 ? positionals : [bundledRulesDir()], { schema });
+  const ok = rules.filter((r) => r.executable).length;
+  const notEql = rules.filter((r) => !r.executable);
+  const summary = `${ok} rules ok, ${errors.length} failed, ${notEql.length} not EQL`;
+  if (values.json) {
+    const report = {
+      ok,
+      failed: errors.length,
+      not_eql: notEql.length,
+      problems: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, key: e.key, code: e.code, reason: e.reason })),
+      not_eql_rules: notEql.map((r) => ({ file: r.file, rule_id: r.ruleId, name: r.name, reason: r.notExecutableReason })),
+    };
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    if (!values.quiet) {
+      for (const e of errors) io.stdout.write(`${describe(e)}\n\n`);
+      for (const r of notEql) io.stdout.write(`${r.file ?? r.name}: not EQL: ${r.notExecutableReason?.replace(/^not EQL: /, '')}\n`);
+    }
+    io.stdout.write(`${summary}\n`);
+  }
+  return errors.length > 0 ? 1 : 0;
+}

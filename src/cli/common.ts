@@ -1,0 +1,68 @@
+/** What the commands share: option parsing, schemas, errors on stderr. */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EqlSemanticError, EqlSyntaxError } from '../errors.js';
+import { schemaFromMapping, type Schema } from '../compile/schema.js';
+import { UsageError } from './output.js';
+
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export const EVENT_OPTIONS = {
+  'timestamp-field': { type: 'string' },
+  'tiebreaker-field': { type: 'string' },
+  'category-field': { type: 'string' },
+  mapping: { type: 'string' },
+  size: { type: 'string' },
+  'reorder-window': { type: 'string' },
+  format: { type: 'string' },
+  strict: { type: 'boolean' },
+  'fail-on-match': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export interface ParsedOptions {
+  readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  readonly positionals: string[];
+}
+
+export function parseOptions(args: string[], options: NonNullable<ParseArgsConfig['options']>): ParsedOptions {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as ParsedOptions;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export function readSchema(file: string | undefined): Schema | undefined {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--mapping: cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return schemaFromMapping(text);
+  } catch (e) {
+    throw new UsageError(`--mapping: ${file} is not an Elasticsearch mapping: ${(e as Error).message}`);
+  }
+}
+
+export function parseSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--size must be a whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** Prints a query error with its code frame; the caller exits 2. */
+export function reportQueryError(e: unknown, io: Io): boolean {
+  if (e instanceof EqlSyntaxError || e instanceof EqlSemanticError) {
+    io.stderr.write(`error: invalid query: ${e.message}\n`);
+    return true;
+  }
+  return false;
+}

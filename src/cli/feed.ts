@@ -1,0 +1,81 @@
+/**
+ * Reads event files one after the other and feeds each event to a consumer,
+ * reporting bad lines (with file and line) on stderr and counting them. One
+ * bad line never stops the run, unless --strict.
+ */
+import { statSync } from 'node:fs';
+import { EqlEventError } from '../errors.js';
+import { type InputProgress, readRecords } from './input.js';
+
+export interface FeedCounts {
+  /** Lines (or array elements) read. */
+  read: number;
+  /** Events handed to the engine. */
+  events: number;
+  /** Lines reported as unusable. */
+  skipped: number;
+  matches: number;
+}
+
+export class StrictInputError extends Error {}
+
+export interface Feeder {
+  readonly counts: FeedCounts;
+  readonly progress: InputProgress;
+  /** Report an engine error for the event being pushed. */
+  onEngineError(e: EqlEventError): void;
+  run(files: readonly string[], push: (event: unknown) => Promise<boolean | void> | boolean | void): Promise<void>;
+}
+
+/** Where the event being pushed came from, so engine errors can name the line. */
+interface Location {
+  file: string;
+  line: number;
+}
+
+export function createFeeder(options: { strict: boolean; quiet: boolean; stderr: NodeJS.WritableStream }): Feeder {
+  const counts: FeedCounts = { read: 0, events: 0, skipped: 0, matches: 0 };
+  const progress: InputProgress = { bytesRead: 0, bytesTotal: 0 };
+  let current: Location | null = null;
+  // On a terminal, clear the progress line before a diagnostic.
+  const clear = (options.stderr as { isTTY?: boolean }).isTTY ? '\r\u001b[K' : '';
+  const report = (where: string, reason: string): void => {
+    counts.skipped++;
+    if (options.strict) throw new StrictInputError(`${where}: ${reason}`);
+    if (!options.quiet) options.stderr.write(`${clear}${where}: ${reason}\n`);
+  };
+  return {
+    counts,
+    progress,
+    onEngineError(e) {
+      const where = current ? `${current.file}:${current.line}` : `event ${e.index}`;
+      report(where, e.reason);
+    },
+    async run(files, push) {
+      const inputs = files.length === 0 ? ['-'] : files;
+      for (const name of inputs) {
+        if (name !== '-') {
+          try {
+            progress.bytesTotal += statSync(name).size;
+          } catch (e) {
+            throw new StrictInputError(`${name}: ${(e as Error).message}`);
+          }
+        }
+      }
+      for (const name of inputs) {
+        for await (const record of readRecords(name, progress)) {
+          counts.read++;
+          if (!record.ok) {
+            report(`${record.file}:${record.line}`, record.reason);
+            continue;
+          }
+          current = { file: record.file, line: record.line };
+          counts.events++;
+          const more = await push(record.event);
+          current = null;
+          if (more === false) return;
+        }
+      }
+    },
+  };
+}

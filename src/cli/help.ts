@@ -1,0 +1,68 @@
+/** Help texts, one per command. */
+
+export const MAIN_HELP = `eql-engine: run Elastic EQL queries and detection rules over event files.
+
+Usage:
+  eql-engine query '<eql>' [files…]            print the matches of a query
+  eql-engine run [rules…] --events <files…>    run rules (default: the bundled ones), print alerts
+  eql-engine check [rules…]                    parse and compile rules, report problems
+  eql-engine parse '<eql>'                     print the canonical query (or its AST)
+
+Events are NDJSON or one JSON array, optionally gzip-compressed; "-" or no file
+reads stdin. Results go to stdout (NDJSON when piped, a table on a terminal);
+diagnostics go to stderr.
+
+Run "eql-engine <command> --help" for a command's options.
+  --version   print the version
+  --help      print this help
+
+Exit codes: 0 success; 1 problems found by check, or a match with --fail-on-match;
+2 usage error or invalid query; 3 bad input under --strict.`;
+
+const EVENT_OPTIONS = `Event options:
+  --timestamp-field <field>   field that orders events (default @timestamp)
+  --tiebreaker-field <field>  field that orders equal timestamps
+  --category-field <field>    field that holds the event category (default event.category)
+  --mapping <file>            an Elasticsearch mapping (JSON) giving field types
+  --reorder-window <duration> hold events this long to sort late arrivals (e.g. 5s)
+  --strict                    stop at the first bad line (exit 3)
+  --fail-on-match             exit 1 when anything matches
+  --format <ndjson|json|table>
+  --quiet                     no progress, no per-line diagnostics
+  --help`;
+
+export const QUERY_HELP = `Usage: eql-engine query '<eql>' [files…] [options]
+
+Runs one EQL query over events and prints each match (an event, a sequence or
+a sample) as it becomes final. Pipes (| head, | tail) apply.
+
+  --size <n>                  the most matches to print
+${EVENT_OPTIONS}`;
+
+export const RUN_HELP = `Usage: eql-engine run [rule files, folders or globs…] --events <files…> [options]
+
+Runs detection rules over events in one pass and prints an alert for each
+detection. With no rules named, runs the bundled rules.
+
+  --events <files…>           event files (or - for stdin); default stdin
+  --size <n>                  the most alerts to print
+${EVENT_OPTIONS}`;
+
+export const CHECK_HELP = `Usage: eql-engine check [rule files, folders or globs…] [--json]
+
+Loads, parses and compiles rules and prints each problem with its file, line
+and column in the TOML file, and a code frame. Ends with a summary:
+"N rules ok, M failed, K not EQL". Exits 1 if any rule failed.
+
+  --mapping <file>   compile against an Elasticsearch mapping
+  --json             print a JSON report instead
+  --quiet            print only the summary
+  --help`;
+
+export const PARSE_HELP = `Usage: eql-engine parse '<eql>' [--ast]
+
+Parses a query and prints it in canonical form, or its AST as JSON with --ast.
+An invalid query prints the error with a code frame and exits 2.
+
+  --ast    print the AST
+  --help`;

@@ -1,0 +1,188 @@
+/**
+ * Event input for the command line: NDJSON or one JSON array, either one
+ * possibly gzip-compressed, from files or stdin. Everything is streamed, so
+ * memory does not grow with the input. Each record knows its file and line.
+ */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import { Readable } from 'node:stream';
+
+export interface EventRecord {
+  readonly ok: true;
+  readonly event: unknown;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface BadRecord {
+  readonly ok: false;
+  readonly reason: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+export type InputRecord = EventRecord | BadRecord;
+
+/** Byte counts, for progress. */
+export interface InputProgress {
+  bytesRead: number;
+  /** Total size when known (files), else 0. */
+  bytesTotal: number;
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** Opens a file or stdin (`-`) as a byte stream, gunzipping when the name or the first bytes say gzip. */
+async function* bytesOf(name: string, progress: InputProgress): AsyncGenerator<Buffer> {
+  const source: Readable = name === '-' ? process.stdin : createReadStream(name);
+  const chunks = source[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  if (first.done) return;
+  const head = first.value as Buffer;
+  async function* counted(): AsyncGenerator<Buffer> {
+    progress.bytesRead += head.length;
+    yield head;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      const buf = next.value as Buffer;
+      progress.bytesRead += buf.length;
+      yield buf;
+    }
+  }
+  if (!name.endsWith('.gz') && !(head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1)) {
+    yield* counted();
+    return;
+  }
+  const gunzipped = Readable.from(counted()).pipe(createGunzip());
+  for await (const chunk of gunzipped) yield chunk as Buffer;
+}
+
+/**
+ * The records of one input. The format is decided by the first non-blank
+ * character: `[` starts a JSON array, anything else is NDJSON.
+ */
+export async function* readRecords(name: string, progress: InputProgress): AsyncGenerator<InputRecord> {
+  const file = name === '-' ? '<stdin>' : name;
+  const decoder = new StringDecoder('utf8');
+  let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
+  let pending = '';
+  let line = 1;
+  const array = new JsonArraySplitter(file);
+
+  for await (const chunk of bytesOf(name, progress)) {
+    let text = decoder.write(chunk);
+    if (mode === 'unknown') {
+      pending += text;
+      const m = /\S/.exec(pending);
+      if (!m) continue;
+      mode = m[0] === '[' ? 'array' : 'ndjson';
+      text = pending;
+      pending = '';
+    }
+    if (mode === 'array') {
+      yield* array.push(text);
+      continue;
+    }
+    pending += text;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const raw = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      const record = parseLine(raw, file, line++);
+      if (record) yield record;
+    }
+  }
+  const rest = pending + decoder.end();
+  if (mode === 'array') {
+    yield* array.push(rest);
+    yield* array.end();
+  } else if (rest.trim() !== '') {
+    const record = parseLine(rest, file, line);
+    if (record) yield record;
+  }
+}
+
+function parseLine(raw: string, file: string, line: number): InputRecord | null {
+  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  if (text.trim() === '') return null;
+  try {
+    return { ok: true, event: JSON.parse(text), file, line };
+  } catch (e) {
+    return { ok: false, reason: `not valid JSON: ${(e as Error).message}`, file, line };
+  }
+}
+
+/**
+ * Splits a top-level JSON array into its elements as text arrives, tracking
+ * strings and nesting, and parses each element on its own.
+ */
+class JsonArraySplitter {
+  private started = false;
+  private ended = false;
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private element = '';
+  private elementLine = 1;
+  private line = 1;
+
+  constructor(private readonly file: string) {}
+
+  *push(text: string): Generator<InputRecord> {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (ch === '\n') this.line++;
+      if (this.ended) {
+        if (!/\s/.test(ch)) {
+          this.ended = false;
+          yield { ok: false, reason: 'unexpected text after the JSON array', file: this.file, line: this.line };
+          this.ended = true;
+          return;
+        }
+        continue;
+      }
+      if (!this.started) {
+        if (ch === '[') this.started = true;
+        continue;
+      }
+      if (this.inString) {
+        this.element += ch;
+        if (this.escape) this.escape = false;
+        else if (ch === '\\') this.escape = true;
+        else if (ch === '"') this.inString = false;
+        continue;
+      }
+      if (this.depth === 0 && (ch === ',' || ch === ']')) {
+        if (this.element.trim() !== '') yield this.parse();
+        if (ch === ']') this.ended = true;
+        continue;
+      }
+      if (this.element.trim() === '' && /\s/.test(ch)) continue;
+      if (this.element === '') this.elementLine = this.line;
+      this.element += ch;
+      if (ch === '"') this.inString = true;
+      else if (ch === '{' || ch === '[') this.depth++;
+      else if (ch === '}' || ch === ']') this.depth--;
+    }
+  }
+
+  *end(): Generator<InputRecord> {
+    if (this.element.trim() !== '') yield this.parse();
+    if (this.started && !this.ended) yield { ok: false, reason: 'the JSON array is not closed', file: this.file, line: this.line };
+  }
+
+  private parse(): InputRecord {
+    const text = this.element;
+    const line = this.elementLine;
+    this.element = '';
+    this.depth = 0;
+    try {
+      return { ok: true, event: JSON.parse(text), file: this.file, line };
+    } catch (e) {
+      return { ok: false, reason: `not valid JSON: ${(e as Error).message}`, file: this.file, line };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The `eql-engine` command. It reads files or stdin, writes results to stdout
+ * and diagnostics to stderr, and exits with 0 (success), 1 (problems found or
+ * --fail-on-match), 2 (usage or invalid query) or 3 (bad input with --strict).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundledRulesDir } from '../rules/bundled.js';
+import { MAIN_HELP } from './help.js';
+import type { Io } from './common.js';
+import { UsageError } from './output.js';
+import { queryCommand } from './commands/query.js';
+import { runCommand } from './commands/run.js';
+import { checkCommand } from './commands/check.js';
+import { parseCommand } from './commands/parse.js';
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  query: queryCommand,
+  run: runCommand,
+  check: checkCommand,
+  parse: parseCommand,
+};
+
+function version(): string {
+  const manifest = join(bundledRulesDir(), '..', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(`${MAIN_HELP}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`unknown command "${command}"; use query, run, check or parse`);
+    return await run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`error: ${e.message}\nRun "eql-engine ${run ? `${command} ` : ''}--help" for usage.\n`);
+      return 2;
+    }
+    io.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    return 4;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`error: ${String(e)}\n`);
+    process.exitCode = 4;
+  },
+);

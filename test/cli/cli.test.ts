@@ -1,0 +1,223 @@
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, lines } from '../helpers/cli.js';
+import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
+
+const EVENTS = 'rules/windows/lateral_movement_incoming_wmi.events.ndjson';
+const eventsText = readFileSync(join(REPO_ROOT, EVENTS), 'utf8');
+const SEQUENCE = 'sequence by host.id with maxspan=2s [network where true] [process where true]';
+let dir = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eql-engine-cli-'));
+  const eventLines = lines(eventsText);
+  writeFileSync(join(dir, 'events.ndjson.gz'), gzipSync(eventsText));
+  writeFileSync(join(dir, 'events-gzip-no-extension'), gzipSync(eventsText));
+  writeFileSync(join(dir, 'events.json'), `[\n${eventLines.join(',\n')}\n]\n`);
+  writeFileSync(join(dir, 'bad.ndjson'), [...eventLines.slice(0, 3), '{not json', '{"event":{"category":"process"}}', '[1, 2]', ...eventLines.slice(3)].join('\n'));
+  writeFileSync(join(dir, 'broken-rule.toml'), `[rule]\nrule_id = "x"\nname = "Broken"\ntype = "eql"\nlanguage = "eql"\nquery = '''\nprocess where\n  x = 1\n'''\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('eql-engine --version and --help', () => {
+  it('prints the version', () => {
+    const r = cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it.each(['query', 'run', 'check', 'parse'])('prints help for %s', (command) => {
+    const r = cli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Usage: eql-engine ${command}`));
+  });
+
+  it('exits 2 on an unknown command or option', () => {
+    expect(cli(['frobnicate']).code).toBe(2);
+    const r = cli(['query', 'any where true', '--colour']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--colour'/);
+  });
+});
+
+describe('eql-engine parse', () => {
+  it('prints the canonical query', () => {
+    const r = cli(['parse', 'process   where  (x==1)']);
+    expect(r).toMatchObject({ code: 0, stdout: 'process where x == 1\n' });
+  });
+
+  it('prints the AST with --ast', () => {
+    const r = cli(['parse', 'any where x', '--ast']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'EventQuery', filter: { category: null, condition: { type: 'Field', path: ['x'] } } });
+  });
+
+  it('exits 2 with a code frame on an invalid query', () => {
+    const r = cli(['parse', 'process where x = 1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 1:17: '=' is not an operator");
+    expect(r.stderr).toContain('> 1 | process where x = 1');
+    expect(r.stderr).toContain('^');
+  });
+});
+
+describe('eql-engine query', () => {
+  it('prints matches from a file as NDJSON when piped', () => {
+    const r = cli(['query', SEQUENCE, EVENTS]);
+    expect(r.code).toBe(0);
+    const out = lines(r.stdout).map((l) => JSON.parse(l));
+    expect(out.length).toBeGreaterThan(10);
+    expect(out[0]).toMatchObject({ kind: 'sequence', join_keys: ['host-01'] });
+    expect(r.stderr).toMatch(/40 read, 40 processed, 0 reported; \d+ matches/);
+  });
+
+  it('reads stdin when no file is given, and from "-"', () => {
+    const fromFile = cli(['query', SEQUENCE, EVENTS]).stdout;
+    expect(cli(['query', SEQUENCE], eventsText).stdout).toBe(fromFile);
+    expect(cli(['query', SEQUENCE, '-'], eventsText).stdout).toBe(fromFile);
+  });
+
+  it('applies head and tail pipes and --size', () => {
+    const all = lines(cli(['query', SEQUENCE, EVENTS]).stdout);
+    expect(lines(cli(['query', `${SEQUENCE} | head 2`, EVENTS]).stdout)).toEqual(all.slice(0, 2));
+    expect(lines(cli(['query', `${SEQUENCE} | tail 2`, EVENTS]).stdout)).toEqual(all.slice(-2));
+    expect(lines(cli(['query', SEQUENCE, EVENTS, '--size', '3']).stdout)).toEqual(all.slice(-3));
+  });
+
+  it('writes a JSON array or a table on request', () => {
+    const json = JSON.parse(cli(['query', 'process where true', EVENTS, '--format', 'json']).stdout);
+    expect(json).toHaveLength(20);
+    const table = cli(['query', `${SEQUENCE} | head 1`, EVENTS, '--format', 'table']).stdout;
+    expect(table).toBe('sequence 2026-01-15T10:01:00.000Z → 2026-01-15T10:01:01.000Z  by host-01\n');
+  });
+
+  it('exits 1 with --fail-on-match when something matches, 0 otherwise', () => {
+    expect(cli(['query', 'process where true', EVENTS, '--fail-on-match']).code).toBe(1);
+    expect(cli(['query', 'process where false', EVENTS, '--fail-on-match']).code).toBe(0);
+  });
+
+  it('exits 2 with a code frame on an invalid query', () => {
+    const r = cli(['query', 'process where foo(x)', EVENTS]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid query: line 1:15: unknown function \[foo\]/);
+  });
+
+  it('honours the field options and a mapping', () => {
+    const events = '{"ts": 2, "kind": "a", "n": "5"}\n{"ts": 1, "kind": "a", "n": "7"}\n';
+    const r = cli(['query', 'a where n > 6', '--timestamp-field', 'ts', '--category-field', 'kind', '--reorder-window', '10ms'], events);
+    expect(lines(r.stdout).map((l) => JSON.parse(l).events[0].ts)).toEqual([1]);
+    writeFileSync(join(dir, 'mapping.json'), JSON.stringify({ properties: { ts: { type: 'date' }, kind: { type: 'keyword' }, n: { type: 'long' } } }));
+    const typed = cli(['query', 'a where n > 6', '--timestamp-field', 'ts', '--category-field', 'kind', '--mapping', join(dir, 'mapping.json'), '--reorder-window', '10ms'], events);
+    expect(lines(typed.stdout)).toHaveLength(1);
+    const unknown = cli(['query', 'a where nope > 6', '--timestamp-field', 'ts', '--category-field', 'kind', '--mapping', join(dir, 'mapping.json')], events);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown field \[nope\]/);
+  });
+});
+
+describe('eql-engine run', () => {
+  it('runs the bundled rules when none are named', () => {
+    const r = cli(['run', '--events', EVENTS]);
+    expect(r.code).toBe(0);
+    const alerts = lines(r.stdout).map((l) => JSON.parse(l));
+    expect(alerts).toHaveLength(4);
+    expect(alerts[0]).toMatchObject({ schema: 'eql-engine/alert@1', rule: { name: 'WMI Incoming Lateral Movement' }, join_keys: ['host-01'] });
+  });
+
+  it.each([
+    ['gzip by name', () => join(dir, 'events.ndjson.gz')],
+    ['gzip by magic bytes', () => join(dir, 'events-gzip-no-extension')],
+    ['a JSON array', () => join(dir, 'events.json')],
+  ])('reads %s', (_what, file) => {
+    const r = cli(['run', '--events', file()]);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toHaveLength(4);
+  });
+
+  it('reads gzip and JSON arrays from stdin', () => {
+    expect(lines(cli(['run', '--events', '-'], gzipSync(readFileSync(join(dir, 'events.json')))).stdout)).toHaveLength(4);
+  });
+
+  it('reports bad lines with file and line, keeps going, and counts them', () => {
+    const r = cli(['run', '--events', join(dir, 'bad.ndjson')]);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toHaveLength(4);
+    expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:4: not valid JSON`);
+    expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:5: no readable timestamp in [@timestamp]`);
+    expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:6: an event must be a JSON object`);
+    expect(r.stderr).toMatch(/43 read, 40 processed, 3 reported; 4 alerts/);
+    expect(r.stderr).not.toContain('\r');
+  });
+
+  it('stops at the first bad line with --strict, exit 3', () => {
+    const r = cli(['run', '--events', join(dir, 'bad.ndjson'), '--strict']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`error: ${join(dir, 'bad.ndjson')}:4: not valid JSON`);
+  });
+
+  it('runs rules named by file, folder or glob, and limits with --size', () => {
+    expect(lines(cli(['run', 'rules/windows/lateral_movement_incoming_wmi.toml', '--events', EVENTS]).stdout)).toHaveLength(4);
+    expect(lines(cli(['run', 'rules/**/*.toml', '--events', EVENTS, '--size', '1']).stdout)).toHaveLength(1);
+  });
+
+  it('exits 1 with --fail-on-match when an alert fires', () => {
+    expect(cli(['run', '--events', EVENTS, '--fail-on-match', '--quiet']).code).toBe(1);
+  });
+});
+
+describe('eql-engine check', () => {
+  it('passes the bundled rules', () => {
+    expect(cli(['check'])).toMatchObject({ code: 0, stdout: '1 rules ok, 0 failed, 0 not EQL\n' });
+  });
+
+  it('prints a code frame at the position in the TOML file and exits 1', () => {
+    const r = cli(['check', join(dir, 'broken-rule.toml')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${join(dir, 'broken-rule.toml')}:8:5: RULE_QUERY: the query does not compile: '=' is not an operator`);
+    expect(r.stdout).toContain('> 8 |   x = 1');
+    expect(r.stdout).toMatch(/\|     \^/);
+    expect(r.stdout).toContain('0 rules ok, 1 failed, 0 not EQL');
+  });
+
+  it('gives a JSON report with --json', () => {
+    const report = JSON.parse(cli(['check', join(dir, 'broken-rule.toml'), 'rules', '--json']).stdout);
+    expect(report).toMatchObject({ ok: 1, failed: 1, not_eql: 0, problems: [{ line: 8, column: 5, code: 'RULE_QUERY', key: 'rule.query' }] });
+  });
+
+  const rulesDir = sharedPath('the corpus check', 'corpus', 'detection-rules');
+  const otherDir = sharedPath('the non-EQL corpus check', 'corpus', 'detection-rules-other');
+  it.skipIf(!rulesDir)('passes all 1,081 corpus rules', () => {
+    const r = cli(['check', rulesDir!, '--quiet']);
+    expect(r).toMatchObject({ code: 0, stdout: '1081 rules ok, 0 failed, 0 not EQL\n' });
+  });
+
+  it.skipIf(!otherDir)('reports the 40 non-EQL rules, and exits 0 since nothing failed', () => {
+    const r = cli(['check', otherDir!]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/0 rules ok, 0 failed, 40 not EQL\n$/);
+    expect(lines(r.stdout).filter((l) => l.includes(': not EQL: '))).toHaveLength(40);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+  it("starts with the two set-up commands, and the main job's command runs the CLI", () => {
+    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+    expect(blocks.slice(0, 2)).toEqual(['npm ci && npm run demo', 'npm test']);
+    const demo = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.demo as string;
+    const cliPart = demo.split('&&').pop()!.trim();
+    expect(cliPart).toMatch(/^node dist\/cli\.js run /);
+    const out = execSync(cliPart, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(lines(out)).toHaveLength(4);
+    expect(out).toContain('WMI Incoming Lateral Movement');
+  });
+
+  it('has a library example that runs', () => {
+    const out = execSync('node examples/run-bundled-rule.mjs', { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(out).toContain('WMI Incoming Lateral Movement: 4 alerts in 40 events');
+  });
+});
