@@ -54,23 +54,50 @@ export function compileFieldReader(name: string): FieldReader {
     }
   };
 
-  const first = segments[0]!;
-  return (event) => {
-    if (event === null || typeof event !== 'object') return undefined;
-    // Fast path: plain nested objects without arrays or dotted keys.
-    let node: unknown = hasOwn.call(event, first) ? event[first] : undefined;
-    let i = 1;
-    while (i < n && node !== null && typeof node === 'object' && !Array.isArray(node) && hasOwn.call(node, segments[i]!)) {
-      node = (node as Record<string, unknown>)[segments[i]!];
-      i++;
+  // Dotted keys that could stand for two or more segments from each level on.
+  const dotted: string[][] = segments.map((_, i) => {
+    const row: string[] = [];
+    for (let j = i + 2; j <= n; j++) row.push(keys[i]![j]!);
+    return row;
+  });
+  const mayHoldDottedKey = (obj: object, level: number): boolean => {
+    for (const k of dotted[level]!) if (hasOwn.call(obj, k)) return true;
+    return false;
+  };
+
+  /** Whether any object along the plain path (levels 0..upTo) holds a dotted key for the rest of the path. */
+  const dottedAlongPath = (event: object, upTo: number): boolean => {
+    let node: unknown = event;
+    for (let j = 0; j <= upTo && node !== null && typeof node === 'object' && !Array.isArray(node); j++) {
+      if (mayHoldDottedKey(node, j)) return true;
+      node = (node as Record<string, unknown>)[segments[j]!];
     }
-    // A document that spells the same field both nested and with a dotted key
-    // is not merged here; Elasticsearch would index both values.
-    if (i === n && node !== undefined) return node;
+    return false;
+  };
+
+  const slow = (event: object): RawField => {
     const out: unknown[] = [];
     collect(event, 0, out);
     if (out.length === 0) return undefined;
     return out.length === 1 ? out[0] : out;
+  };
+
+  return (event) => {
+    if (event === null || typeof event !== 'object') return undefined;
+    // Fast path: plain nested objects. A value found this way is the answer (a
+    // document that also spells the field as a dotted key is not merged);
+    // when the plain path is missing, dotted keys and arrays are looked at.
+    let node: unknown = event;
+    for (let i = 0; i < n; i++) {
+      if (node === null || typeof node !== 'object') return dottedAlongPath(event, i - 1) ? slow(event) : undefined;
+      if (Array.isArray(node)) return slow(event);
+      const seg = segments[i]!;
+      if (!hasOwn.call(node, seg)) return dottedAlongPath(event, i) ? slow(event) : undefined;
+      node = (node as Record<string, unknown>)[seg];
+    }
+    // An object at the end holds no value itself; a dotted key elsewhere may.
+    if (node !== null && typeof node === 'object' && !Array.isArray(node)) return dottedAlongPath(event, n - 1) ? slow(event) : node;
+    return node;
   };
 }
 
@@ -88,6 +115,20 @@ export function someValue(raw: RawField, test: (value: string | number | boolean
   const t = typeof raw;
   if (t === 'string' || t === 'number' || t === 'boolean') return test(raw as string | number | boolean);
   return false;
+}
+
+/**
+ * A predicate over events from a test over values, built once at compile
+ * time: true when some value of the field passes (see {@link someValue}).
+ */
+export function anyValue(read: FieldReader, test: (value: string | number | boolean) => boolean): (event: Event) => boolean {
+  return (event) => {
+    const raw = read(event);
+    // Most fields hold one primitive: test it without the general walk.
+    const t = typeof raw;
+    if (t === 'string' || t === 'number' || t === 'boolean') return test(raw as string | number | boolean);
+    return someValue(raw, test);
+  };
 }
 
 /** The values of a field as a flat list, without nulls or objects. */

@@ -9,7 +9,7 @@
  * as Lucene does.
  */
 import type { Event } from './fields.js';
-import { someValue, hasValue } from './fields.js';
+import { anyValue, hasValue } from './fields.js';
 import type { BoundField, Scope } from './scope.js';
 import type { Location, ComparisonOperator } from '../parser/ast.js';
 import type { ScriptValue } from './null-logic.js';
@@ -93,7 +93,7 @@ export class LeafCompiler {
   /** `field` alone as a condition, or `field == true`. */
   booleanField(field: BoundField): Predicate {
     const read = field.read;
-    return (e) => someValue(read(e), (v) => v === true || v === 'true');
+    return anyValue(read, (v) => v === true || v === 'true');
   }
 
   /** `field == null` (absent or null); `field != null` is its negation. */
@@ -113,17 +113,16 @@ export class LeafCompiler {
     switch (domain) {
       case 'keyword': {
         const term = keywordOf(literal, literalIsFloat);
-        if (op === '==') return (e) => someValue(read(e), (v) => keywordOf(v) === term);
+        if (op === '==') return anyValue(read, (v) => keywordOf(v) === term);
         const test = ORDER_TESTS[op];
-        return (e) => someValue(read(e), (v) => test(compareCodePoints(keywordOf(v), term)));
+        return anyValue(read, (v) => test(compareCodePoints(keywordOf(v), term)));
       }
       case 'number': {
         const n = numberOf(literal as Primitive);
         if (n === undefined || typeof literal === 'boolean') this.invalid(`[${String(literal)}] is not a number, but field [${field.name}] is numeric`, location);
-        if (op === '==') return (e) => someValue(read(e), (v) => numberOf(v) === n);
+        if (op === '==') return anyValue(read, (v) => numberOf(v) === n);
         const test = ORDER_TESTS[op];
-        return (e) =>
-          someValue(read(e), (v) => {
+        return anyValue(read, (v) => {
             const x = numberOf(v);
             return x !== undefined && test(x < n ? -1 : x > n ? 1 : 0);
           });
@@ -132,10 +131,9 @@ export class LeafCompiler {
         const b = booleanOf(literal as Primitive);
         if (b === undefined) this.invalid(`[${String(literal)}] is not a boolean, but field [${field.name}] is boolean`, location);
         const rank = (x: boolean): number => (x ? 1 : 0);
-        if (op === '==') return (e) => someValue(read(e), (v) => booleanOf(v) === b);
+        if (op === '==') return anyValue(read, (v) => booleanOf(v) === b);
         const test = ORDER_TESTS[op];
-        return (e) =>
-          someValue(read(e), (v) => {
+        return anyValue(read, (v) => {
             const x = booleanOf(v);
             return x !== undefined && test(rank(x) - rank(b));
           });
@@ -154,19 +152,18 @@ export class LeafCompiler {
         }
         const key = ipKeyOf(literal);
         if (key === null) this.invalid(`[${literal}] is not an IP address`, location);
-        if (op === '==') return (e) => someValue(read(e), (v) => typeof v === 'string' && ipKeyOf(v) === key);
+        if (op === '==') return anyValue(read, (v) => typeof v === 'string' && ipKeyOf(v) === key);
         const test = ORDER_TESTS[op];
-        return (e) =>
-          someValue(read(e), (v) => {
+        return anyValue(read, (v) => {
             const k = typeof v === 'string' ? ipKeyOf(v) : null;
             return k !== null && test(k < key ? -1 : k > key ? 1 : 0);
           });
       }
       case 'version': {
         const text = keywordOf(literal as Primitive);
-        if (op === '==') return (e) => someValue(read(e), (v) => typeof v === 'string' && v === text);
+        if (op === '==') return anyValue(read, (v) => typeof v === 'string' && v === text);
         const test = ORDER_TESTS[op];
-        return (e) => someValue(read(e), (v) => typeof v === 'string' && test(compareVersions(v, text)));
+        return anyValue(read, (v) => typeof v === 'string' && test(compareVersions(v, text)));
       }
       case 'dynamic':
         return this.dynamicComparison(read, op, literal, literalIsFloat);
@@ -185,8 +182,7 @@ export class LeafCompiler {
             : op === '>'
               ? (t) => t > end
               : (t) => t >= start;
-    return (e) =>
-      someValue(read(e), (v) => {
+    return anyValue(read, (v) => {
         const t = parseInstant(v);
         return t !== null && test(t);
       });
@@ -203,16 +199,14 @@ export class LeafCompiler {
     const asBoolean = booleanOf(literal as Primitive);
     const numeric = typeof literal === 'boolean' ? undefined : asNumber;
     if (op === '==') {
-      return (e) =>
-        someValue(read(e), (v) => {
+      return anyValue(read, (v) => {
           if (typeof v === 'string') return v === asText;
           if (typeof v === 'number') return v === numeric;
           return v === asBoolean;
         });
     }
     const test = ORDER_TESTS[op];
-    return (e) =>
-      someValue(read(e), (v) => {
+    return anyValue(read, (v) => {
         if (typeof v === 'string') return test(compareCodePoints(v, asText));
         if (typeof v === 'number') return numeric !== undefined && test(v < numeric ? -1 : v > numeric ? 1 : 0);
         return asBoolean !== undefined && test((v ? 1 : 0) - (asBoolean ? 1 : 0));
@@ -240,7 +234,7 @@ export class LeafCompiler {
     const matchers = patterns.map((p) => new WildcardPattern(p, caseInsensitive ? 'ascii' : 'none').matches);
     if (matchers.length === 1) {
       const m = matchers[0]!;
-      return (e) => someValue(read(e), (v) => m(keywordOf(v)));
+      return anyValue(read, (v) => m(keywordOf(v)));
     }
     // Exact patterns go into a set; the rest are tried one by one.
     const exact = new Set<string>();
@@ -251,8 +245,7 @@ export class LeafCompiler {
       else rest.push(matchers[i]!);
     });
     const fold = caseInsensitive ? foldAscii : (s: string) => s;
-    return (e) =>
-      someValue(read(e), (v) => {
+    return anyValue(read, (v) => {
         const s = keywordOf(v);
         if (exact.size > 0 && exact.has(fold(s))) return true;
         for (const m of rest) if (m(s)) return true;
@@ -272,7 +265,7 @@ export class LeafCompiler {
       throw err;
     }
     const read = field.read;
-    return (e) => someValue(read(e), (v) => re.matches(keywordOf(v)));
+    return anyValue(read, (v) => re.matches(keywordOf(v)));
   }
 
   /** `field in (…)`: exact membership in the field's type. `in~` folds ASCII case. */
@@ -283,13 +276,13 @@ export class LeafCompiler {
       this.requireString(field, 'in~', location);
       const terms = new Set(nonNull.map((v) => foldAscii(keywordOf(v.value as Primitive, v.isFloat))));
       const read = field.read;
-      return (e) => someValue(read(e), (v) => terms.has(foldAscii(keywordOf(v))));
+      return anyValue(read, (v) => terms.has(foldAscii(keywordOf(v))));
     }
     const domain = domainOf(field);
     if (domain === 'keyword') {
       const terms = new Set(nonNull.map((v) => keywordOf(v.value as Primitive, v.isFloat)));
       const read = field.read;
-      return (e) => someValue(read(e), (v) => terms.has(keywordOf(v)));
+      return anyValue(read, (v) => terms.has(keywordOf(v)));
     }
     const tests = nonNull.map((v) => this.comparison(field, '==', v.value, v.isFloat, v.location));
     return (e) => tests.some((t) => t(e));
@@ -311,14 +304,13 @@ export class LeafCompiler {
     } else {
       m = new WildcardPattern(name === 'endsWith' ? `*${arg}` : `*${arg}*`, folding, 'lucene').matches;
     }
-    return (e) => someValue(read(e), (v) => m(keywordOf(v)));
+    return anyValue(read, (v) => m(keywordOf(v)));
   }
 
   /** `cidrMatch(field, blocks…)` is a terms query on an ip field: any value in any block. */
   cidr(field: BoundField, blocks: readonly CidrBlock[]): Predicate {
     const read = field.read;
-    return (e) =>
-      someValue(read(e), (v) => {
+    return anyValue(read, (v) => {
         const addr = typeof v === 'string' ? parseIp(v) : null;
         return addr !== null && blocks.some((b) => inCidr(addr, b));
       });

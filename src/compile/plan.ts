@@ -7,7 +7,7 @@ import type * as A from '../parser/ast.js';
 import { fieldName } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
 import { RUNNABLE_PIPES } from '../parser/structure.js';
-import { someValue } from './fields.js';
+import { anyValue } from './fields.js';
 import type { Event, FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
 import { type BoundField, Scope } from './scope.js';
@@ -137,7 +137,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     if (f.category === null) return { category: null, matches: condition };
     const name = f.category;
     const read = category.read;
-    const inCategory = (e: Event): boolean => someValue(read(e), (v) => v === name);
+    const inCategory = anyValue(read, (v) => v === name);
     return { category: name, matches: (e) => inCategory(e) && condition(e) };
   };
   const keys = (by: readonly A.Field[]): KeyField[] =>

@@ -4,7 +4,7 @@
  * fraction for nanoseconds) or ISO-8601 text.
  */
 import { someValue, type RawField } from '../compile/fields.js';
-import { parseIsoSpan } from '../compile/types/date.js';
+import { daysFromCivil, parseIsoSpan } from '../compile/types/date.js';
 
 /** A point in time: whole milliseconds since the epoch plus nanoseconds within the millisecond. */
 export interface EventTime {
@@ -21,13 +21,56 @@ function fromMillis(v: number): EventTime | null {
   return { ms, ns: Math.round((v - ms) * 1e6) };
 }
 
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
+const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+
+/**
+ * The common shape of event timestamps, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`,
+ * read without regular expressions or big integers; anything else (or
+ * anything odd) falls back to the full ISO parser.
+ */
+function fromUtcIso(s: string): EventTime | null {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return null;
+  }
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) {
+    const d = s.charCodeAt(i);
+    if (d < 48 || d > 57) return null;
+  }
+  const y = two(s, 0) * 100 + two(s, 2);
+  const mo = two(s, 5);
+  const d = two(s, 8);
+  const h = two(s, 11);
+  const mi = two(s, 14);
+  const sec = two(s, 17);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+  let fracNs = 0;
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */ || n > 30) return null;
+    let scale = 100_000_000;
+    for (let i = 20; i < n - 1; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return null;
+      fracNs += c * scale;
+      scale /= 10;
+    }
+  }
+  if (d > 28) return null; // month lengths: let the full parser check them
+  const ms = daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + Math.floor(fracNs / 1e6);
+  return { ms, ns: fracNs % 1_000_000 };
+}
+
 function fromText(s: string): EventTime | null {
+  const fast = fromUtcIso(s);
+  if (fast) return fast;
   if (EPOCH_TEXT.test(s)) {
     const dot = s.indexOf('.');
     if (dot < 0) return { ms: Number(s), ns: 0 };
     const whole = Number(s.slice(0, dot));
     const frac = Number(s.slice(dot + 1).padEnd(6, '0'));
-    return whole < 0 ? { ms: whole - 1, ns: 1_000_000 - frac } : { ms: whole, ns: frac };
+    if (frac === 0) return { ms: whole, ns: 0 };
+    return s.startsWith('-') ? { ms: whole - 1, ns: 1_000_000 - frac } : { ms: whole, ns: frac };
   }
   const span = parseIsoSpan(s);
   if (!span) return null;
@@ -37,6 +80,8 @@ function fromText(s: string): EventTime | null {
 
 /** Reads a timestamp value; for several values, the earliest (as an ascending sort would). */
 export function readEventTime(raw: RawField): EventTime | null {
+  if (typeof raw === 'string') return fromText(raw);
+  if (typeof raw === 'number') return fromMillis(raw);
   let best: EventTime | null = null;
   someValue(raw, (v) => {
     const t = typeof v === 'number' ? fromMillis(v) : typeof v === 'string' ? fromText(v) : null;

@@ -22,6 +22,8 @@ import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compa
 import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';
 import type { Match } from './match.js';
 
+const NO_MATCHES: Match[] = Object.freeze([]) as unknown as Match[];
+
 /** One event placed in a sequence. */
 type Placed = OrderedEvent<Event>;
 
@@ -80,7 +82,12 @@ export class SequenceMatcher {
   /** Output layout: for each expanded stage, the positive index or the missing index. */
   private readonly layout: Array<{ missing: boolean; index: number }> = [];
   private readonly missingStages: MissingStage[] = [];
-  private readonly stagesOf: StagePlan[];
+  /** The distinct stage filters (runs repeat a stage), each evaluated once per event. */
+  private readonly filters: StagePlan[];
+  private readonly filterIndex = new Map<StagePlan, number>();
+  private readonly flags: boolean[];
+  /** When the next sweep of stale state is due. */
+  private nextSweep: EventTime | null = null;
   private readonly states = new Map<string, KeyState>();
   private readonly queue: Candidate[] = [];
   private readonly maxspan: number | null;
@@ -101,7 +108,9 @@ export class SequenceMatcher {
     this.maxspan = plan.maxspanNs === null ? null : Number(plan.maxspanNs);
     const expanded: StagePlan[] = [];
     for (const s of plan.stages) for (let r = 0; r < s.runs; r++) expanded.push(s);
-    this.stagesOf = [...new Set(plan.stages)];
+    this.filters = [...new Set(plan.stages)];
+    this.filters.forEach((f, i) => this.filterIndex.set(f, i));
+    this.flags = this.filters.map(() => false);
     const positiveAt: number[] = [];
     expanded.forEach((s) => {
       if (s.missing) {
@@ -130,15 +139,6 @@ export class SequenceMatcher {
     return { liveKeys: this.states.size, pendingSequences: this.pendingCount, evictions: this.evictions, awaitingTrailingCheck: this.awaitingCount };
   }
 
-  private keysFor(stage: StagePlan, event: Event, cache: Map<StagePlan, KeyValue[][]>): KeyValue[][] {
-    let keys = cache.get(stage);
-    if (!keys) {
-      keys = keyCombinations([...this.plan.keys, ...stage.keys] as KeyField[], event);
-      cache.set(stage, keys);
-    }
-    return keys;
-  }
-
   private state(values: readonly KeyValue[], now: EventTime): KeyState {
     const id = keyId(values);
     let s = this.states.get(id);
@@ -165,24 +165,34 @@ export class SequenceMatcher {
    */
   push(item: Placed): Match[] {
     const now = item.time;
-    this.expire(now);
-    const cache = new Map<StagePlan, KeyValue[][]>();
-    const matched = new Map<StagePlan, boolean>();
-    const matches = (s: StagePlan): boolean => {
-      let m = matched.get(s);
-      if (m === undefined) {
-        m = s.filter.matches(item.event);
-        matched.set(s, m);
-      }
-      return m;
+    if (this.awaitingCount > 0 || this.nextSweep === null || nanosBetween(this.nextSweep, now) >= 0) this.expire(now);
+
+    // Each distinct stage filter runs once; most events match none, and stop here.
+    const event = item.event;
+    const flags = this.flags;
+    let any = false;
+    for (let i = 0; i < this.filters.length; i++) {
+      const m = this.filters[i]!.filter.matches(event);
+      flags[i] = m;
+      if (m) any = true;
+    }
+    const until = this.plan.until;
+    const untilMatched = until !== null && until.filter.matches(event);
+    if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+
+    const cache: (KeyValue[][] | undefined)[] = new Array(this.filters.length);
+    const keysFor = (stage: StagePlan): KeyValue[][] => {
+      const i = this.filterIndex.get(stage)!;
+      return (cache[i] ??= keyCombinations([...this.plan.keys, ...stage.keys] as KeyField[], event));
     };
+    const matches = (stage: StagePlan): boolean => flags[this.filterIndex.get(stage)!]!;
     const completed: Candidate[] = [];
     const n = this.positives.length;
 
     // Missing-stage events are remembered first; checks compare times strictly, so order does not matter.
     this.missingStages.forEach((m, mi) => {
       if (!matches(m.plan)) return;
-      for (const key of this.keysFor(m.plan, item.event, cache)) {
+      for (const key of keysFor(m.plan)) {
         const s = this.state(key, now);
         const history = s.missing[mi]!;
         history.push(now);
@@ -195,7 +205,7 @@ export class SequenceMatcher {
     for (let p = n - 1; p >= 0; p--) {
       const stage = this.positives[p]!;
       if (!matches(stage)) continue;
-      for (const key of this.keysFor(stage, item.event, cache)) {
+      for (const key of keysFor(stage)) {
         const s = this.state(key, now);
         if (p === 0) {
           if (n === 1) completed.push({ events: [item], key, decision: undefined });
@@ -216,9 +226,8 @@ export class SequenceMatcher {
     // extended or started: Elasticsearch drops a sequence when an until event lies at or
     // after its last event and strictly before the event that would extend it. A sequence
     // that this very event completed stays.
-    const until = this.plan.until;
-    if (until && until.filter.matches(item.event)) {
-      for (const key of this.keysFor(until, item.event, cache)) {
+    if (untilMatched) {
+      for (const key of keyCombinations([...this.plan.keys, ...until.keys] as KeyField[], event)) {
         const s = this.states.get(keyId(key));
         if (!s) continue;
         s.pending.forEach((partial, i) => {
@@ -228,10 +237,10 @@ export class SequenceMatcher {
     }
 
     // Several keys completing on one event come out in key order.
-    completed.sort((a, b) => compareSequenceKeys(a.key, b.key));
+    if (completed.length > 1) completed.sort((a, b) => compareSequenceKeys(a.key, b.key));
     for (const c of completed) this.decide(c);
     this.enforceLimits();
-    return this.drain(false);
+    return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
   }
 
   /**
@@ -318,6 +327,9 @@ export class SequenceMatcher {
       }
     }
     if (this.horizon === null) return;
+    // Sweeping is cheap but not free: do it again after a quarter of the horizon.
+    const step = Math.max(1e6, this.horizon / 4);
+    this.nextSweep = { ms: now.ms + Math.floor(step / 1e6), ns: now.ns };
     for (const [id, s] of this.states) {
       if (nanosBetween(s.touched, now) <= this.horizon) break;
       if (s.awaiting.length > 0) continue;
@@ -328,7 +340,7 @@ export class SequenceMatcher {
 
   private enforceLimits(): void {
     const max = this.limits.maxPendingSequences;
-    if (max === undefined) return;
+    if (max === undefined || this.pendingCount <= max) return;
     for (const [id, s] of this.states) {
       if (this.pendingCount <= max) break;
       if (s.awaiting.length > 0) continue;

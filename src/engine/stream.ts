@@ -59,6 +59,8 @@ export interface StreamMatcher {
 
 export const DEFAULT_MAX_PENDING_SEQUENCES = 1_000_000;
 
+const NO_TIME = { ms: 0, ns: 0 };
+
 /** A small binary heap of events in stream order. */
 class EventHeap {
   private readonly items: OrderedEvent<Event>[] = [];
@@ -139,33 +141,47 @@ export class EventOrderer {
     this.options.onError?.(e);
   }
 
-  /** Takes one arrival; returns the events now released, in order. */
-  accept(event: Event): OrderedEvent<Event>[] {
+  /** Whether events pass straight through (no reorder window): use admit() alone. */
+  get direct(): boolean {
+    return this.reorderNs === 0 || !this.source.ordered;
+  }
+
+  /**
+   * Checks one arrival and reads its time. Returns it, or null when it was
+   * reported (not an object, no timestamp, late). Without a reorder window the
+   * event counts as released.
+   */
+  admit(event: Event): OrderedEvent<Event> | null {
     const index = this.counters.eventsSeen++;
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       this.error(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', index, event));
-      return [];
+      return null;
     }
     const src = this.source;
     let time = readEventTime(src.timestamp(event));
     if (!time) {
       if (src.ordered) {
         this.error(new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${src.timestampField}]`, index, event));
-        return [];
+        return null;
       }
-      time = { ms: 0, ns: 0 };
+      time = NO_TIME;
     }
     const item: OrderedEvent<Event> = { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
-    if (!src.ordered) return [item];
+    if (!src.ordered) return item;
     if (this.lastReleased && compareOrdered(item, this.lastReleased) < 0) {
       this.counters.late++;
       this.options.onLate?.(new EqlEventError('EQL_EVENT_LATE', 'arrived after later events were already processed', index, event));
-      return [];
+      return null;
     }
-    if (this.reorderNs === 0) {
-      this.lastReleased = item;
-      return [item];
-    }
+    if (this.reorderNs === 0) this.lastReleased = item;
+    return item;
+  }
+
+  /** Takes one arrival; returns the events now released, in order. */
+  accept(event: Event): OrderedEvent<Event>[] {
+    const item = this.admit(event);
+    if (!item) return [];
+    if (this.direct) return [item];
     this.heap.push(item);
     if (!this.latest || compareOrdered(item, this.latest) > 0) this.latest = item;
     const out: OrderedEvent<Event>[] = [];
@@ -217,7 +233,14 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     return out;
   };
   return {
-    push: (event) => run(orderer.accept(event)),
+    push: (event) => {
+      if (!orderer.direct) return run(orderer.accept(event));
+      const item = orderer.admit(event);
+      if (!item) return [];
+      const out = guardedProcess(runner, orderer, item);
+      matches += out.length;
+      return out;
+    },
     flush: () => {
       const released = orderer.drain();
       const out = run(released);

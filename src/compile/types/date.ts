@@ -22,7 +22,7 @@ const EPOCH = /^(-?\d{1,16})(?:\.(\d{1,6}))?$/;
 const NS_PER_MS = 1_000_000n;
 const MS_PER_DAY = 86_400_000;
 
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   // Howard Hinnant's algorithm: days since 1970-01-01 for a proleptic Gregorian date.
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
