@@ -37,6 +37,8 @@ export interface FilterPlan {
   readonly category: string | null;
   /** Category and condition together. */
   readonly matches: Predicate;
+  /** The condition alone, for callers that have checked the category already. */
+  readonly condition: Predicate;
 }
 
 /** One `by` key: the field (null for an optional field no schema knows) and whether null is allowed. */
@@ -134,11 +136,10 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
 
   const filter = (f: A.EventFilter): FilterPlan => {
     const condition = predicates.compile(f.condition);
-    if (f.category === null) return { category: null, matches: condition };
+    if (f.category === null) return { category: null, matches: condition, condition };
     const name = f.category;
-    const read = category.read;
-    const inCategory = anyValue(read, (v) => v === name);
-    return { category: name, matches: (e) => inCategory(e) && condition(e) };
+    const inCategory = anyValue(category.read, (v) => v === name);
+    return { category: name, matches: (e) => inCategory(e) && condition(e), condition };
   };
   const keys = (by: readonly A.Field[]): KeyField[] =>
     by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));

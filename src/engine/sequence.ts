@@ -16,13 +16,14 @@
  * docs/sequences.md). A candidate with trailing missing stages waits until
  * the stream's time shows no such event can come in time.
  */
-import type { Event } from '../compile/fields.js';
+import { type Event, someValue } from '../compile/fields.js';
 import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
 import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
 import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';
 import type { Match } from './match.js';
 
 const NO_MATCHES: Match[] = Object.freeze([]) as unknown as Match[];
+
 
 /** One event placed in a sequence. */
 type Placed = OrderedEvent<Event>;
@@ -86,6 +87,8 @@ export class SequenceMatcher {
   private readonly filters: StagePlan[];
   private readonly filterIndex = new Map<StagePlan, number>();
   private readonly flags: boolean[];
+  /** Per filter: its category and a value test for it, built once; null for `any`. */
+  private readonly categoryTests: ({ category: string; test: (v: unknown) => boolean } | null)[];
   /** When the next sweep of stale state is due. */
   private nextSweep: EventTime | null = null;
   private readonly states = new Map<string, KeyState>();
@@ -111,6 +114,7 @@ export class SequenceMatcher {
     this.filters = [...new Set(plan.stages)];
     this.filters.forEach((f, i) => this.filterIndex.set(f, i));
     this.flags = this.filters.map(() => false);
+    this.categoryTests = this.filters.map(({ filter: { category } }) => (category === null ? null : { category, test: (v: unknown) => v === category }));
     const positiveAt: number[] = [];
     expanded.forEach((s) => {
       if (s.missing) {
@@ -167,12 +171,16 @@ export class SequenceMatcher {
     const now = item.time;
     if (this.awaitingCount > 0 || this.nextSweep === null || nanosBetween(this.nextSweep, now) >= 0) this.expire(now);
 
-    // Each distinct stage filter runs once; most events match none, and stop here.
+    // Each distinct stage filter runs once, after one read of the category;
+    // most events match none, and stop here.
     const event = item.event;
     const flags = this.flags;
+    const categories = this.plan.categoryField(event);
     let any = false;
     for (let i = 0; i < this.filters.length; i++) {
-      const m = this.filters[i]!.filter.matches(event);
+      const f = this.filters[i]!.filter;
+      const inCategory = this.categoryTests[i];
+      const m = (inCategory === null || categories === inCategory.category || someValue(categories, inCategory.test)) && f.condition(event);
       flags[i] = m;
       if (m) any = true;
     }
