@@ -179,7 +179,7 @@ export class SequenceMatcher {
     let any = false;
     for (let i = 0; i < this.filters.length; i++) {
       const f = this.filters[i]!.filter;
-      const inCategory = this.categoryTests[i]!;
+      const inCategory = this.categoryTests[i] ?? null;
       const m = (inCategory === null || categories === inCategory.category || someValue(categories, inCategory.test)) && f.condition(event);
       flags[i] = m;
       if (m) any = true;
