@@ -22,8 +22,44 @@ export type FieldReader = (event: Event) => RawField;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Compiles a reader for a dotted field name. */
+const shared = new Map<string, FieldReader>();
+let epoch = 0;
+
+/**
+ * Marks the start of work on a new event. Shared readers remember only what
+ * they read since the last mark, so an event object that a caller reuses with
+ * new contents is read afresh.
+ */
+export function beginEvent(): void {
+  epoch++;
+}
+
+/**
+ * The reader for a dotted field name, shared by every query: it remembers the
+ * last event it read (until the next {@link beginEvent}), so many rules reading
+ * one field of one event read it once.
+ */
 export function compileFieldReader(name: string): FieldReader {
+  let reader = shared.get(name);
+  if (!reader) {
+    const read = buildFieldReader(name);
+    let lastEvent: Event | undefined;
+    let lastEpoch = -1;
+    let lastValue: RawField;
+    reader = (event) => {
+      if (event === lastEvent && epoch === lastEpoch) return lastValue;
+      lastValue = read(event);
+      lastEvent = event;
+      lastEpoch = epoch;
+      return lastValue;
+    };
+    shared.set(name, reader);
+  }
+  return reader;
+}
+
+/** Builds the reader for a dotted field name. */
+function buildFieldReader(name: string): FieldReader {
   const segments = name.split('.');
   const n = segments.length;
   if (n === 1) {

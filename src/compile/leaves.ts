@@ -27,7 +27,7 @@ type Primitive = string | number | boolean;
 const FALSE: Predicate = () => false;
 
 /** A number as a keyword term: what Elasticsearch indexes for it. */
-function keywordOf(v: Primitive, float = false): string {
+export function keywordOf(v: Primitive, float = false): string {
   if (typeof v === 'number') return float || !Number.isInteger(v) ? javaDoubleToString(v) : String(v);
   return String(v);
 }

@@ -4,7 +4,7 @@
 import type { Query } from '../parser/ast.js';
 import { EqlEventError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
-import type { Event } from '../compile/fields.js';
+import { beginEvent, type Event } from '../compile/fields.js';
 import type { OrderedEvent } from './order.js';
 import { applyPipes, type ResultPosition } from './pipes.js';
 import type { Match } from './match.js';
@@ -56,6 +56,7 @@ export class CompiledQuery {
     if (this.plan.kind !== 'event') {
       throw new EqlSemanticError('EQL_UNSUPPORTED', `matches() decides single events; a ${this.plan.kind} needs search(), stream() or matcher()`);
     }
+    beginEvent();
     return event !== null && typeof event === 'object' && this.plan.filter.matches(event);
   }
 

@@ -7,7 +7,7 @@
  * late: it goes to `onLate` and is counted, never dropped in silence.
  */
 import { EqlEventError } from '../errors.js';
-import type { Event } from '../compile/fields.js';
+import { beginEvent, type Event } from '../compile/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
 import { type OrderedEvent, compareOrdered, readEventTime, readTiebreaker, nanosBetween } from './order.js';
 import { createRunner, type QueryRunner } from './runner.js';
@@ -152,6 +152,7 @@ export class EventOrderer {
    * event counts as released.
    */
   admit(event: Event): OrderedEvent<Event> | null {
+    beginEvent();
     const index = this.counters.eventsSeen++;
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       this.error(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', index, event));

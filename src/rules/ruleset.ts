@@ -1,12 +1,13 @@
 /**
  * Many rules, one pass over one stream. Each event is read for its time once
  * and dispatched only to the rules that could use it: those with a stage for
- * one of the event's categories, and those with an `any` stage. Every rule
- * keeps its own matching state.
+ * one of the event's categories (or `any`), narrowed further by the exact
+ * values a stage requires (literal-index.ts). Every rule keeps its own
+ * matching state and decides with its full condition.
  */
-import type { Event } from '../compile/fields.js';
-import { someValue } from '../compile/fields.js';
-import type { QueryPlan } from '../compile/plan.js';
+import { compileFieldReader, type Event, type FieldReader, fieldValues, someValue } from '../compile/fields.js';
+import type { EventFilter, Query } from '../parser/ast.js';
+import { RequirementFinder, valueKey } from './literal-index.js';
 import type { OrderedEvent } from '../engine/order.js';
 import { createRunner, type QueryRunner } from '../engine/runner.js';
 import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, type OrderSource, type StreamOptions } from '../engine/stream.js';
@@ -15,28 +16,43 @@ import { type Alert, toAlert } from './alert.js';
 import type { Rule } from './rule.js';
 
 interface Entry {
+  /** The rule's place in the set: alerts of one event come out in this order. */
+  readonly position: number;
   readonly rule: Rule;
   readonly runner: QueryRunner;
   /** The last event index dispatched to this rule, so one event reaches a rule once. */
   lastIndex: number;
 }
 
-/** The categories a plan's stages name; null stands for `any`. */
-function categoriesOf(plan: QueryPlan): Array<string | null> {
-  switch (plan.kind) {
-    case 'event':
-      return [plan.filter.category];
-    case 'sequence':
-      return [...plan.stages.map((s) => s.filter.category), ...(plan.until ? [plan.until.filter.category] : [])];
-    case 'sample':
-      return plan.stages.map((s) => s.filter.category);
+/** Every event filter of a query: its stages, and a sequence's `until`. */
+function filtersOf(query: Query): EventFilter[] {
+  switch (query.type) {
+    case 'EventQuery':
+      return [query.filter];
+    case 'SequenceQuery':
+      return [...query.stages.map((s) => s.filter), ...(query.until ? [query.until.filter] : [])];
+    case 'SampleQuery':
+    case 'JoinQuery':
+      return query.stages.map((s) => s.filter);
   }
+}
+
+/** Rules to consider for events of one category: some always, some by field value. */
+interface CategoryIndex {
+  readonly scan: Entry[];
+  readonly fields: Map<string, { readonly read: FieldReader; readonly byValue: Map<string, Entry[]> }>;
 }
 
 interface CategoryGroup {
   readonly read: (e: Event) => unknown;
-  readonly byCategory: Map<string, Entry[]>;
-  readonly any: Entry[];
+  readonly byCategory: Map<string, CategoryIndex>;
+  readonly any: CategoryIndex;
+}
+
+const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map() });
+
+function addUnique(list: Entry[], entry: Entry): void {
+  if (list[list.length - 1] !== entry && !list.includes(entry)) list.push(entry);
 }
 
 export interface RuleSetStats {
@@ -74,10 +90,11 @@ export class RuleSet {
   private build(options: StreamOptions): { groups: CategoryGroup[]; entries: Entry[] } {
     const groups = new Map<string, CategoryGroup>();
     const entries: Entry[] = [];
-    for (const rule of this.rules) {
+    for (const [position, rule] of this.rules.entries()) {
       const plan = rule.compiled.plan;
       const windowNs = options.window !== undefined ? durationToNanos(options.window, 'window') : (rule.lookbackNs ?? undefined);
       const entry: Entry = {
+        position,
         rule,
         runner: createRunner(plan, {
           windowNs,
@@ -90,15 +107,32 @@ export class RuleSet {
       const field = plan.options.eventCategoryField;
       let group = groups.get(field);
       if (!group) {
-        group = { read: plan.categoryField, byCategory: new Map(), any: [] };
+        group = { read: plan.categoryField, byCategory: new Map(), any: newIndex() };
         groups.set(field, group);
       }
-      for (const c of new Set(categoriesOf(plan))) {
-        if (c === null) group.any.push(entry);
-        else {
-          const list = group.byCategory.get(c) ?? [];
-          if (!list.includes(entry)) list.push(entry);
-          group.byCategory.set(c, list);
+      const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
+      for (const filter of filtersOf(plan.query)) {
+        let index = group.any;
+        if (filter.category !== null) {
+          index = group.byCategory.get(filter.category) ?? newIndex();
+          group.byCategory.set(filter.category, index);
+        }
+        const requirement = finder.of(filter.condition);
+        if (!requirement) {
+          addUnique(index.scan, entry);
+          continue;
+        }
+        for (const { field: name, values } of requirement) {
+          let byField = index.fields.get(name);
+          if (!byField) {
+            byField = { read: compileFieldReader(name), byValue: new Map() };
+            index.fields.set(name, byField);
+          }
+          for (const v of values) {
+            const list = byField.byValue.get(v) ?? [];
+            addUnique(list, entry);
+            byField.byValue.set(v, list);
+          }
         }
       }
     }
@@ -124,19 +158,37 @@ export class RuleSet {
 
     const dispatch = (item: OrderedEvent<Event>): Alert[] => {
       const out: Alert[] = [];
+      const chosen: Entry[] = [];
       const visit = (entry: Entry): void => {
         if (entry.lastIndex === item.index) return;
         entry.lastIndex = item.index;
-        dispatched++;
-        for (const m of guardedProcess(entry.runner, orderer, item)) out.push(toAlert(entry.rule, entry.rule.compiled, m));
+        chosen.push(entry);
+      };
+      const visitValue = (byValue: Map<string, Entry[]>, v: string | number | boolean): void => {
+        const list = byValue.get(valueKey(v));
+        if (list) for (const entry of list) visit(entry);
+      };
+      const visitIndex = (index: CategoryIndex): void => {
+        for (const entry of index.scan) visit(entry);
+        for (const byField of index.fields.values()) {
+          const raw = byField.read(item.event);
+          const t = typeof raw;
+          if (t === 'string' || t === 'number' || t === 'boolean') visitValue(byField.byValue, raw as string);
+          else if (raw !== undefined && raw !== null) for (const v of fieldValues(raw)) visitValue(byField.byValue, v);
+        }
       };
       for (const g of groups) {
-        for (const entry of g.any) visit(entry);
+        visitIndex(g.any);
         someValue(g.read(item.event), (v) => {
-          const list = g.byCategory.get(typeof v === 'string' ? v : String(v));
-          if (list) for (const entry of list) visit(entry);
+          const index = g.byCategory.get(typeof v === 'string' ? v : String(v));
+          if (index) visitIndex(index);
           return false;
         });
+      }
+      if (chosen.length > 1) chosen.sort((a, b) => a.position - b.position);
+      dispatched += chosen.length;
+      for (const entry of chosen) {
+        for (const m of guardedProcess(entry.runner, orderer, item)) out.push(toAlert(entry.rule, entry.rule.compiled, m));
       }
       alerts += out.length;
       return out;

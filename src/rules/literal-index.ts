@@ -1,0 +1,137 @@
+/**
+ * Which exact values a stage needs: most rule stages hold a conjunct such as
+ * `process.name : ("a.exe", "b.exe")` or `event.action == "x"`, and cannot
+ * match an event whose field has none of those values. A RuleSet indexes
+ * stages by such (field, value) pairs, so an event meets only the rules it
+ * could satisfy. The index only narrows: every rule it hands an event to still
+ * decides with its full condition.
+ */
+import type * as A from '../parser/ast.js';
+import { fieldName } from '../parser/ast.js';
+import { foldAscii } from '../compile/case-folding.js';
+import { keywordOf } from '../compile/leaves.js';
+import { resolveField, type Schema } from '../compile/schema.js';
+
+/** `field` has one of `values` (ASCII-folded keyword text). */
+export interface FieldValues {
+  readonly field: string;
+  readonly values: readonly string[];
+}
+
+/** The stage can match only if one of these holds. */
+export type Requirement = readonly FieldValues[];
+
+/**
+ * Fields whose values say little about an event (a handful of values across
+ * all events): a requirement on them is kept only when nothing better exists.
+ */
+const WEAK_FIELDS = new Set([
+  'event.category', 'event.type', 'event.kind', 'event.outcome', 'event.module', 'event.dataset', 'event.provider',
+  'host.os.type', 'host.os.family', 'host.os.name', 'host.os.platform', 'network.direction', 'network.transport',
+  'network.protocol', 'agent.type', 'data_stream.dataset', 'data_stream.namespace', 'data_stream.type', 'user.domain',
+]);
+
+function hasWildcard(s: string): boolean {
+  return s.includes('*') || s.includes('?');
+}
+
+/** Index keys for a literal, the way keyword fields compare it: ASCII-folded text. */
+function keyOf(lit: A.Literal): string | null {
+  switch (lit.type) {
+    case 'String':
+      return foldAscii(lit.value);
+    case 'Number':
+      return lit.integer ? String(lit.value) : null;
+    case 'Boolean':
+      return String(lit.value);
+    case 'Null':
+      return null;
+  }
+}
+
+/** Index key of an event value: the same text the literal's key was made from. */
+export function valueKey(v: string | number | boolean): string {
+  return foldAscii(keywordOf(v));
+}
+
+export class RequirementFinder {
+  constructor(
+    private readonly schema: Schema | undefined,
+    private readonly timestampField: string,
+  ) {}
+
+  /** Only fields read as keyword text (or untyped) compare by their text. */
+  private indexable(field: A.Field): string | null {
+    const name = fieldName(field);
+    if (field.optional || name === this.timestampField) return null;
+    if (!this.schema) return name;
+    const resolved = resolveField(this.schema, name);
+    const type = resolved?.spec?.type;
+    return type === 'keyword' || type === 'text' ? resolved!.path : null;
+  }
+
+  /** A requirement of a condition, or null when any event might match. */
+  of(e: A.Expression): Requirement | null {
+    switch (e.type) {
+      case 'Match': {
+        if (e.subject.type !== 'Field' || e.operator === 'regex' || e.operator === 'regex~') return null;
+        const field = this.indexable(e.subject);
+        if (!field) return null;
+        const values: string[] = [];
+        for (const p of e.patterns) {
+          if (p.type !== 'String' || hasWildcard(p.value)) return null;
+          values.push(foldAscii(p.value));
+        }
+        return values.length > 0 ? [{ field, values }] : null;
+      }
+      case 'Comparison': {
+        if (e.operator !== '==') return null;
+        const [f, lit] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
+        if (f.type !== 'Field' || !isLiteral(lit)) return null;
+        const field = this.indexable(f);
+        const key = keyOf(lit);
+        return field && key !== null && lit.type === 'String' ? [{ field, values: [key] }] : null;
+      }
+      case 'In': {
+        if (e.negated || e.subject.type !== 'Field') return null;
+        const field = this.indexable(e.subject);
+        if (!field) return null;
+        const values: string[] = [];
+        for (const v of e.values) {
+          if (v.type !== 'String') return null;
+          values.push(foldAscii(v.value));
+        }
+        return values.length > 0 ? [{ field, values }] : null;
+      }
+      case 'And': {
+        // Any conjunct's requirement holds for the whole; take the most telling.
+        let best: Requirement | null = null;
+        for (const o of e.operands) {
+          const r = this.of(o);
+          if (r && (!best || better(r, best))) best = r;
+        }
+        return best;
+      }
+      case 'Or': {
+        // Every branch needs one; the whole needs one of theirs.
+        const parts = e.operands.map((o) => this.of(o));
+        if (parts.some((p) => p === null)) return null;
+        return parts.flatMap((p) => p!);
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+function isLiteral(e: A.Expression): e is A.Literal {
+  return e.type === 'String' || e.type === 'Number' || e.type === 'Boolean' || e.type === 'Null';
+}
+
+function better(a: Requirement, b: Requirement): boolean {
+  const weakA = a.some((x) => WEAK_FIELDS.has(x.field));
+  const weakB = b.some((x) => WEAK_FIELDS.has(x.field));
+  if (weakA !== weakB) return !weakA;
+  const size = (r: Requirement) => r.reduce((n, x) => n + x.values.length, 0);
+  return size(a) < size(b);
+}
