@@ -16,6 +16,10 @@ import type { ScriptValue } from './null-logic.js';
 import { compareCodePoints, javaDoubleToString } from './null-logic.js';
 import { foldAscii } from './case-folding.js';
 import { WildcardPattern } from './wildcard.js';
+import { WildcardSet } from './wildcard-set.js';
+
+/** From this many wildcard patterns on one field, one automaton beats trying each. */
+const WILDCARD_SET_THRESHOLD = 6;
 import { compileLuceneRegex, RegexSyntaxError } from './regex.js';
 import { type DateSpan, parseDateSpan, parseInstant } from './types/date.js';
 import { type CidrBlock, inCidr, ipKeyOf, parseCidr, parseIp } from './types/ip.js';
@@ -231,26 +235,36 @@ export class LeafCompiler {
     this.requireString(field, operator, location);
     if (patterns.length === 0) return FALSE;
     const read = field.read;
-    const matchers = patterns.map((p) => new WildcardPattern(p, caseInsensitive ? 'ascii' : 'none').matches);
-    if (matchers.length === 1) {
-      const m = matchers[0]!;
+    const folding = caseInsensitive ? 'ascii' : 'none';
+    if (patterns.length === 1) {
+      const m = new WildcardPattern(patterns[0]!, folding).matches;
       return anyValue(read, (v) => m(keywordOf(v)));
     }
-    // Exact patterns go into a set; the rest are tried one by one.
+    // Exact patterns go into a set; a few others are tried one by one, many go
+    // into one automaton that looks at the text once.
     const exact = new Set<string>();
-    const rest: Array<(s: string) => boolean> = [];
-    patterns.forEach((p, i) => {
-      const w = new WildcardPattern(p, caseInsensitive ? 'ascii' : 'none');
-      if (w.isExact) exact.add(caseInsensitive ? foldAscii(p) : p);
-      else rest.push(matchers[i]!);
-    });
+    const others: string[] = [];
+    for (const p of patterns) {
+      if (new WildcardPattern(p, folding).isExact) exact.add(caseInsensitive ? foldAscii(p) : p);
+      else others.push(p);
+    }
+    let rest: (s: string) => boolean;
+    if (others.length === 0) rest = () => false;
+    else if (others.length < WILDCARD_SET_THRESHOLD) {
+      const ms = others.map((p) => new WildcardPattern(p, folding).matches);
+      rest = (s) => {
+        for (const m of ms) if (m(s)) return true;
+        return false;
+      };
+    } else {
+      const set = new WildcardSet(others, folding);
+      rest = (s) => set.matches(s);
+    }
     const fold = caseInsensitive ? foldAscii : (s: string) => s;
     return anyValue(read, (v) => {
-        const s = keywordOf(v);
-        if (exact.size > 0 && exact.has(fold(s))) return true;
-        for (const m of rest) if (m(s)) return true;
-        return false;
-      });
+      const s = keywordOf(v);
+      return (exact.size > 0 && exact.has(fold(s))) || rest(s);
+    });
   }
 
   /** `field regex patterns`: one anchored Lucene regexp. */

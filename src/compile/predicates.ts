@@ -49,14 +49,20 @@ export class PredicateCompiler {
           const [a, b] = parts as [Predicate, Predicate];
           return (ev) => a(ev) && b(ev);
         }
-        return (ev) => parts.every((p) => p(ev));
+        return (ev) => {
+          for (let i = 0; i < parts.length; i++) if (!parts[i]!(ev)) return false;
+          return true;
+        };
       }
       case 'Or': {
         const parts = e.operands.map((o) => this.compile(o)).filter((p) => p !== NEVER);
         if (parts.includes(ALWAYS)) return ALWAYS;
         if (parts.length === 0) return NEVER;
         if (parts.length === 1) return parts[0]!;
-        return (ev) => parts.some((p) => p(ev));
+        return (ev) => {
+          for (let i = 0; i < parts.length; i++) if (parts[i]!(ev)) return true;
+          return false;
+        };
       }
       case 'Not':
         return negate(this.compile(e.operand));

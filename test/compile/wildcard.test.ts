@@ -85,3 +85,32 @@ describe('WildcardPattern', () => {
     expect(counter2.steps).toBeLessThan(10 * text.length);
   });
 });
+
+import { WildcardSet } from '../../src/compile/wildcard-set.js';
+
+describe('WildcardSet', () => {
+  it('agrees with trying each pattern, on many random sets', () => {
+    let seed = 99;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = (chars: string[], max: number) => Array.from({ length: Math.floor(next() * max) }, () => chars[Math.floor(next() * chars.length)]).join('');
+    const mismatches: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(next() * 12) }, () => pick(['a', 'b', 'A', '*', '?', '\\\\'], 7));
+      const set = new WildcardSet(patterns, i % 2 === 0 ? 'ascii' : 'none');
+      const singles = patterns.map((p) => new WildcardPattern(p, i % 2 === 0 ? 'ascii' : 'none'));
+      for (let j = 0; j < 10; j++) {
+        const text = pick(['a', 'b', 'B', '\\\\', 'x'], 12);
+        const want = singles.some((s) => s.matches(text));
+        if (set.matches(text) !== want) mismatches.push(`${JSON.stringify(patterns)} ~ ${JSON.stringify(text)}`);
+      }
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+
+  it('handles a 2,600-pattern list', () => {
+    const patterns = Array.from({ length: 2600 }, (_, i) => `*C:\\\\Program Files\\\\Vendor${i}\\\\*.exe`);
+    const set = new WildcardSet(patterns, 'ascii');
+    expect(set.matches('c:\\\\program files\\\\vendor2599\\\\bin\\\\x.EXE')).toBe(true);
+    expect(set.matches('C:\\\\Program Files\\\\Vendor9999\\\\x.exe')).toBe(false);
+  });
+});
