@@ -35,8 +35,14 @@ export interface GeneratorOptions {
   readonly plantRate?: number;
 }
 
-const WIN_PROCESSES = ['svchost.exe', 'explorer.exe', 'powershell.exe', 'cmd.exe', 'WmiPrvSE.exe', 'lsass.exe', 'services.exe', 'chrome.exe', 'msedge.exe', 'rundll32.exe'];
-const LINUX_PROCESSES = ['bash', 'sshd', 'systemd', 'python3', 'curl', 'nginx', 'cron', 'sudo', 'docker', 'java'];
+// Most processes on real hosts are ordinary programs; the tools that rules watch are a small share.
+const WIN_COMMON = ['svchost.exe', 'explorer.exe', 'chrome.exe', 'msedge.exe', 'OUTLOOK.EXE', 'Teams.exe', 'SearchIndexer.exe', 'RuntimeBroker.exe', 'conhost.exe', 'taskhostw.exe', 'dllhost.exe', 'MsMpEng.exe', 'OneDrive.exe', 'sihost.exe', 'ctfmon.exe'];
+const WIN_WATCHED = ['powershell.exe', 'cmd.exe', 'WmiPrvSE.exe', 'rundll32.exe', 'regsvr32.exe', 'mshta.exe', 'certutil.exe', 'wscript.exe', 'net.exe', 'schtasks.exe'];
+const LINUX_COMMON = ['systemd', 'sshd', 'nginx', 'cron', 'java', 'node', 'postgres', 'dockerd', 'containerd', 'rsyslogd', 'snapd', 'chronyd'];
+const LINUX_WATCHED = ['bash', 'sh', 'python3', 'curl', 'wget', 'sudo', 'nc', 'chmod', 'perl', 'ssh'];
+const APP_NAMES = Array.from({ length: 300 }, (_, i) => `app${i.toString(36)}`);
+const WIN_PROCESSES = [...WIN_COMMON, ...APP_NAMES.map((a) => `${a}.exe`)];
+const LINUX_PROCESSES = [...LINUX_COMMON, ...APP_NAMES];
 const USERS = ['alice', 'bob', 'carol', 'dave', 'SYSTEM', 'root', 'svc_backup', 'admin'];
 const DOMAINS = ['example.com', 'updates.vendor.net', 'cdn.static.org', 'login.corp.local', 'telemetry.app.io'];
 const NEAR_MISS_ARGS = ['C:\\windows\\temp\\nessus_1.txt', 'C:\\Windows\\CCM\\ccmrepair.exe', 'C:\\Windows\\CCMCache\\x.exe'];
@@ -111,7 +117,7 @@ export function* generateEvents(options: GeneratorOptions): Generator<Record<str
       ]);
       planted.sort((a, b) => a[0] - b[0]);
     } else if (r < 0.4) {
-      const name = pick(windows ? WIN_PROCESSES : LINUX_PROCESSES);
+      const name = rand() < 0.05 ? pick(windows ? WIN_WATCHED : LINUX_WATCHED) : pick(windows ? WIN_PROCESSES : LINUX_PROCESSES);
       const args = [name, ...Array.from({ length: int(4) }, () => pick(['-c', '/q', '--verbose', 'C:\\Users\\Public\\x.ps1', '/tmp/a.sh', '-enc', 'AAAA']))];
       event = {
         ...base,

@@ -11,24 +11,27 @@ import { fieldName } from '../parser/ast.js';
 import { foldAscii } from '../compile/case-folding.js';
 import { keywordOf } from '../compile/leaves.js';
 import { resolveField, type Schema } from '../compile/schema.js';
+import { anchorOf } from '../compile/wildcard-set.js';
 
-/** `field` has one of `values` (ASCII-folded keyword text). */
+/** `field` has one of `values`, or a value containing one of `anchors` (all ASCII-folded keyword text). */
 export interface FieldValues {
   readonly field: string;
   readonly values: readonly string[];
+  readonly anchors: readonly string[];
 }
 
 /** The stage can match only if one of these holds. */
 export type Requirement = readonly FieldValues[];
 
 /**
- * Fields whose values say little about an event (a handful of values across
- * all events): a requirement on them is kept only when nothing better exists.
+ * Fields whose values say little about an event: a few values across all
+ * events (tier 2), or a few dozen (tier 1). A requirement on them is kept
+ * only when nothing more telling exists.
  */
-const WEAK_FIELDS = new Set([
-  'event.category', 'event.type', 'event.kind', 'event.outcome', 'event.module', 'event.dataset', 'event.provider',
-  'host.os.type', 'host.os.family', 'host.os.name', 'host.os.platform', 'network.direction', 'network.transport',
-  'network.protocol', 'agent.type', 'data_stream.dataset', 'data_stream.namespace', 'data_stream.type', 'user.domain',
+const FIELD_TIERS = new Map<string, number>([
+  ...['event.category', 'event.type', 'event.kind', 'event.outcome', 'host.os.type', 'host.os.family', 'host.os.name', 'host.os.platform',
+    'network.direction', 'network.transport', 'agent.type', 'data_stream.namespace', 'data_stream.type', 'user.domain'].map((f) => [f, 2] as const),
+  ...['event.action', 'event.module', 'event.dataset', 'event.provider', 'event.code', 'network.protocol', 'data_stream.dataset'].map((f) => [f, 1] as const),
 ]);
 
 function hasWildcard(s: string): boolean {
@@ -78,11 +81,19 @@ export class RequirementFinder {
         const field = this.indexable(e.subject);
         if (!field) return null;
         const values: string[] = [];
+        const anchors: string[] = [];
         for (const p of e.patterns) {
-          if (p.type !== 'String' || hasWildcard(p.value)) return null;
-          values.push(foldAscii(p.value));
+          if (p.type !== 'String') return null;
+          const folded = foldAscii(p.value);
+          if (!hasWildcard(p.value)) values.push(folded);
+          else {
+            // A wildcard pattern needs its longest literal run somewhere in the value.
+            const anchor = anchorOf(folded);
+            if (anchor === '') return null;
+            anchors.push(anchor);
+          }
         }
-        return values.length > 0 ? [{ field, values }] : null;
+        return values.length + anchors.length > 0 ? [{ field, values, anchors }] : null;
       }
       case 'Comparison': {
         if (e.operator !== '==') return null;
@@ -90,7 +101,7 @@ export class RequirementFinder {
         if (f.type !== 'Field' || !isLiteral(lit)) return null;
         const field = this.indexable(f);
         const key = keyOf(lit);
-        return field && key !== null && lit.type === 'String' ? [{ field, values: [key] }] : null;
+        return field && key !== null && lit.type === 'String' ? [{ field, values: [key], anchors: [] }] : null;
       }
       case 'In': {
         if (e.negated || e.subject.type !== 'Field') return null;
@@ -101,7 +112,7 @@ export class RequirementFinder {
           if (v.type !== 'String') return null;
           values.push(foldAscii(v.value));
         }
-        return values.length > 0 ? [{ field, values }] : null;
+        return values.length > 0 ? [{ field, values, anchors: [] }] : null;
       }
       case 'And': {
         // Any conjunct's requirement holds for the whole; take the most telling.
@@ -128,10 +139,16 @@ function isLiteral(e: A.Expression): e is A.Literal {
   return e.type === 'String' || e.type === 'Number' || e.type === 'Boolean' || e.type === 'Null';
 }
 
+/** How little a requirement narrows: weak fields, and short anchors, narrow little. */
+function tier(r: Requirement): number {
+  return Math.max(...r.map((x) => Math.max(FIELD_TIERS.get(x.field) ?? 0, x.anchors.some((a) => a.length < 3) ? 2 : 0)));
+}
+
 function better(a: Requirement, b: Requirement): boolean {
-  const weakA = a.some((x) => WEAK_FIELDS.has(x.field));
-  const weakB = b.some((x) => WEAK_FIELDS.has(x.field));
-  if (weakA !== weakB) return !weakA;
-  const size = (r: Requirement) => r.reduce((n, x) => n + x.values.length, 0);
-  return size(a) < size(b);
+  const ta = tier(a);
+  const tb = tier(b);
+  if (ta !== tb) return ta < tb;
+  // Exact values narrow more than substrings.
+  const cost = (r: Requirement) => r.reduce((n, x) => n + x.values.length + 4 * x.anchors.length, 0);
+  return cost(a) < cost(b);
 }

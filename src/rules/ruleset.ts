@@ -8,6 +8,7 @@
 import { compileFieldReader, type Event, type FieldReader, fieldValues, someValue } from '../compile/fields.js';
 import type { EventFilter, Query } from '../parser/ast.js';
 import { RequirementFinder, valueKey } from './literal-index.js';
+import { SubstringIndex } from '../compile/substring-index.js';
 import type { OrderedEvent } from '../engine/order.js';
 import { createRunner, type QueryRunner } from '../engine/runner.js';
 import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, type OrderSource, type StreamOptions } from '../engine/stream.js';
@@ -38,9 +39,19 @@ function filtersOf(query: Query): EventFilter[] {
 }
 
 /** Rules to consider for events of one category: some always, some by field value. */
+interface FieldIndex {
+  readonly read: FieldReader;
+  /** Rules by an exact value they need. */
+  readonly byValue: Map<string, Entry[]>;
+  /** Rules by a substring they need; ids index `anchorEntries`. */
+  readonly anchors: SubstringIndex;
+  readonly anchorEntries: Entry[][];
+  readonly anchorIds: Map<string, number>;
+}
+
 interface CategoryIndex {
   readonly scan: Entry[];
-  readonly fields: Map<string, { readonly read: FieldReader; readonly byValue: Map<string, Entry[]> }>;
+  readonly fields: Map<string, FieldIndex>;
 }
 
 interface CategoryGroup {
@@ -122,16 +133,26 @@ export class RuleSet {
           addUnique(index.scan, entry);
           continue;
         }
-        for (const { field: name, values } of requirement) {
+        for (const { field: name, values, anchors } of requirement) {
           let byField = index.fields.get(name);
           if (!byField) {
-            byField = { read: compileFieldReader(name), byValue: new Map() };
+            byField = { read: compileFieldReader(name), byValue: new Map(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map() };
             index.fields.set(name, byField);
           }
           for (const v of values) {
             const list = byField.byValue.get(v) ?? [];
             addUnique(list, entry);
             byField.byValue.set(v, list);
+          }
+          for (const a of anchors) {
+            let id = byField.anchorIds.get(a);
+            if (id === undefined) {
+              id = byField.anchorEntries.length;
+              byField.anchorEntries.push([]);
+              byField.anchorIds.set(a, id);
+              byField.anchors.add(a, id);
+            }
+            addUnique(byField.anchorEntries[id]!, entry);
           }
         }
       }
@@ -164,17 +185,23 @@ export class RuleSet {
         entry.lastIndex = item.index;
         chosen.push(entry);
       };
-      const visitValue = (byValue: Map<string, Entry[]>, v: string | number | boolean): void => {
-        const list = byValue.get(valueKey(v));
+      const visitValue = (byField: FieldIndex, v: string | number | boolean): void => {
+        const key = valueKey(v);
+        const list = byField.byValue.get(key);
         if (list) for (const entry of list) visit(entry);
+        if (byField.anchorEntries.length > 0) {
+          byField.anchors.scan(key, (id) => {
+            for (const entry of byField.anchorEntries[id]!) visit(entry);
+          });
+        }
       };
       const visitIndex = (index: CategoryIndex): void => {
         for (const entry of index.scan) visit(entry);
         for (const byField of index.fields.values()) {
           const raw = byField.read(item.event);
           const t = typeof raw;
-          if (t === 'string' || t === 'number' || t === 'boolean') visitValue(byField.byValue, raw as string);
-          else if (raw !== undefined && raw !== null) for (const v of fieldValues(raw)) visitValue(byField.byValue, v);
+          if (t === 'string' || t === 'number' || t === 'boolean') visitValue(byField, raw as string);
+          else if (raw !== undefined && raw !== null) for (const v of fieldValues(raw)) visitValue(byField, v);
         }
       };
       for (const g of groups) {
