@@ -5,7 +5,7 @@
  * values a stage requires (literal-index.ts). Every rule keeps its own
  * matching state and decides with its full condition.
  */
-import { compileFieldReader, type Event, type FieldReader, fieldValues, someValue } from '../compile/fields.js';
+import { compileFieldReader, type Event, type FieldReader, fieldValues } from '../compile/fields.js';
 import type { EventFilter, Query } from '../parser/ast.js';
 import { RequirementFinder, valueKey } from './literal-index.js';
 import { SubstringIndex } from '../compile/substring-index.js';
@@ -83,6 +83,81 @@ export interface RuleSetMatcher {
   flush(): Alert[];
   stats(): RuleSetStats;
 }
+
+/**
+ * Hands each event to the rules the index picks, without allocating per
+ * event: the chosen list is reused and the callbacks are built once.
+ */
+class Dispatcher {
+  dispatched = 0;
+  private readonly chosen: Entry[] = [];
+  private index = -1;
+  private readonly anchorHits = new Map<FieldIndex, (id: number) => void>();
+
+  constructor(
+    private readonly groups: readonly CategoryGroup[],
+    private readonly orderer: EventOrderer,
+  ) {
+    const allIndexes = groups.flatMap((g) => [g.any, ...g.byCategory.values()]);
+    for (const index of allIndexes) {
+      for (const byField of index.fields.values()) {
+        this.anchorHits.set(byField, (id) => {
+          for (const entry of byField.anchorEntries[id]!) this.visit(entry);
+        });
+      }
+    }
+  }
+
+  private visit(entry: Entry): void {
+    if (entry.lastIndex === this.index) return;
+    entry.lastIndex = this.index;
+    this.chosen.push(entry);
+  }
+
+  private visitValue(byField: FieldIndex, v: string | number | boolean): void {
+    const key = valueKey(v);
+    const list = byField.byValue.get(key);
+    if (list) for (const entry of list) this.visit(entry);
+    if (byField.anchorEntries.length > 0) byField.anchors.scan(key, this.anchorHits.get(byField)!);
+  }
+
+  private visitIndex(index: CategoryIndex, event: Event): void {
+    for (const entry of index.scan) this.visit(entry);
+    for (const byField of index.fields.values()) {
+      const raw = byField.read(event);
+      const t = typeof raw;
+      if (t === 'string' || t === 'number' || t === 'boolean') this.visitValue(byField, raw as string);
+      else if (raw !== undefined && raw !== null) for (const v of fieldValues(raw)) this.visitValue(byField, v);
+    }
+  }
+
+  dispatch(item: OrderedEvent<Event>, out: Alert[]): void {
+    const chosen = this.chosen;
+    chosen.length = 0;
+    this.index = item.index;
+    const event = item.event;
+    for (const g of this.groups) {
+      this.visitIndex(g.any, event);
+      const raw = g.read(event);
+      if (typeof raw === 'string') {
+        const index = g.byCategory.get(raw);
+        if (index) this.visitIndex(index, event);
+      } else {
+        for (const v of fieldValues(raw)) {
+          const index = g.byCategory.get(String(v));
+          if (index) this.visitIndex(index, event);
+        }
+      }
+    }
+    if (chosen.length > 1) chosen.sort(byPosition);
+    this.dispatched += chosen.length;
+    for (const entry of chosen) {
+      for (const m of guardedProcess(entry.runner, this.orderer, item)) out.push(toAlert(entry.rule, entry.rule.compiled, m));
+    }
+  }
+}
+
+const byPosition = (a: Entry, b: Entry): number => a.position - b.position;
 
 export class RuleSet {
   /** The rules that run. */
@@ -174,59 +249,32 @@ export class RuleSet {
   matcher(options: StreamOptions = {}): RuleSetMatcher {
     const { groups, entries } = this.build(options);
     const orderer = new EventOrderer(this.orderSource(), options);
+    const dispatcher = new Dispatcher(groups, orderer);
     let alerts = 0;
-    let dispatched = 0;
-
-    const dispatch = (item: OrderedEvent<Event>): Alert[] => {
+    const dispatchAll = (items: OrderedEvent<Event>[]): Alert[] => {
       const out: Alert[] = [];
-      const chosen: Entry[] = [];
-      const visit = (entry: Entry): void => {
-        if (entry.lastIndex === item.index) return;
-        entry.lastIndex = item.index;
-        chosen.push(entry);
-      };
-      const visitValue = (byField: FieldIndex, v: string | number | boolean): void => {
-        const key = valueKey(v);
-        const list = byField.byValue.get(key);
-        if (list) for (const entry of list) visit(entry);
-        if (byField.anchorEntries.length > 0) {
-          byField.anchors.scan(key, (id) => {
-            for (const entry of byField.anchorEntries[id]!) visit(entry);
-          });
-        }
-      };
-      const visitIndex = (index: CategoryIndex): void => {
-        for (const entry of index.scan) visit(entry);
-        for (const byField of index.fields.values()) {
-          const raw = byField.read(item.event);
-          const t = typeof raw;
-          if (t === 'string' || t === 'number' || t === 'boolean') visitValue(byField, raw as string);
-          else if (raw !== undefined && raw !== null) for (const v of fieldValues(raw)) visitValue(byField, v);
-        }
-      };
-      for (const g of groups) {
-        visitIndex(g.any);
-        someValue(g.read(item.event), (v) => {
-          const index = g.byCategory.get(typeof v === 'string' ? v : String(v));
-          if (index) visitIndex(index);
-          return false;
-        });
-      }
-      if (chosen.length > 1) chosen.sort((a, b) => a.position - b.position);
-      dispatched += chosen.length;
-      for (const entry of chosen) {
-        for (const m of guardedProcess(entry.runner, orderer, item)) out.push(toAlert(entry.rule, entry.rule.compiled, m));
-      }
+      for (const item of items) dispatcher.dispatch(item, out);
       alerts += out.length;
       return out;
     };
-
     return {
-      push: (event) => orderer.accept(event).flatMap(dispatch),
+      push: (event) => {
+        if (!orderer.direct) return dispatchAll(orderer.accept(event));
+        const item = orderer.admit(event);
+        if (!item) return [];
+        const out: Alert[] = [];
+        dispatcher.dispatch(item, out);
+        alerts += out.length;
+        return out;
+      },
       flush: () => {
-        const out = orderer.drain().flatMap(dispatch);
-        for (const entry of entries) for (const m of entry.runner.flush()) out.push(toAlert(entry.rule, entry.rule.compiled, m));
-        alerts += out.length - 0;
+        const out = dispatchAll(orderer.drain());
+        for (const entry of entries) {
+          for (const m of entry.runner.flush()) {
+            out.push(toAlert(entry.rule, entry.rule.compiled, m));
+            alerts++;
+          }
+        }
         return out;
       },
       stats: () => {
@@ -237,7 +285,7 @@ export class RuleSet {
           pendingSequences += s.pendingSequences;
           evictions += s.evictions;
         }
-        return { eventsSeen: orderer.counters.eventsSeen, errors: orderer.counters.errors, late: orderer.counters.late, alerts, dispatched, pendingSequences, evictions };
+        return { eventsSeen: orderer.counters.eventsSeen, errors: orderer.counters.errors, late: orderer.counters.late, alerts, dispatched: dispatcher.dispatched, pendingSequences, evictions };
       },
     };
   }
