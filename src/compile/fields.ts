@@ -58,6 +58,37 @@ export function compileFieldReader(name: string): FieldReader {
   return reader;
 }
 
+/** Whether the event (at any depth) has a key with a dot in it; computed once per event. */
+let dottedEvent: Event | undefined;
+let dottedEpoch = -1;
+let dottedAnswer = false;
+function eventHasDottedKeys(event: Event): boolean {
+  if (event === dottedEvent && epoch === dottedEpoch) return dottedAnswer;
+  let found = false;
+  const stack: unknown[] = [event];
+  while (stack.length > 0 && !found) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === 'object') stack.push(item);
+      continue;
+    }
+    for (const key in node) {
+      if (!hasOwn.call(node, key)) continue;
+      if (key.includes('.')) {
+        found = true;
+        break;
+      }
+      const v = (node as Record<string, unknown>)[key];
+      if (v !== null && typeof v === 'object') stack.push(v);
+    }
+  }
+  dottedEvent = event;
+  dottedEpoch = epoch;
+  dottedAnswer = found;
+  return found;
+}
+
 /** Builds the reader for a dotted field name. */
 function buildFieldReader(name: string): FieldReader {
   const segments = name.split('.');
@@ -103,6 +134,8 @@ function buildFieldReader(name: string): FieldReader {
 
   /** Whether any object along the plain path (levels 0..upTo) holds a dotted key for the rest of the path. */
   const dottedAlongPath = (event: object, upTo: number): boolean => {
+    // Most events have no dotted key anywhere; that is known once per event.
+    if (!eventHasDottedKeys(event as Event)) return false;
     let node: unknown = event;
     for (let j = 0; j <= upTo && node !== null && typeof node === 'object' && !Array.isArray(node); j++) {
       if (mayHoldDottedKey(node, j)) return true;
