@@ -3,6 +3,7 @@
  * prints one table and writes bench/results/latest.json. Figures are ratios or
  * rates measured in the same run, so they compare across machines.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,13 +20,35 @@ const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, ru
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.filter((a) => !a.startsWith('--'));
+const childIndex = args.indexOf('--child');
 
+// Each scenario runs in a process of its own, so that memory figures (and
+// JIT state) of one do not leak into the next.
+if (childIndex >= 0) {
+  const scenario = SCENARIOS.find((s) => s.name === args[childIndex + 1])!;
+  const result = await scenario.run({ quick });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+const only = args.filter((a) => !a.startsWith('--'));
 const results: Record<string, ScenarioResult & { title: string }> = {};
 for (const s of SCENARIOS) {
   if (only.length > 0 && !only.includes(s.name)) continue;
   process.stderr.write(`running ${s.name}…\n`);
-  results[s.name] = { title: s.title, ...(await s.run({ quick })) };
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', s.name, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  let result: ScenarioResult;
+  try {
+    result = JSON.parse(last) as ScenarioResult;
+  } catch {
+    result = { skipped: `the scenario failed (exit ${child.status})` };
+  }
+  results[s.name] = { title: s.title, ...result };
 }
 
 const rows: string[][] = [['scenario', 'figure', 'value']];
