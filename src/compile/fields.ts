@@ -104,20 +104,27 @@ function buildFieldReader(name: string): FieldReader {
     for (let j = i + 1; j <= n; j++) keys[i]![j] = segments.slice(i, j).join('.');
   }
 
-  const collect = (node: unknown, from: number, out: unknown[]): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) collect(item, from, out);
-      return;
-    }
-    const obj = node as Record<string, unknown>;
-    const row = keys[from]!;
-    for (let to = from + 1; to <= n; to++) {
-      const key = row[to]!;
-      if (!hasOwn.call(obj, key)) continue;
-      const value = obj[key];
-      if (to === n) out.push(value);
-      else collect(value, to, out);
+  const collect = (start: unknown, out: unknown[]): void => {
+    // Explicit stack: arrays of objects may nest to any depth.
+    const stack: Array<[unknown, number]> = [[start, 0]];
+    while (stack.length > 0) {
+      const [node, from] = stack.pop()!;
+      if (node === null || typeof node !== 'object') continue;
+      if (Array.isArray(node)) {
+        for (let k = node.length - 1; k >= 0; k--) stack.push([node[k], from]);
+        continue;
+      }
+      const obj = node as Record<string, unknown>;
+      const row = keys[from]!;
+      const found: Array<[unknown, number]> = [];
+      for (let to = from + 1; to <= n; to++) {
+        const key = row[to]!;
+        if (!hasOwn.call(obj, key)) continue;
+        const value = obj[key];
+        if (to === n) out.push(value);
+        else found.push([value, to]);
+      }
+      for (let k = found.length - 1; k >= 0; k--) stack.push(found[k]!);
     }
   };
 
@@ -146,7 +153,7 @@ function buildFieldReader(name: string): FieldReader {
 
   const slow = (event: object): RawField => {
     const out: unknown[] = [];
-    collect(event, 0, out);
+    collect(event, out);
     if (out.length === 0) return undefined;
     return out.length === 1 ? out[0] : out;
   };
@@ -177,12 +184,32 @@ function buildFieldReader(name: string): FieldReader {
  */
 export function someValue(raw: RawField, test: (value: string | number | boolean) => boolean): boolean {
   if (raw === undefined || raw === null) return false;
-  if (Array.isArray(raw)) {
-    for (const item of raw) if (someValue(item, test)) return true;
-    return false;
+  if (!Array.isArray(raw)) {
+    const t = typeof raw;
+    return (t === 'string' || t === 'number' || t === 'boolean') && test(raw as string | number | boolean);
   }
-  const t = typeof raw;
-  if (t === 'string' || t === 'number' || t === 'boolean') return test(raw as string | number | boolean);
+  // Arrays may nest to any depth: walk them with an explicit stack, in order.
+  const arrays: unknown[][] = [raw];
+  const positions: number[] = [0];
+  while (arrays.length > 0) {
+    const top = arrays.length - 1;
+    const array = arrays[top]!;
+    const i = positions[top]!;
+    if (i >= array.length) {
+      arrays.pop();
+      positions.pop();
+      continue;
+    }
+    positions[top] = i + 1;
+    const item = array[i];
+    if (Array.isArray(item)) {
+      arrays.push(item);
+      positions.push(0);
+      continue;
+    }
+    const t = typeof item;
+    if ((t === 'string' || t === 'number' || t === 'boolean') && test(item as string | number | boolean)) return true;
+  }
   return false;
 }
 
@@ -213,14 +240,4 @@ export function fieldValues(raw: RawField): Array<string | number | boolean> {
 /** Whether the field has at least one value (Elasticsearch's `exists`). */
 export function hasValue(raw: RawField): boolean {
   return someValue(raw, () => true);
-}
-
-/**
- * Whether the raw field holds an explicit JSON null (as opposed to being
- * absent), for mappings with a `null_value`.
- */
-export function hasExplicitNull(raw: RawField): boolean {
-  if (raw === null) return true;
-  if (Array.isArray(raw)) return raw.some(hasExplicitNull);
-  return false;
 }

@@ -54,14 +54,27 @@ function kindOfSpec(spec: FieldSpec | null): ValueKind {
   }
 }
 
-/** Applies a mapping's `null_value` to an explicit null (and to nulls inside arrays). */
+/** Applies a mapping's `null_value` to an explicit null (and to nulls inside arrays, at any depth). */
 function withNullValue(read: FieldReader, nullValue: unknown): FieldReader {
-  const substitute = (raw: RawField): RawField => {
+  return (event) => {
+    const raw = read(event);
     if (raw === null) return nullValue;
-    if (Array.isArray(raw)) return raw.map(substitute);
-    return raw;
+    if (!Array.isArray(raw)) return raw;
+    // Flattened in order, with each null replaced; arrays are walked without recursion.
+    const out: unknown[] = [];
+    const stack: Array<[unknown[], number]> = [[raw, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top[1] >= top[0].length) {
+        stack.pop();
+        continue;
+      }
+      const item = top[0][top[1]++];
+      if (Array.isArray(item)) stack.push([item, 0]);
+      else out.push(item === null ? nullValue : item);
+    }
+    return out;
   };
-  return (event) => substitute(read(event));
 }
 
 export class Scope {

@@ -45,18 +45,21 @@ function formatTime(t: EventTime): string {
   return t.ns === 0 ? iso : `${iso.slice(0, -1)}${String(t.ns).padStart(6, '0')}Z`;
 }
 
+/** What makes a detection itself: its events and keys. An event too deep to serialise is named by its times. */
+function identity(match: Match): string {
+  try {
+    return JSON.stringify([match.events, match.joinKeys]);
+  } catch {
+    return JSON.stringify([match.kind, match.events.length, String(match.joinKeys)]);
+  }
+}
+
 export function toAlert(rule: Rule, query: CompiledQuery, match: Match): Alert {
   const present = match.events.filter((e): e is Event => e !== null);
   const timeOf = (e: Event | undefined) => (e ? readEventTime(query.plan.timestamp(e)) : null);
   const first = timeOf(present[0]);
   const last = timeOf(present[present.length - 1]);
-  const id = createHash('sha256')
-    .update(rule.ruleId)
-    .update('\u0000')
-    .update(JSON.stringify(match.events))
-    .update(JSON.stringify(match.joinKeys))
-    .digest('hex')
-    .slice(0, 32);
+  const id = createHash('sha256').update(rule.ruleId).update('\u0000').update(identity(match)).digest('hex').slice(0, 32);
   return {
     schema: ALERT_SCHEMA,
     id,
