@@ -14,9 +14,10 @@ import { adversarial } from './scenarios/adversarial.js';
 import { soak } from './scenarios/soak.js';
 import { bundledRuleMemory } from './scenarios/bundled-rule-memory.js';
 import { rulesetCorpus } from './scenarios/ruleset-corpus.js';
+import { ndjsonEndToEnd } from './scenarios/ndjson-end-to-end.js';
 import type { Scenario, ScenarioResult } from './types.js';
 
-const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, rulesetCorpus, soak, adversarial];
+const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, ndjsonEndToEnd, rulesetCorpus, soak, adversarial];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { EqlEventError } from '../errors.js';
-import { type InputProgress, readRecords } from './input.js';
+import { type InputProgress, readRecordBatches } from './input.js';
 
 export interface FeedCounts {
   /** Lines (or array elements) read. */
@@ -63,17 +63,19 @@ export function createFeeder(options: { strict: boolean; quiet: boolean; stderr:
         }
       }
       for (const name of inputs) {
-        for await (const record of readRecords(name, progress)) {
-          counts.read++;
-          if (!record.ok) {
-            report(`${record.file}:${record.line}`, record.reason);
-            continue;
+        for await (const batch of readRecordBatches(name, progress)) {
+          for (const record of batch) {
+            counts.read++;
+            if (!record.ok) {
+              report(`${record.file}:${record.line}`, record.reason);
+              continue;
+            }
+            current = { file: record.file, line: record.line };
+            counts.events++;
+            const more = await push(record.event);
+            current = null;
+            if (more === false) return;
           }
-          current = { file: record.file, line: record.line };
-          counts.events++;
-          const more = await push(record.event);
-          current = null;
-          if (more === false) return;
         }
       }
     },

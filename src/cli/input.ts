@@ -61,10 +61,11 @@ async function* bytesOf(name: string, progress: InputProgress): AsyncGenerator<B
 }
 
 /**
- * The records of one input. The format is decided by the first non-blank
- * character: `[` starts a JSON array, anything else is NDJSON.
+ * The records of one input, a batch per chunk read (one promise per chunk,
+ * not per event). The format is decided by the first non-blank character:
+ * `[` starts a JSON array, anything else is NDJSON.
  */
-export async function* readRecords(name: string, progress: InputProgress): AsyncGenerator<InputRecord> {
+export async function* readRecordBatches(name: string, progress: InputProgress): AsyncGenerator<InputRecord[]> {
   const file = name === '-' ? '<stdin>' : name;
   const decoder = new StringDecoder('utf8');
   let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
@@ -83,31 +84,39 @@ export async function* readRecords(name: string, progress: InputProgress): Async
       pending = '';
     }
     if (mode === 'array') {
-      yield* array.push(text);
+      yield [...array.push(text)];
       continue;
     }
-    pending += text;
+    const batch: InputRecord[] = [];
+    const buffer = pending + text;
+    let from = 0;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const raw = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      const record = parseLine(raw, file, line++);
-      if (record) yield record;
+    while ((nl = buffer.indexOf('\n', from)) >= 0) {
+      const record = parseLine(buffer.slice(from, nl), file, line++);
+      if (record) batch.push(record);
+      from = nl + 1;
     }
+    pending = buffer.slice(from);
+    if (batch.length > 0) yield batch;
   }
   const rest = pending + decoder.end();
   if (mode === 'array') {
-    yield* array.push(rest);
-    yield* array.end();
+    yield [...array.push(rest), ...array.end()];
   } else if (rest.trim() !== '') {
     const record = parseLine(rest, file, line);
-    if (record) yield record;
+    if (record) yield [record];
   }
 }
 
+/** The records of one input, one at a time. */
+export async function* readRecords(name: string, progress: InputProgress): AsyncGenerator<InputRecord> {
+  for await (const batch of readRecordBatches(name, progress)) yield* batch;
+}
+
 function parseLine(raw: string, file: string, line: number): InputRecord | null {
-  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  if (text.trim() === '') return null;
+  const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+  // A line that starts an object is not blank; only other lines need the (copying) trim.
+  if (text.charCodeAt(0) !== 123 && text.trim() === '') return null;
   try {
     return { ok: true, event: JSON.parse(text), file, line };
   } catch (e) {
