@@ -142,8 +142,9 @@ export class WildcardPattern {
 function find(text: string, from: number, seg: readonly Unit[], counter?: StepCounter): number {
   if (!seg.includes(null)) {
     const t = seg.join('');
-    if (counter) counter.steps += 1;
     const at = text.indexOf(t, from);
+    // indexOf scans the text once: count the characters it passed.
+    if (counter) counter.steps += at < 0 ? text.length - from : at - from + t.length;
     return at < 0 ? -1 : at + t.length;
   }
   for (let p = from; p + seg.length <= text.length; p++) {

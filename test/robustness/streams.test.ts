@@ -1,0 +1,92 @@
+/**
+ * Nothing is lost quietly: a stream with broken lines gives exactly the
+ * alerts of its clean part, every bad line is reported with its number, and
+ * the counts add up.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile, type Event } from '../../src/index.js';
+import { cli, lines } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'eql-engine-robust-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const BROKEN = [
+  '{"@timestamp": "2026-01-15T10:00:00Z", "event": {"category": "process"', // truncated JSON
+  'not json at all',
+  '{"event": {"category": ["process"]}, "host": {"id": "x"}}', // no timestamp
+  '{"@timestamp": {"nested": true}, "event": {"category": ["network"]}}', // a timestamp of the wrong type
+  '["an", "array"]',
+  '42',
+  '"a string"',
+  '{"@timestamp": "yesterday", "event": {"category": ["process"]}}',
+  '{"@timestamp": "2026-02-30T00:00:00Z"}',
+  '\u0000\u0001binary',
+];
+
+describe('a stream with 10% broken lines', () => {
+  const clean = lines(readFileSync(join(REPO_ROOT, 'rules/windows/lateral_movement_incoming_wmi.events.ndjson'), 'utf8'));
+  // Ten clean copies, shifted in time, so the file is long; one broken line after every nine good ones.
+  const good: string[] = [];
+  for (let copy = 0; copy < 10; copy++) {
+    for (const l of clean) {
+      const e = JSON.parse(l) as Record<string, unknown> & { '@timestamp': string; host: { id: string } };
+      e['@timestamp'] = new Date(Date.parse(e['@timestamp']) + copy * 86_400_000).toISOString();
+      e.host = { ...e.host, id: `${e.host.id}-${copy}` };
+      good.push(JSON.stringify(e));
+    }
+  }
+  const mixed: string[] = [];
+  const badLines: number[] = [];
+  good.forEach((l, i) => {
+    mixed.push(l);
+    if (i % 9 === 8) {
+      mixed.push(BROKEN[badLines.length % BROKEN.length]!);
+      badLines.push(mixed.length);
+    }
+  });
+  writeFileSync(join(dir, 'clean.ndjson'), `${good.join('\n')}\n`);
+  writeFileSync(join(dir, 'mixed.ndjson'), `${mixed.join('\n')}\n`);
+
+  it('has about one bad line in ten', () => {
+    expect(badLines.length / mixed.length).toBeGreaterThan(0.09);
+    expect(badLines.length / mixed.length).toBeLessThan(0.11);
+  });
+
+  it('gives exactly the alerts of its clean part, and reports every bad line by number', () => {
+    const fromClean = cli(['run', '--events', join(dir, 'clean.ndjson')]);
+    const fromMixed = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
+    expect(fromMixed.code).toBe(0);
+    expect(lines(fromMixed.stdout).map((l) => JSON.parse(l).id)).toEqual(lines(fromClean.stdout).map((l) => JSON.parse(l).id));
+    expect(lines(fromClean.stdout)).toHaveLength(40);
+    const reported = [...fromMixed.stderr.matchAll(/mixed\.ndjson:(\d+): /g)].map((m) => Number(m[1]));
+    expect(reported).toEqual(badLines);
+    // read = processed + reported
+    const summary = /(\d+) read, (\d+) processed, (\d+) reported/.exec(fromMixed.stderr)!;
+    expect(Number(summary[1])).toBe(mixed.length);
+    expect(Number(summary[1])).toBe(Number(summary[2]) + Number(summary[3]));
+    expect(Number(summary[3])).toBe(badLines.length);
+  });
+
+  it('through the library too: onError sees every unusable event, matches are unchanged', () => {
+    const q = compile('sequence by host.id with maxspan=2s [network where true] [process where true]');
+    const parsed = mixed.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Event];
+      } catch {
+        return [];
+      }
+    });
+    const errors: number[] = [];
+    const m = q.matcher({ onError: (e) => errors.push(e.index) });
+    const found = parsed.flatMap((e) => m.push(e)).concat(m.flush());
+    const expected = q.search(good.map((l) => JSON.parse(l) as Event));
+    expect(found.length).toBe(expected.length);
+    expect(m.stats().eventsSeen).toBe(parsed.length);
+    expect(m.stats().errors).toBe(errors.length);
+    expect(errors.length).toBe(parsed.length - good.length);
+  });
+});
