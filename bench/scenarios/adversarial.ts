@@ -9,7 +9,7 @@ import { bestOf, round } from '../timing.js';
 
 export const adversarial: Scenario = {
   name: 'adversarial',
-  title: 'Pathological wildcards and regexes; a 50 KB query',
+  title: 'Pathological wildcards and regexes; a 50 KB query with a 2,600-item list',
   run({ quick }) {
     const passes = quick ? 3 : 10;
     const text = 'a'.repeat(10_000);
@@ -24,7 +24,7 @@ export const adversarial: Scenario = {
     const base = times(literal);
     const w = times(wildcard);
     const r = times(regex);
-    const items = Array.from({ length: 2600 }, (_, i) => `"*C:\\\\Program Files\\\\Vendor${i}\\\\*.exe"`).join(', ');
+    const items = Array.from({ length: 2600 }, (_, i) => `"*\\\\Vendor${i}\\\\*.exe"`).join(', ');
     const big = `process where process.executable : (${items})`;
     const compileMs = bestOf(passes, () => compile(big));
     const bigQuery = compile(big);
