@@ -5,7 +5,6 @@
  * and tries every combination of field values.
  */
 import type * as A from '../parser/ast.js';
-import { fieldName } from '../parser/ast.js';
 import {
   type ScriptValue,
   type ValueKind,
@@ -25,7 +24,7 @@ import { parseCidr } from './types/ip.js';
 import { WildcardPattern } from './wildcard.js';
 import { foldUnicode } from './case-folding.js';
 import { RE2JS } from 're2js';
-import { compileLuceneRegex, RegexSyntaxError } from './regex.js';
+import { compileLuceneRegex } from './regex.js';
 
 /** A compiled script expression: slots hold one value per field of the leaf. */
 export type ScriptFn = (slots: readonly ScriptValue[]) => ScriptValue;
@@ -416,13 +415,6 @@ export class ExpressionCompiler {
     }
     return signature;
   }
-
-  /** The field a node refers to directly, or undefined. */
-  static directField(e: A.Expression): A.Field | undefined {
-    return e.type === 'Field' ? e : undefined;
-  }
-
-  static fieldName = fieldName;
 }
 
 const COMPARATORS: Record<A.ComparisonOperator, (c: number) => boolean> = {
@@ -434,4 +426,3 @@ const COMPARATORS: Record<A.ComparisonOperator, (c: number) => boolean> = {
   '>=': (c) => c >= 0,
 };
 
-export { RegexSyntaxError };

@@ -8,7 +8,7 @@ import { fieldName } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
 import { RUNNABLE_PIPES } from '../parser/structure.js';
 import { anyValue } from './fields.js';
-import type { Event, FieldReader } from './fields.js';
+import type { FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
 import { type BoundField, Scope } from './scope.js';
 import { PredicateCompiler, type Predicate } from './predicates.js';

@@ -15,7 +15,6 @@ import { type BoundField, type Scope, docValuesOf } from './scope.js';
 import { ExpressionCompiler, SlotTable, fold, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 import { parseCidr, type CidrBlock } from './types/ip.js';
-import { parseDateSpan } from './types/date.js';
 
 export type { Predicate };
 
@@ -274,6 +273,3 @@ function scriptLeaf(fields: readonly BoundField[], fn: ScriptFn): Predicate {
     return visit(0);
   };
 }
-
-/** Exposed for the date rounding tests. */
-export { parseDateSpan };

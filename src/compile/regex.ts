@@ -54,7 +54,7 @@ class LuceneTranslator {
   private readonly chars: string[];
   private depth = 0;
 
-  constructor(private readonly source: string) {
+  constructor(source: string) {
     this.chars = Array.from(source);
   }
 

@@ -10,10 +10,6 @@ import { canonicalFunctionName } from './function-names.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
-function isToken(e: CstElement): e is IToken {
-  return (e as IToken).image !== undefined;
-}
-
 /** Builds AST nodes for one query text; `source` is kept for error positions. */
 export class AstBuilder {
   constructor(private readonly source: string) {}
@@ -28,20 +24,12 @@ export class AstBuilder {
     return this.positionAt(t.startOffset, t.startLine ?? 1, t.startColumn ?? 1);
   }
 
-  private tokenEnd(t: IToken): A.Position {
-    return this.positionAt((t.endOffset ?? t.startOffset) + 1, t.endLine ?? 1, (t.endColumn ?? 1) + 1);
-  }
-
   private nodeLocation(node: CstNode): A.Location {
     const l = node.location!;
     return {
       start: this.positionAt(l.startOffset, l.startLine ?? 1, l.startColumn ?? 1),
       end: this.positionAt((l.endOffset ?? l.startOffset) + 1, l.endLine ?? 1, (l.endColumn ?? 1) + 1),
     };
-  }
-
-  private tokenLocation(t: IToken): A.Location {
-    return { start: this.tokenStart(t), end: this.tokenEnd(t) };
   }
 
   private span(from: A.Location, to: A.Location): A.Location {
