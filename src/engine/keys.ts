@@ -40,6 +40,10 @@ function keyValues(k: KeyField, event: Event): KeyValue[] {
 
 /** Every key combination of an event for a list of key fields; empty when the event has no usable key. */
 export function keyCombinations(fields: readonly KeyField[], event: Event): KeyValue[][] {
+  if (fields.length === 1) {
+    const values = keyValues(fields[0]!, event);
+    return values.length === 1 ? [values] : values.map((v) => [v]);
+  }
   let combos: KeyValue[][] = [[]];
   for (const f of fields) {
     const values = keyValues(f, event);
@@ -53,6 +57,8 @@ export function keyCombinations(fields: readonly KeyField[], event: Event): KeyV
 
 /** A string that is equal for equal key values (types kept apart: 5 is not "5"). */
 export function keyId(values: readonly KeyValue[]): string {
+  // The common case, one string key, without serialising an array.
+  if (values.length === 1 && typeof values[0] === 'string') return `s${values[0]}`;
   return JSON.stringify(values);
 }
 

@@ -27,12 +27,15 @@ export interface QueryRunner {
   stats(): RunnerStats;
 }
 
+/** Shared by every call that finds nothing: no allocation per event. */
+const NONE: Match[] = Object.freeze([]) as unknown as Match[];
+
 export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryRunner {
   switch (plan.kind) {
     case 'event': {
       const matches = plan.filter.matches;
       return {
-        process: (item) => (matches(item.event) ? [{ kind: 'event', events: [item.event], joinKeys: [] }] : []),
+        process: (item) => (matches(item.event) ? [{ kind: 'event', events: [item.event], joinKeys: [] }] : NONE),
         flush: () => [],
         stats: () => ({ liveKeys: 0, pendingSequences: 0, evictions: 0 }),
       };
@@ -53,7 +56,7 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
       return {
         process: (item) => {
           m.push(item.event);
-          return [];
+          return NONE;
         },
         flush: () => m.flush(),
         stats: () => ({ liveKeys: m.stats().liveKeys, pendingSequences: 0, evictions: 0 }),

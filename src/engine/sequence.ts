@@ -87,6 +87,9 @@ export class SequenceMatcher {
   private readonly filters: StagePlan[];
   private readonly filterIndex = new Map<StagePlan, number>();
   private readonly flags: boolean[];
+  /** Per filter: the query's keys followed by the stage's own. */
+  private readonly keyFields: KeyField[][];
+  private readonly untilKeyFields: KeyField[] | null;
   /** Per filter: its category and a value test for it, built once; null for `any`. */
   private readonly categoryTests: ({ category: string; test: (v: unknown) => boolean } | null)[];
   /** When the next sweep of stale state is due. */
@@ -114,6 +117,8 @@ export class SequenceMatcher {
     this.filters = [...new Set(plan.stages)];
     this.filters.forEach((f, i) => this.filterIndex.set(f, i));
     this.flags = this.filters.map(() => false);
+    this.keyFields = this.filters.map((f) => [...plan.keys, ...f.keys]);
+    this.untilKeyFields = plan.until ? [...plan.keys, ...plan.until.keys] : null;
     this.categoryTests = this.filters.map(({ filter: { category } }) => (category === null ? null : { category, test: (v: unknown) => v === category }));
     const positiveAt: number[] = [];
     expanded.forEach((s) => {
@@ -191,7 +196,7 @@ export class SequenceMatcher {
     const cache: (KeyValue[][] | undefined)[] = new Array(this.filters.length);
     const keysFor = (stage: StagePlan): KeyValue[][] => {
       const i = this.filterIndex.get(stage)!;
-      return (cache[i] ??= keyCombinations([...this.plan.keys, ...stage.keys] as KeyField[], event));
+      return (cache[i] ??= keyCombinations(this.keyFields[i]!, event));
     };
     const matches = (stage: StagePlan): boolean => flags[this.filterIndex.get(stage)!]!;
     const completed: Candidate[] = [];
@@ -235,7 +240,7 @@ export class SequenceMatcher {
     // after its last event and strictly before the event that would extend it. A sequence
     // that this very event completed stays.
     if (untilMatched) {
-      for (const key of keyCombinations([...this.plan.keys, ...until.keys] as KeyField[], event)) {
+      for (const key of keyCombinations(this.untilKeyFields!, event)) {
         const s = this.states.get(keyId(key));
         if (!s) continue;
         s.pending.forEach((partial, i) => {

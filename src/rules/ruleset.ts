@@ -52,6 +52,8 @@ interface FieldIndex {
 interface CategoryIndex {
   readonly scan: Entry[];
   readonly fields: Map<string, FieldIndex>;
+  /** The same fields as a list, for the per-event walk. */
+  fieldList: FieldIndex[];
 }
 
 interface CategoryGroup {
@@ -60,7 +62,7 @@ interface CategoryGroup {
   readonly any: CategoryIndex;
 }
 
-const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map() });
+const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldList: [] });
 
 function addUnique(list: Entry[], entry: Entry): void {
   if (list[list.length - 1] !== entry && !list.includes(entry)) list.push(entry);
@@ -123,7 +125,7 @@ class Dispatcher {
 
   private visitIndex(index: CategoryIndex, event: Event): void {
     for (const entry of index.scan) this.visit(entry);
-    for (const byField of index.fields.values()) {
+    for (const byField of index.fieldList) {
       const raw = byField.read(event);
       const t = typeof raw;
       if (t === 'string' || t === 'number' || t === 'boolean') this.visitValue(byField, raw as string);
@@ -232,6 +234,7 @@ export class RuleSet {
         }
       }
     }
+    for (const g of groups.values()) for (const index of [g.any, ...g.byCategory.values()]) index.fieldList = [...index.fields.values()];
     return { groups: [...groups.values()], entries };
   }
 
