@@ -37,6 +37,7 @@ export type { SearchOptions, SearchStats } from './engine/compiled-query.js';
 export type { Match } from './engine/match.js';
 export type { StreamOptions, StreamStats, StreamMatcher } from './engine/stream.js';
 export type { CompileOptions } from './compile/plan.js';
+export type { LinePrefilter } from './compile/line-prefilter.js';
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
 export type { Schema, FieldType, FieldSpec, AliasSpec } from './compile/schema.js';
 export type { Event } from './compile/fields.js';

@@ -47,19 +47,30 @@ export const ndjsonEndToEnd: Scenario = {
       const f0 = process.hrtime.bigint();
       await floor(file);
       const floorSeconds = Number(process.hrtime.bigint() - f0) / 1e9;
+      const prefilter = q.linePrefilter();
       let alerts = 0;
-      const run = async () => {
+      let linesPrefiltered = 0;
+      const run = async (usePrefilter: boolean) => {
         const m = q.matcher();
-        for await (const batch of readRecordBatches(file, { bytesRead: 0, bytesTotal: 0 })) {
+        const progress = { bytesRead: 0, bytesTotal: 0, linesPrefiltered: 0 };
+        const mayMatch = usePrefilter && prefilter ? (line: string) => prefilter.mayMatch(line) : undefined;
+        for await (const batch of readRecordBatches(file, progress, { mayMatch })) {
           for (const r of batch) if (r.ok) alerts += m.push(r.event as Event).length;
         }
         alerts += m.flush().length;
+        linesPrefiltered = progress.linesPrefiltered;
       };
-      await run();
-      alerts = 0;
-      const e0 = process.hrtime.bigint();
-      await run();
-      const engineSeconds = Number(process.hrtime.bigint() - e0) / 1e9;
+      const timed = async (usePrefilter: boolean): Promise<{ seconds: number; alerts: number }> => {
+        await run(usePrefilter);
+        alerts = 0;
+        const e0 = process.hrtime.bigint();
+        await run(usePrefilter);
+        return { seconds: Number(process.hrtime.bigint() - e0) / 1e9, alerts };
+      };
+      const parsed = await timed(false);
+      const engineSeconds = parsed.seconds;
+      const skipping = await timed(true);
+      if (skipping.alerts !== parsed.alerts) throw new Error(`the prefilter changed the alerts: ${skipping.alerts} against ${parsed.alerts}`);
       return {
         figures: {
           events: count,
@@ -69,6 +80,10 @@ export const ndjsonEndToEnd: Scenario = {
           engineEventsPerSecond: Math.round(count / engineSeconds),
           ratioToFloor: round(floorSeconds / engineSeconds, 3),
           targetRatio: 0.85,
+          prefilteredLines: linesPrefiltered,
+          prefilterEventsPerSecond: Math.round(count / skipping.seconds),
+          prefilterRatioToFloor: round(floorSeconds / skipping.seconds, 3),
+          prefilterTargetRatio: 1.5,
         },
       };
     } finally {

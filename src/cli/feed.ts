@@ -33,9 +33,17 @@ interface Location {
   line: number;
 }
 
-export function createFeeder(options: { strict: boolean; quiet: boolean; stderr: NodeJS.WritableStream }): Feeder {
+export interface FeederOptions {
+  readonly strict: boolean;
+  readonly quiet: boolean;
+  readonly stderr: NodeJS.WritableStream;
+  /** A line prefilter; lines it rules out are counted, not parsed (and so not checked). */
+  readonly mayMatch?: (line: string) => boolean;
+}
+
+export function createFeeder(options: FeederOptions): Feeder {
   const counts: FeedCounts = { read: 0, events: 0, skipped: 0, matches: 0 };
-  const progress: InputProgress = { bytesRead: 0, bytesTotal: 0 };
+  const progress: InputProgress = { bytesRead: 0, bytesTotal: 0, linesPrefiltered: 0 };
   let current: Location | null = null;
   // On a terminal, clear the progress line before a diagnostic.
   const clear = (options.stderr as { isTTY?: boolean }).isTTY ? '\r\u001b[K' : '';
@@ -63,7 +71,7 @@ export function createFeeder(options: { strict: boolean; quiet: boolean; stderr:
         }
       }
       for (const name of inputs) {
-        for await (const batch of readRecordBatches(name, progress)) {
+        for await (const batch of readRecordBatches(name, progress, { mayMatch: options.mayMatch })) {
           for (const record of batch) {
             counts.read++;
             if (!record.ok) {

@@ -26,6 +26,7 @@ const EVENT_OPTIONS = `Event options:
   --mapping <file>            an Elasticsearch mapping (JSON) giving field types
   --reorder-window <duration> hold events this long to sort late arrivals (e.g. 5s)
   --strict                    stop at the first bad line (exit 3)
+  --parse-all                 parse every line, even those no query could match
   --fail-on-match             exit 1 when anything matches
   --format <ndjson|json|table>
   --quiet                     no progress, no per-line diagnostics

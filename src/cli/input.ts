@@ -24,11 +24,19 @@ export interface BadRecord {
 
 export type InputRecord = EventRecord | BadRecord;
 
-/** Byte counts, for progress. */
+/** Byte counts, for progress, and the lines the prefilter left unparsed. */
 export interface InputProgress {
   bytesRead: number;
   /** Total size when known (files), else 0. */
   bytesTotal: number;
+  /** NDJSON lines skipped unparsed because no query could match them. */
+  linesPrefiltered: number;
+}
+
+/** Reading options. */
+export interface ReadOptions {
+  /** Lines for which this says false are counted and skipped without JSON.parse (NDJSON only). */
+  readonly mayMatch?: (line: string) => boolean;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -65,7 +73,8 @@ async function* bytesOf(name: string, progress: InputProgress): AsyncGenerator<B
  * not per event). The format is decided by the first non-blank character:
  * `[` starts a JSON array, anything else is NDJSON.
  */
-export async function* readRecordBatches(name: string, progress: InputProgress): AsyncGenerator<InputRecord[]> {
+export async function* readRecordBatches(name: string, progress: InputProgress, options: ReadOptions = {}): AsyncGenerator<InputRecord[]> {
+  const mayMatch = options.mayMatch;
   const file = name === '-' ? '<stdin>' : name;
   const decoder = new StringDecoder('utf8');
   let mode: 'unknown' | 'ndjson' | 'array' = 'unknown';
@@ -92,9 +101,15 @@ export async function* readRecordBatches(name: string, progress: InputProgress):
     let from = 0;
     let nl: number;
     while ((nl = buffer.indexOf('\n', from)) >= 0) {
-      const record = parseLine(buffer.slice(from, nl), file, line++);
-      if (record) batch.push(record);
+      const text = buffer.slice(from, nl);
       from = nl + 1;
+      if (mayMatch && !mayMatch(text)) {
+        line++;
+        if (!isBlank(text)) progress.linesPrefiltered++;
+        continue;
+      }
+      const record = parseLine(text, file, line++);
+      if (record) batch.push(record);
     }
     pending = buffer.slice(from);
     if (batch.length > 0) yield batch;
@@ -103,20 +118,26 @@ export async function* readRecordBatches(name: string, progress: InputProgress):
   if (mode === 'array') {
     yield [...array.push(rest), ...array.end()];
   } else if (rest.trim() !== '') {
+    if (mayMatch && !mayMatch(rest)) {
+      progress.linesPrefiltered++;
+      return;
+    }
     const record = parseLine(rest, file, line);
     if (record) yield [record];
   }
 }
 
 /** The records of one input, one at a time. */
-export async function* readRecords(name: string, progress: InputProgress): AsyncGenerator<InputRecord> {
-  for await (const batch of readRecordBatches(name, progress)) yield* batch;
+export async function* readRecords(name: string, progress: InputProgress, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
+  for await (const batch of readRecordBatches(name, progress, options)) yield* batch;
 }
+
+// A line that starts an object is not blank; only other lines need the (copying) trim.
+const isBlank = (text: string): boolean => text.charCodeAt(0) !== 123 && text.trim() === '';
 
 function parseLine(raw: string, file: string, line: number): InputRecord | null {
   const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-  // A line that starts an object is not blank; only other lines need the (copying) trim.
-  if (text.charCodeAt(0) !== 123 && text.trim() === '') return null;
+  if (isBlank(text)) return null;
   try {
     return { ok: true, event: JSON.parse(text), file, line };
   } catch (e) {

@@ -4,6 +4,7 @@
 import type { Query } from '../parser/ast.js';
 import { EqlEventError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
+import { LinePrefilter } from '../compile/line-prefilter.js';
 import { beginEvent, type Event } from '../compile/fields.js';
 import type { OrderedEvent } from './order.js';
 import { applyPipes, type ResultPosition } from './pipes.js';
@@ -41,6 +42,15 @@ export class CompiledQuery {
   /** The parsed query. */
   get query(): Query {
     return this.plan.query;
+  }
+
+  /**
+   * A test on raw NDJSON lines that rules out, before parsing, lines whose
+   * event no stage of this query could match; null when the query could
+   * match any line (a regex, a range or `true` in some stage).
+   */
+  linePrefilter(): LinePrefilter | null {
+    return LinePrefilter.forPlans([this.plan]);
   }
 
   /** `event`, `sequence` or `sample`. */

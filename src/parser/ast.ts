@@ -243,6 +243,19 @@ export const isSampleQuery = (n: Node): n is SampleQuery => n.type === 'SampleQu
 export const isJoinQuery = (n: Node): n is JoinQuery => n.type === 'JoinQuery';
 
 /** The dotted name of a field, as Elasticsearch resolves it. */
+/** Every event filter of a query: its stages (missing ones too) and an `until`. */
+export function eventFiltersOf(query: Query): EventFilter[] {
+  switch (query.type) {
+    case 'EventQuery':
+      return [query.filter];
+    case 'SequenceQuery':
+    case 'JoinQuery':
+      return [...query.stages.map((s) => s.filter), ...(query.until ? [query.until.filter] : [])];
+    case 'SampleQuery':
+      return query.stages.map((s) => s.filter);
+  }
+}
+
 export function fieldName(field: Field): string {
   return field.path.join('.');
 }

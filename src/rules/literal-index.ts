@@ -12,6 +12,7 @@ import { foldAscii } from '../compile/case-folding.js';
 import { keywordOf } from '../compile/leaves.js';
 import { resolveField, type Schema } from '../compile/schema.js';
 import { anchorOf } from '../compile/wildcard-set.js';
+import { fieldTier } from '../compile/field-selectivity.js';
 
 /** `field` has one of `values`, or a value containing one of `anchors` (all ASCII-folded keyword text). */
 export interface FieldValues {
@@ -22,17 +23,6 @@ export interface FieldValues {
 
 /** The stage can match only if one of these holds. */
 export type Requirement = readonly FieldValues[];
-
-/**
- * Fields whose values say little about an event: a few values across all
- * events (tier 2), or a few dozen (tier 1). A requirement on them is kept
- * only when nothing more telling exists.
- */
-const FIELD_TIERS = new Map<string, number>([
-  ...['event.category', 'event.type', 'event.kind', 'event.outcome', 'host.os.type', 'host.os.family', 'host.os.name', 'host.os.platform',
-    'network.direction', 'network.transport', 'agent.type', 'data_stream.namespace', 'data_stream.type', 'user.domain'].map((f) => [f, 2] as const),
-  ...['event.action', 'event.module', 'event.dataset', 'event.provider', 'event.code', 'network.protocol', 'data_stream.dataset'].map((f) => [f, 1] as const),
-]);
 
 function hasWildcard(s: string): boolean {
   return s.includes('*') || s.includes('?');
@@ -141,7 +131,7 @@ function isLiteral(e: A.Expression): e is A.Literal {
 
 /** How little a requirement narrows: weak fields, and short anchors, narrow little. */
 function tier(r: Requirement): number {
-  return Math.max(...r.map((x) => Math.max(FIELD_TIERS.get(x.field) ?? 0, x.anchors.some((a) => a.length < 3) ? 2 : 0)));
+  return Math.max(...r.map((x) => Math.max(fieldTier(x.field), x.anchors.some((a) => a.length < 3) ? 2 : 0)));
 }
 
 function better(a: Requirement, b: Requirement): boolean {

@@ -6,9 +6,10 @@
  * matching state and decides with its full condition.
  */
 import { compileFieldReader, type Event, type FieldReader, fieldValues } from '../compile/fields.js';
-import type { EventFilter, Query } from '../parser/ast.js';
+import { eventFiltersOf } from '../parser/ast.js';
 import { RequirementFinder, valueKey } from './literal-index.js';
 import { SubstringIndex } from '../compile/substring-index.js';
+import { LinePrefilter } from '../compile/line-prefilter.js';
 import type { OrderedEvent } from '../engine/order.js';
 import { createRunner, type QueryRunner } from '../engine/runner.js';
 import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, type OrderSource, type StreamOptions } from '../engine/stream.js';
@@ -23,19 +24,6 @@ interface Entry {
   readonly runner: QueryRunner;
   /** The last event index dispatched to this rule, so one event reaches a rule once. */
   lastIndex: number;
-}
-
-/** Every event filter of a query: its stages, and a sequence's `until`. */
-function filtersOf(query: Query): EventFilter[] {
-  switch (query.type) {
-    case 'EventQuery':
-      return [query.filter];
-    case 'SequenceQuery':
-      return [...query.stages.map((s) => s.filter), ...(query.until ? [query.until.filter] : [])];
-    case 'SampleQuery':
-    case 'JoinQuery':
-      return query.stages.map((s) => s.filter);
-  }
 }
 
 /** Rules to consider for events of one category: some always, some by field value. */
@@ -199,7 +187,7 @@ export class RuleSet {
         groups.set(field, group);
       }
       const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
-      for (const filter of filtersOf(plan.query)) {
+      for (const filter of eventFiltersOf(plan.query)) {
         let index = group.any;
         if (filter.category !== null) {
           index = group.byCategory.get(filter.category) ?? newIndex();
@@ -236,6 +224,15 @@ export class RuleSet {
     }
     for (const g of groups.values()) for (const index of [g.any, ...g.byCategory.values()]) index.fieldList = [...index.fields.values()];
     return { groups: [...groups.values()], entries };
+  }
+
+  /**
+   * A test on raw NDJSON lines that rules out, before parsing, those no rule
+   * could match; null when some rule could match any line. See
+   * {@link LinePrefilter}.
+   */
+  linePrefilter(): LinePrefilter | null {
+    return LinePrefilter.forPlans(this.rules.map((r) => r.compiled.plan));
   }
 
   private orderSource(): OrderSource {

@@ -74,6 +74,19 @@ describe('eql-engine query', () => {
     expect(r.stderr).toMatch(/40 read, 40 processed, 0 reported; \d+ matches/);
   });
 
+  it('skips unparsed the lines no stage could match, with the same matches as --parse-all', () => {
+    const query = 'process where process.parent.name : "wmiprvse.exe"';
+    const skipping = cli(['query', query, EVENTS]);
+    const parsing = cli(['query', query, '--parse-all', EVENTS]);
+    expect(lines(skipping.stdout).length).toBeGreaterThan(0);
+    expect(skipping.stdout).toBe(parsing.stdout);
+    const [, read, processed, unparsed] = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, 0 reported/.exec(skipping.stderr)!.map(Number);
+    expect(read).toBe(40);
+    expect(processed! + unparsed!).toBe(40);
+    expect(unparsed).toBeGreaterThan(0);
+    expect(parsing.stderr).toMatch(/40 read, 40 processed, 0 reported/);
+  });
+
   it('reads stdin when no file is given, and from "-"', () => {
     const fromFile = cli(['query', SEQUENCE, EVENTS]).stdout;
     expect(cli(['query', SEQUENCE], eventsText).stdout).toBe(fromFile);
@@ -142,7 +155,7 @@ describe('eql-engine run', () => {
   });
 
   it('reports bad lines with file and line, keeps going, and counts them', () => {
-    const r = cli(['run', '--events', join(dir, 'bad.ndjson')]);
+    const r = cli(['run', '--parse-all', '--events', join(dir, 'bad.ndjson')]);
     expect(r.code).toBe(0);
     expect(lines(r.stdout)).toHaveLength(4);
     expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:4: not valid JSON`);

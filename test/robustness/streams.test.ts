@@ -58,7 +58,8 @@ describe('a stream with 10% broken lines', () => {
 
   it('gives exactly the alerts of its clean part, and reports every bad line by number', () => {
     const fromClean = cli(['run', '--events', join(dir, 'clean.ndjson')]);
-    const fromMixed = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
+    // Every line parsed, so that every bad one is seen.
+    const fromMixed = cli(['run', '--parse-all', '--events', join(dir, 'mixed.ndjson')]);
     expect(fromMixed.code).toBe(0);
     expect(lines(fromMixed.stdout).map((l) => JSON.parse(l).id)).toEqual(lines(fromClean.stdout).map((l) => JSON.parse(l).id));
     expect(lines(fromClean.stdout)).toHaveLength(40);
@@ -69,6 +70,20 @@ describe('a stream with 10% broken lines', () => {
     expect(Number(summary[1])).toBe(mixed.length);
     expect(Number(summary[1])).toBe(Number(summary[2]) + Number(summary[3]));
     expect(Number(summary[3])).toBe(badLines.length);
+  });
+
+  it('gives the same alerts when lines no rule could match are skipped unparsed, and counts them', () => {
+    const parsedAll = cli(['run', '--parse-all', '--events', join(dir, 'mixed.ndjson')]);
+    const prefiltered = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
+    expect(prefiltered.code).toBe(0);
+    expect(prefiltered.stdout).toBe(parsedAll.stdout);
+    // read = processed + skipped unparsed + reported
+    const summary = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, (\d+) reported/.exec(prefiltered.stderr)!;
+    expect(summary).not.toBeNull();
+    const [read, processed, unparsed, reported] = summary.slice(1).map(Number) as [number, number, number, number];
+    expect(read).toBe(mixed.length);
+    expect(read).toBe(processed + unparsed + reported);
+    expect(unparsed).toBeGreaterThan(0);
   });
 
   it('through the library too: onError sees every unusable event, matches are unchanged', () => {

@@ -19,7 +19,10 @@ export async function finish(io: Io, feeder: Feeder, progress: Progress, quiet: 
   const c = feeder.counts;
   if (!quiet) {
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
-    io.stderr.write(`${c.read} read, ${c.read - c.skipped} processed, ${c.skipped} reported; ${c.matches} ${label} in ${seconds} s\n`);
+    // Lines the prefilter ruled out were read but never parsed.
+    const unparsed = feeder.progress.linesPrefiltered;
+    const prefiltered = unparsed > 0 ? `, ${unparsed} skipped unparsed` : '';
+    io.stderr.write(`${c.read + unparsed} read, ${c.read - c.skipped} processed${prefiltered}, ${c.skipped} reported; ${c.matches} ${label} in ${seconds} s\n`);
   }
   return failOnMatch && c.matches > 0 ? 1 : 0;
 }

@@ -43,7 +43,9 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
 
   const output = new Output(io.stdout, parseFormat(values.format as string | undefined, io.stdout), matchRow);
   const quiet = values.quiet === true;
-  const feeder = createFeeder({ strict: values.strict === true, quiet, stderr: io.stderr });
+  const strict = values.strict === true;
+  const prefilter = strict || values['parse-all'] === true ? null : q.linePrefilter();
+  const feeder = createFeeder({ strict, quiet, stderr: io.stderr, mayMatch: prefilter ? (line) => prefilter.mayMatch(line) : undefined });
   const matcher = q.matcher({
     reorderWindow: values['reorder-window'] as string | undefined,
     onError: (e) => feeder.onEngineError(e),
