@@ -19,7 +19,7 @@ export const EVENT_OPTIONS = {
   'reorder-window': { type: 'string' },
   format: { type: 'string' },
   strict: { type: 'boolean' },
-  'parse-all': { type: 'boolean' },
+  prefilter: { type: 'boolean' },
   'fail-on-match': { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean' },

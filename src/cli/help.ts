@@ -26,7 +26,8 @@ const EVENT_OPTIONS = `Event options:
   --mapping <file>            an Elasticsearch mapping (JSON) giving field types
   --reorder-window <duration> hold events this long to sort late arrivals (e.g. 5s)
   --strict                    stop at the first bad line (exit 3)
-  --parse-all                 parse every line, even those no query could match
+  --prefilter                 skip, unparsed, lines no query could match (faster;
+                              malformed lines among them are counted, not reported)
   --fail-on-match             exit 1 when anything matches
   --format <ndjson|json|table>
   --quiet                     no progress, no per-line diagnostics

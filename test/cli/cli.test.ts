@@ -74,10 +74,10 @@ describe('eql-engine query', () => {
     expect(r.stderr).toMatch(/40 read, 40 processed, 0 reported; \d+ matches/);
   });
 
-  it('skips unparsed the lines no stage could match, with the same matches as --parse-all', () => {
+  it('with --prefilter, skips unparsed the lines no stage could match, with the same matches', () => {
     const query = 'process where process.parent.name : "wmiprvse.exe"';
-    const skipping = cli(['query', query, EVENTS]);
-    const parsing = cli(['query', query, '--parse-all', EVENTS]);
+    const skipping = cli(['query', query, '--prefilter', EVENTS]);
+    const parsing = cli(['query', query, EVENTS]);
     expect(lines(skipping.stdout).length).toBeGreaterThan(0);
     expect(skipping.stdout).toBe(parsing.stdout);
     const [, read, processed, unparsed] = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, 0 reported/.exec(skipping.stderr)!.map(Number);
@@ -155,7 +155,7 @@ describe('eql-engine run', () => {
   });
 
   it('reports bad lines with file and line, keeps going, and counts them', () => {
-    const r = cli(['run', '--parse-all', '--events', join(dir, 'bad.ndjson')]);
+    const r = cli(['run', '--events', join(dir, 'bad.ndjson')]);
     expect(r.code).toBe(0);
     expect(lines(r.stdout)).toHaveLength(4);
     expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:4: not valid JSON`);
@@ -169,6 +169,22 @@ describe('eql-engine run', () => {
     const r = cli(['run', '--events', join(dir, 'bad.ndjson'), '--strict']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`error: ${join(dir, 'bad.ndjson')}:4: not valid JSON`);
+  });
+
+  it('refuses --prefilter with --strict, exit 2', () => {
+    const r = cli(['run', '--events', join(dir, 'bad.ndjson'), '--strict', '--prefilter']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--prefilter');
+  });
+
+  it('with --prefilter, counts the bad lines it skipped instead of reporting them', () => {
+    const r = cli(['run', '--prefilter', '--events', join(dir, 'bad.ndjson')]);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toHaveLength(4);
+    const [, read, processed, unparsed, reported] = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, (\d+) reported/.exec(r.stderr)!.map(Number);
+    expect(read).toBe(43);
+    expect(processed! + unparsed! + reported!).toBe(43);
+    expect(unparsed).toBeGreaterThan(0);
   });
 
   it('runs rules named by file, folder or glob, and limits with --size', () => {

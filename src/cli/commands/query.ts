@@ -44,7 +44,9 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
   const output = new Output(io.stdout, parseFormat(values.format as string | undefined, io.stdout), matchRow);
   const quiet = values.quiet === true;
   const strict = values.strict === true;
-  const prefilter = strict || values['parse-all'] === true ? null : q.linePrefilter();
+  // Opt-in: a skipped line is never checked, and by default every bad line is reported.
+  if (strict && values.prefilter === true) throw new UsageError('--prefilter skips lines unchecked, which --strict forbids: use one or the other');
+  const prefilter = values.prefilter === true ? q.linePrefilter() : null;
   const feeder = createFeeder({ strict, quiet, stderr: io.stderr, mayMatch: prefilter ? (line) => prefilter.mayMatch(line) : undefined });
   const matcher = q.matcher({
     reorderWindow: values['reorder-window'] as string | undefined,
