@@ -188,9 +188,23 @@ export function someValue(raw: RawField, test: (value: string | number | boolean
     const t = typeof raw;
     return (t === 'string' || t === 'number' || t === 'boolean') && test(raw as string | number | boolean);
   }
-  // Arrays may nest to any depth: walk them with an explicit stack, in order.
+  // Most arrays are flat: test them in place, without allocating a stack.
+  let firstNested = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const item: unknown = raw[i];
+    const t = typeof item;
+    if (t === 'string' || t === 'number' || t === 'boolean') {
+      if (test(item as string | number | boolean)) return true;
+    } else if (Array.isArray(item)) {
+      firstNested = i;
+      break;
+    }
+  }
+  if (firstNested < 0) return false;
+  // Arrays may nest to any depth: walk them with an explicit stack, in order,
+  // from the first nested array on (everything before it was tested above).
   const arrays: unknown[][] = [raw];
-  const positions: number[] = [0];
+  const positions: number[] = [firstNested];
   while (arrays.length > 0) {
     const top = arrays.length - 1;
     const array = arrays[top]!;
