@@ -6,6 +6,9 @@
 import { statSync } from 'node:fs';
 import { EqlEventError } from '../errors.js';
 import { type InputProgress, readRecordBatches } from './input.js';
+import type { LinePrefilter } from '../compile/line-prefilter.js';
+import type { ParsedOptions } from './common.js';
+import { UsageError } from './output.js';
 
 export interface FeedCounts {
   /** Lines (or array elements) read. */
@@ -88,4 +91,15 @@ export function createFeeder(options: FeederOptions): Feeder {
       }
     },
   };
+}
+
+/**
+ * The feeder that the event options ask for. `--prefilter` is opt-in because a
+ * skipped line is never checked, while by default every bad line is reported.
+ */
+export function feederFor(values: ParsedOptions['values'], stderr: NodeJS.WritableStream, prefilter: () => LinePrefilter | null): Feeder {
+  const strict = values.strict === true;
+  if (strict && values.prefilter === true) throw new UsageError('--prefilter skips lines unchecked, which --strict forbids: use one or the other');
+  const lines = values.prefilter === true ? prefilter() : null;
+  return createFeeder({ strict, quiet: values.quiet === true, stderr, mayMatch: lines ? (line) => lines.mayMatch(line) : undefined });
 }

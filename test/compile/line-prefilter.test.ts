@@ -3,6 +3,7 @@ import { compile, type Event, type FieldSpec, type FieldType } from '../../src/i
 import { childNodes, fieldName, type Node, type Query } from '../../src/parser/ast.js';
 import { queryNeedles } from '../../src/compile/line-prefilter.js';
 import { bundledRuleQuery } from '../../bench/bundled-rule.js';
+import { generateEvents, prng as random } from '../../bench/generate.js';
 
 const needlesOf = (query: string) => {
   const needles = queryNeedles(compile(query).plan);
@@ -85,18 +86,6 @@ describe('LinePrefilter.mayMatch', () => {
 });
 
 // ----------------------------------------------------------- property test
-
-/** A small seeded generator (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function walk(node: Node, visit: (n: Node) => void): void {
   visit(node);
@@ -201,8 +190,7 @@ describe('the prefilter never drops a line whose event matches', () => {
 });
 
 describe('a stream read with the prefilter gives the same matches', () => {
-  it('for the bundled rule over events with planted positives', async () => {
-    const { generateEvents } = await import('../../bench/generate.js');
+  it('for the bundled rule over events with planted positives', () => {
     const events = [...generateEvents({ count: 20_000, hosts: 200, seed: 11, plantRate: 0.01 })];
     const q = compile(bundledRuleQuery());
     const prefilter = q.linePrefilter()!;

@@ -8,7 +8,7 @@ import type { Alert } from '../../rules/alert.js';
 import { RUN_HELP } from '../help.js';
 import { EVENT_OPTIONS, type Io, parseOptions, parseSize, readSchema } from '../common.js';
 import { Output, parseFormat, UsageError } from '../output.js';
-import { createFeeder } from '../feed.js';
+import { feederFor } from '../feed.js';
 import { Progress } from '../progress.js';
 import { finish } from './finish.js';
 
@@ -55,11 +55,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
 
   const output = new Output(io.stdout, parseFormat(values.format as string | undefined, io.stdout), alertRow);
-  const strict = values.strict === true;
-  // Opt-in: a skipped line is never checked, and by default every bad line is reported.
-  if (strict && values.prefilter === true) throw new UsageError('--prefilter skips lines unchecked, which --strict forbids: use one or the other');
-  const prefilter = values.prefilter === true ? set.linePrefilter() : null;
-  const feeder = createFeeder({ strict, quiet, stderr: io.stderr, mayMatch: prefilter ? (line) => prefilter.mayMatch(line) : undefined });
+  const feeder = feederFor(values, io.stderr, () => set.linePrefilter());
   const matcher = set.matcher({
     reorderWindow: values['reorder-window'] as string | undefined,
     onError: (e) => feeder.onEngineError(e),
