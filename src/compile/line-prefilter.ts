@@ -20,7 +20,7 @@
  */
 import type * as A from '../parser/ast.js';
 import { eventFiltersOf, fieldName } from '../parser/ast.js';
-import { fieldTier } from './field-selectivity.js';
+import { fieldTier, requirementOf, type RequirementRules } from './requirements.js';
 import type { QueryPlan } from './plan.js';
 import { resolveField, type Schema } from './schema.js';
 import { SubstringIndex } from './substring-index.js';
@@ -74,8 +74,18 @@ class NeedleFinder {
     return needles.length > 0 ? { needles, tier: fieldTier(fieldName(field)) } : null;
   }
 
+  private readonly rules: RequirementRules<Requirement> = {
+    leaf: (e) => this.leaf(e),
+    better,
+    union: (parts) => ({ needles: parts.flatMap((p) => p.needles), tier: Math.max(...parts.map((p) => p.tier)) }),
+  };
+
   /** What a condition needs of the text, or null when it might match without any. */
   of(e: A.Expression): Requirement | null {
+    return requirementOf(e, this.rules);
+  }
+
+  private leaf(e: A.Expression): Requirement | null {
     switch (e.type) {
       case 'Comparison': {
         if (e.operator !== '==') return null;
@@ -94,23 +104,6 @@ class NeedleFinder {
         if (e.negated || !this.usable(e.subject)) return null;
         if (!e.values.every((v) => v.type === 'String')) return null;
         return this.requirement(e.subject, e.values.map((v) => (v as A.StringLiteral).value), e.caseInsensitive);
-      }
-      case 'And': {
-        let best: Requirement | null = null;
-        for (const o of e.operands) {
-          const r = this.of(o);
-          if (r && (!best || better(r, best))) best = r;
-        }
-        return best;
-      }
-      case 'Or': {
-        const parts: Requirement[] = [];
-        for (const o of e.operands) {
-          const r = this.of(o);
-          if (!r) return null;
-          parts.push(r);
-        }
-        return { needles: parts.flatMap((p) => p.needles), tier: Math.max(...parts.map((p) => p.tier)) };
       }
       default:
         return null;

@@ -12,7 +12,7 @@ import { foldAscii } from '../compile/case-folding.js';
 import { keywordOf } from '../compile/leaves.js';
 import { resolveField, type Schema } from '../compile/schema.js';
 import { anchorOf } from '../compile/wildcard-set.js';
-import { fieldTier } from '../compile/field-selectivity.js';
+import { fieldTier, requirementOf, type RequirementRules } from '../compile/requirements.js';
 
 /** `field` has one of `values`, or a value containing one of `anchors` (all ASCII-folded keyword text). */
 export interface FieldValues {
@@ -26,20 +26,6 @@ export type Requirement = readonly FieldValues[];
 
 function hasWildcard(s: string): boolean {
   return s.includes('*') || s.includes('?');
-}
-
-/** Index keys for a literal, the way keyword fields compare it: ASCII-folded text. */
-function keyOf(lit: A.Literal): string | null {
-  switch (lit.type) {
-    case 'String':
-      return foldAscii(lit.value);
-    case 'Number':
-      return lit.integer ? String(lit.value) : null;
-    case 'Boolean':
-      return String(lit.value);
-    case 'Null':
-      return null;
-  }
 }
 
 /** Index key of an event value: the same text the literal's key was made from. */
@@ -63,8 +49,18 @@ export class RequirementFinder {
     return type === 'keyword' || type === 'text' ? resolved!.path : null;
   }
 
+  private readonly rules: RequirementRules<Requirement> = {
+    leaf: (e) => this.leaf(e),
+    better,
+    union: (parts) => parts.flat(),
+  };
+
   /** A requirement of a condition, or null when any event might match. */
   of(e: A.Expression): Requirement | null {
+    return requirementOf(e, this.rules);
+  }
+
+  private leaf(e: A.Expression): Requirement | null {
     switch (e.type) {
       case 'Match': {
         if (e.subject.type !== 'Field' || e.operator === 'regex' || e.operator === 'regex~') return null;
@@ -88,10 +84,9 @@ export class RequirementFinder {
       case 'Comparison': {
         if (e.operator !== '==') return null;
         const [f, lit] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
-        if (f.type !== 'Field' || !isLiteral(lit)) return null;
+        if (f.type !== 'Field' || lit.type !== 'String') return null;
         const field = this.indexable(f);
-        const key = keyOf(lit);
-        return field && key !== null && lit.type === 'String' ? [{ field, values: [key], anchors: [] }] : null;
+        return field ? [{ field, values: [foldAscii(lit.value)], anchors: [] }] : null;
       }
       case 'In': {
         if (e.negated || e.subject.type !== 'Field') return null;
@@ -104,29 +99,10 @@ export class RequirementFinder {
         }
         return values.length > 0 ? [{ field, values, anchors: [] }] : null;
       }
-      case 'And': {
-        // Any conjunct's requirement holds for the whole; take the most telling.
-        let best: Requirement | null = null;
-        for (const o of e.operands) {
-          const r = this.of(o);
-          if (r && (!best || better(r, best))) best = r;
-        }
-        return best;
-      }
-      case 'Or': {
-        // Every branch needs one; the whole needs one of theirs.
-        const parts = e.operands.map((o) => this.of(o));
-        if (parts.some((p) => p === null)) return null;
-        return parts.flatMap((p) => p!);
-      }
       default:
         return null;
     }
   }
-}
-
-function isLiteral(e: A.Expression): e is A.Literal {
-  return e.type === 'String' || e.type === 'Number' || e.type === 'Boolean' || e.type === 'Null';
 }
 
 /** How little a requirement narrows: weak fields, and short anchors, narrow little. */
