@@ -57,6 +57,8 @@ interface KeyState {
 
 interface MissingStage {
   readonly plan: StagePlan;
+  /** Its place among the distinct stage filters. */
+  readonly filter: number;
   readonly position: 'leading' | 'between' | 'trailing';
   /** Index (among positives) of the positive stage before it, or -1. */
   readonly before: number;
@@ -85,8 +87,11 @@ export class SequenceMatcher {
   private readonly missingStages: MissingStage[] = [];
   /** The distinct stage filters (runs repeat a stage), each evaluated once per event. */
   private readonly filters: StagePlan[];
-  private readonly filterIndex = new Map<StagePlan, number>();
+  /** Per positive stage: its place among the distinct filters. */
+  private readonly positiveFilter: number[];
   private readonly flags: boolean[];
+  /** Per filter: the key combinations of the event being pushed, read on first use. */
+  private readonly keyCache: (KeyValue[][] | undefined)[];
   /** Per filter: the query's keys followed by the stage's own. */
   private readonly keyFields: KeyField[][];
   private readonly untilKeyFields: KeyField[] | null;
@@ -115,8 +120,9 @@ export class SequenceMatcher {
     const expanded: StagePlan[] = [];
     for (const s of plan.stages) for (let r = 0; r < s.runs; r++) expanded.push(s);
     this.filters = [...new Set(plan.stages)];
-    this.filters.forEach((f, i) => this.filterIndex.set(f, i));
+    const filterIndex = new Map(this.filters.map((f, i) => [f, i]));
     this.flags = this.filters.map(() => false);
+    this.keyCache = this.filters.map(() => undefined);
     this.keyFields = this.filters.map((f) => [...plan.keys, ...f.keys]);
     this.untilKeyFields = plan.until ? [...plan.keys, ...plan.until.keys] : null;
     this.categoryTests = this.filters.map(({ filter: { category } }) => (category === null ? null : { category, test: (v: unknown) => v === category }));
@@ -136,8 +142,9 @@ export class SequenceMatcher {
       const after = before + 1 < this.positives.length ? before + 1 : -1;
       const position = before < 0 ? 'leading' : after < 0 ? 'trailing' : 'between';
       this.layout[i] = { missing: true, index: this.missingStages.length };
-      this.missingStages.push({ plan: s, position, before, after });
+      this.missingStages.push({ plan: s, filter: filterIndex.get(s)!, position, before, after });
     });
+    this.positiveFilter = this.positives.map((s) => filterIndex.get(s)!);
     this.hasLeading = this.missingStages.some((m) => m.position === 'leading');
     this.hasTrailing = this.missingStages.some((m) => m.position === 'trailing');
     this.horizon = this.maxspan ?? limits.windowNs ?? null;
@@ -160,6 +167,11 @@ export class SequenceMatcher {
     s.touched = now;
     this.states.set(id, s);
     return s;
+  }
+
+  /** The event's key combinations for one filter, read once per push. */
+  private keysOf(filter: number, event: Event): KeyValue[][] {
+    return (this.keyCache[filter] ??= keyCombinations(this.keyFields[filter]!, event));
   }
 
   private setPending(s: KeyState, i: number, p: Partial | undefined): void {
@@ -193,19 +205,14 @@ export class SequenceMatcher {
     const untilMatched = until !== null && until.filter.matches(event);
     if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
-    const cache: (KeyValue[][] | undefined)[] = new Array(this.filters.length);
-    const keysFor = (stage: StagePlan): KeyValue[][] => {
-      const i = this.filterIndex.get(stage)!;
-      return (cache[i] ??= keyCombinations(this.keyFields[i]!, event));
-    };
-    const matches = (stage: StagePlan): boolean => flags[this.filterIndex.get(stage)!]!;
+    this.keyCache.fill(undefined);
     const completed: Candidate[] = [];
     const n = this.positives.length;
 
     // Missing-stage events are remembered first; checks compare times strictly, so order does not matter.
     this.missingStages.forEach((m, mi) => {
-      if (!matches(m.plan)) return;
-      for (const key of keysFor(m.plan)) {
+      if (!flags[m.filter]) return;
+      for (const key of this.keysOf(m.filter, event)) {
         const s = this.state(key, now);
         const history = s.missing[mi]!;
         history.push(now);
@@ -216,9 +223,9 @@ export class SequenceMatcher {
     });
 
     for (let p = n - 1; p >= 0; p--) {
-      const stage = this.positives[p]!;
-      if (!matches(stage)) continue;
-      for (const key of keysFor(stage)) {
+      const filter = this.positiveFilter[p]!;
+      if (!flags[filter]) continue;
+      for (const key of this.keysOf(filter, event)) {
         const s = this.state(key, now);
         if (p === 0) {
           if (n === 1) completed.push({ events: [item], key, decision: undefined });
