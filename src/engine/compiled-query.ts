@@ -88,8 +88,9 @@ export class CompiledQuery {
     // Events, sequences: sorted first, then through the same runner that streams use.
     const runner = createRunner(plan);
     const out: Match[] = [];
-    for (const item of this.order(events, options.onError)) out.push(...runner.process(item));
-    out.push(...runner.flush());
+    // No spreading: a batch's results may outnumber the arguments a call can take.
+    for (const item of this.order(events, options.onError)) for (const m of runner.process(item)) out.push(m);
+    for (const m of runner.flush()) out.push(m);
     return applyPipes(out, plan.pipes, size, options.resultPosition);
   }
 

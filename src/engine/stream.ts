@@ -123,7 +123,7 @@ export class EventOrderer {
   private lastReleased: OrderedEvent<Event> | undefined;
   private latest: OrderedEvent<Event> | undefined;
 
-  /** @param holdAll buffer every event until drain(): batch sorting. */
+  /** @param holdAll batch mode: events are admitted and never late; the caller sorts them. */
   constructor(
     private readonly source: OrderSource,
     private readonly options: StreamOptions,
@@ -228,8 +228,8 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
   let matches = 0;
   const run = (items: OrderedEvent<Event>[], extra: Match[] = []): Match[] => {
     const out: Match[] = [];
-    for (const item of items) out.push(...guardedProcess(runner, orderer, item));
-    out.push(...extra);
+    for (const item of items) for (const m of guardedProcess(runner, orderer, item)) out.push(m);
+    for (const m of extra) out.push(m);
     matches += out.length;
     return out;
   };
@@ -260,7 +260,11 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
 export function orderBatch(events: Iterable<Event>, source: OrderSource, onError?: (e: EqlEventError) => void): { items: OrderedEvent<Event>[]; read: number; skipped: number } {
   const orderer = new EventOrderer(source, { onError }, true);
   const items: OrderedEvent<Event>[] = [];
-  for (const e of events) items.push(...orderer.accept(e));
-  items.push(...orderer.drain());
+  for (const e of events) {
+    const item = orderer.admit(e);
+    if (item) items.push(item);
+  }
+  // The order is total (input position breaks ties), so a sort gives what the heap would.
+  if (source.ordered) items.sort(compareOrdered);
   return { items, read: orderer.counters.eventsSeen, skipped: orderer.counters.errors };
 }

@@ -296,8 +296,8 @@ export class RuleSet {
     const { items } = orderBatch(events, this.orderSource(), options.onError);
     // Already sorted: feed them as an in-order stream.
     const out: Alert[] = [];
-    for (const item of items) out.push(...m.push(item.event));
-    out.push(...m.flush());
+    for (const item of items) for (const a of m.push(item.event)) out.push(a);
+    for (const a of m.flush()) out.push(a);
     return out;
   }
 

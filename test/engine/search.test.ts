@@ -107,3 +107,15 @@ describe('matches', () => {
     expect(() => compile('sequence [a where true] [b where true]').matches({})).toThrow(EqlSemanticError);
   });
 });
+
+describe('search over large batches', () => {
+  it('sorts and returns more results than a call can take as arguments', () => {
+    const n = 200_000;
+    // Reversed input, so the sort has real work to do.
+    const events: Event[] = Array.from({ length: n }, (_, i) => ({ '@timestamp': 1_700_000_000_000 + (n - i), event: { category: 'process' }, process: { pid: n - i } }));
+    const results = compile('process where true').search(events);
+    expect(results).toHaveLength(n);
+    expect(results.slice(0, 3).map((m) => (m.events[0]!.process as { pid: number }).pid)).toEqual([1, 2, 3]);
+    expect((results[n - 1]!.events[0]!.process as { pid: number }).pid).toBe(n);
+  });
+});
