@@ -81,7 +81,7 @@ export function createFeeder(options: FeederOptions): Feeder {
               report(`${record.file}:${record.line}`, record.reason);
               continue;
             }
-            current = { file: record.file, line: record.line };
+            current = record;
             counts.events++;
             const more = await push(record.event);
             current = null;

@@ -127,11 +127,6 @@ export async function* readRecordBatches(name: string, progress: InputProgress, 
   }
 }
 
-/** The records of one input, one at a time. */
-export async function* readRecords(name: string, progress: InputProgress, options: ReadOptions = {}): AsyncGenerator<InputRecord> {
-  for await (const batch of readRecordBatches(name, progress, options)) yield* batch;
-}
-
 // A line that starts an object is not blank; only other lines need the (copying) trim.
 const isBlank = (text: string): boolean => text.charCodeAt(0) !== 123 && text.trim() === '';
 
@@ -186,11 +181,12 @@ class JsonArraySplitter {
         continue;
       }
       if (this.depth === 0 && (ch === ',' || ch === ']')) {
-        if (this.element.trim() !== '') yield this.parse();
+        if (this.element !== '') yield this.parse();
         if (ch === ']') this.ended = true;
         continue;
       }
-      if (this.element.trim() === '' && /\s/.test(ch)) continue;
+      // Whitespace before an element is never kept, so an element is empty or starts with text.
+      if (this.element === '' && /\s/.test(ch)) continue;
       if (this.element === '') this.elementLine = this.line;
       this.element += ch;
       if (ch === '"') this.inString = true;
@@ -200,7 +196,7 @@ class JsonArraySplitter {
   }
 
   *end(): Generator<InputRecord> {
-    if (this.element.trim() !== '') yield this.parse();
+    if (this.element !== '') yield this.parse();
     if (this.started && !this.ended) yield { ok: false, reason: 'the JSON array is not closed', file: this.file, line: this.line };
   }
 

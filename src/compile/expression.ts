@@ -149,15 +149,8 @@ export class ExpressionCompiler {
       case 'And':
       case 'Or': {
         const parts = e.operands.map((o) => this.compile(o));
-        const combine = e.type === 'And' ? and3 : or3;
-        const fn: ScriptFn = (s) => {
-          let acc = parts[0]!.fn(s);
-          for (let i = 1; i < parts.length; i++) {
-            const p = parts[i]!;
-            acc = combine(acc, () => p.fn(s));
-          }
-          return acc;
-        };
+        const fns = parts.map((p) => p.fn);
+        const fn: ScriptFn = e.type === 'And' ? (s) => and3(fns, s) : (s) => or3(fns, s);
         return derive(parts, fn, 'boolean');
       }
       case 'Comparison':
@@ -231,12 +224,10 @@ export class ExpressionCompiler {
     let test: (v: string) => boolean;
     switch (e.operator) {
       case ':': {
-        const tests = patterns.map((p) => {
-          if (p.includes('*') || p.includes('?')) return new WildcardPattern(p, 'ascii').matches;
-          const folded = foldUnicode(p);
-          return (v: string) => foldUnicode(v) === folded;
-        });
-        test = (v) => tests.some((t) => t(v));
+        // Plain patterns compare folded text: fold each value once, not once per pattern.
+        const plain = new Set(patterns.filter((p) => !p.includes('*') && !p.includes('?')).map(foldUnicode));
+        const wildcards = patterns.filter((p) => p.includes('*') || p.includes('?')).map((p) => new WildcardPattern(p, 'ascii').matches);
+        test = (v) => (plain.size > 0 && plain.has(foldUnicode(v))) || wildcards.some((m) => m(v));
         break;
       }
       case 'like':
@@ -247,8 +238,7 @@ export class ExpressionCompiler {
       }
       case 'regex':
       case 'regex~': {
-        const re = this.javaRegex(e, patterns, e.operator === 'regex~');
-        test = (v) => re(v);
+        test = this.javaRegex(e, patterns, e.operator === 'regex~');
         break;
       }
     }

@@ -27,20 +27,26 @@ export function not3(v: ScriptValue): ScriptValue {
   return v === null ? null : !v;
 }
 
-/** Three-valued `and`: false wins, then null. */
-export function and3(a: ScriptValue, b: () => ScriptValue): ScriptValue {
-  if (a === false) return false;
-  const rb = b();
-  if (rb === false) return false;
-  return a === null || rb === null ? null : true;
+/** Three-valued `and` over operands taken in order: false wins (the rest are not evaluated), then null. */
+export function and3<A>(operands: readonly ((arg: A) => ScriptValue)[], arg: A): ScriptValue {
+  let sawNull = false;
+  for (const operand of operands) {
+    const v = operand(arg);
+    if (v === false) return false;
+    if (v === null) sawNull = true;
+  }
+  return sawNull ? null : true;
 }
 
-/** Three-valued `or`: true wins, then null. */
-export function or3(a: ScriptValue, b: () => ScriptValue): ScriptValue {
-  if (a === true) return true;
-  const rb = b();
-  if (rb === true) return true;
-  return a === null || rb === null ? null : false;
+/** Three-valued `or` over operands taken in order: true wins (the rest are not evaluated), then null. */
+export function or3<A>(operands: readonly ((arg: A) => ScriptValue)[], arg: A): ScriptValue {
+  let sawNull = false;
+  for (const operand of operands) {
+    const v = operand(arg);
+    if (v === true) return true;
+    if (v === null) sawNull = true;
+  }
+  return sawNull ? null : false;
 }
 
 /** Whether a number operand counts as floating point, given what is known statically. */

@@ -123,7 +123,7 @@ export class Scope {
    * @throws EqlSemanticError for a field the schema does not know
    */
   bindField(field: Field): BoundField | null {
-    return this.bindName(fieldName(field), field.optional || this.optionalNames.has(fieldName(field)), field.location);
+    return this.bindName(fieldName(field), this.isOptional(field), field.location);
   }
 
   bindName(name: string, optional: boolean, location: Location | null): BoundField | null {

@@ -5,7 +5,7 @@
  * timestamp. Samples come out ordered by their key values.
  */
 import type { Event } from '../compile/fields.js';
-import type { SamplePlan } from '../compile/plan.js';
+import type { KeyField, SamplePlan } from '../compile/plan.js';
 import { type KeyValue, compareKeys, datePositions, keyCombinations, keyId, renderKeys } from './keys.js';
 import type { Match } from './match.js';
 
@@ -24,6 +24,8 @@ export class SampleMatcher {
   private readonly keys = new Map<string, KeySamples>();
   private readonly cap: number;
   private readonly dates: boolean[];
+  /** Per stage: the query's keys followed by the stage's own. */
+  private readonly keyFields: KeyField[][];
   private candidateCount = 0;
 
   constructor(
@@ -33,6 +35,7 @@ export class SampleMatcher {
     // As Elasticsearch: each filter offers its first (filters + maxSamplesPerKey − 1) events per key.
     this.cap = maxSamplesPerKey + plan.stages.length - 1;
     this.dates = datePositions([...plan.keys, ...(plan.stages[0]?.keys ?? [])]);
+    this.keyFields = plan.stages.map((s) => [...plan.keys, ...s.keys]);
   }
 
   stats(): SampleStats {
@@ -44,7 +47,7 @@ export class SampleMatcher {
     for (let i = 0; i < stages.length; i++) {
       const stage = stages[i]!;
       if (!stage.filter.matches(event)) continue;
-      for (const key of keyCombinations([...this.plan.keys, ...stage.keys], event)) {
+      for (const key of keyCombinations(this.keyFields[i]!, event)) {
         const id = keyId(key);
         let k = this.keys.get(id);
         if (!k) {

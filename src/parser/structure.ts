@@ -9,7 +9,6 @@ import { fieldName } from './ast.js';
 import { EqlSyntaxError } from '../errors.js';
 
 export const MAXSPAN_UNITS = ['ms', 's', 'm', 'h', 'd'] as const;
-export type MaxspanUnit = (typeof MAXSPAN_UNITS)[number];
 export const MAX_RUNS = 100;
 export const MAX_SEQUENCE_QUERIES = 256;
 export const MAX_SAMPLE_QUERIES = 5;

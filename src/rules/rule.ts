@@ -278,8 +278,7 @@ export class Rule {
       if (e instanceof EqlSyntaxError || e instanceof EqlSemanticError) {
         // Point into the TOML file, not only into the query.
         const at = locateKey(text, 'rule', 'query');
-        const line = e instanceof EqlSyntaxError ? e.line : e.line;
-        const column = e instanceof EqlSyntaxError ? e.column : e.column;
+        const { line, column } = e;
         const pos = at && line !== null && column !== null ? positionInFile(at, line, column) : null;
         throw new RuleLoadError('RULE_QUERY', `the query does not compile: ${e.reason}`, {
           file: this.file,

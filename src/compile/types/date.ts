@@ -97,12 +97,6 @@ export function parseInstant(value: unknown): bigint | null {
   return parseDateSpan(value)?.start ?? null;
 }
 
-/** ISO-8601 text of an instant, with milliseconds, as Elasticsearch prints dates. */
-export function formatInstant(ns: bigint): string {
-  const ms = Number(ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n));
-  return new Date(ms).toISOString();
-}
-
 const FORMAT_TOKEN = /(yyyy|uuuu|yy|MM|M|dd|d|HH|H|mm|m|ss|s|SSSSSSSSS|SSSSSS|SSS|'[^']*'|.)/g;
 
 /**
