@@ -19,7 +19,7 @@ export class Progress {
 
   constructor(
     private readonly input: InputProgress,
-    private readonly counts: { events: number; matches: number },
+    private readonly counts: { readonly events: number; readonly matches: number },
     private readonly enabled: boolean,
     private readonly label: string,
   ) {}

@@ -35,6 +35,8 @@ interface FieldIndex {
   readonly anchors: SubstringIndex;
   readonly anchorEntries: Entry[][];
   readonly anchorIds: Map<string, number>;
+  /** Visits the rules of one anchor id; set by the Dispatcher that owns this index. */
+  anchorHit: (id: number) => void;
 }
 
 interface CategoryIndex {
@@ -82,7 +84,6 @@ class Dispatcher {
   dispatched = 0;
   private readonly chosen: Entry[] = [];
   private index = -1;
-  private readonly anchorHits = new Map<FieldIndex, (id: number) => void>();
 
   constructor(
     private readonly groups: readonly CategoryGroup[],
@@ -91,9 +92,9 @@ class Dispatcher {
     const allIndexes = groups.flatMap((g) => [g.any, ...g.byCategory.values()]);
     for (const index of allIndexes) {
       for (const byField of index.fields.values()) {
-        this.anchorHits.set(byField, (id) => {
+        byField.anchorHit = (id) => {
           for (const entry of byField.anchorEntries[id]!) this.visit(entry);
-        });
+        };
       }
     }
   }
@@ -108,7 +109,7 @@ class Dispatcher {
     const key = valueKey(v);
     const list = byField.byValue.get(key);
     if (list) for (const entry of list) this.visit(entry);
-    if (byField.anchorEntries.length > 0) byField.anchors.scan(key, this.anchorHits.get(byField)!);
+    if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
   }
 
   private visitIndex(index: CategoryIndex, event: Event): void {
@@ -201,7 +202,7 @@ export class RuleSet {
         for (const { field: name, values, anchors } of requirement) {
           let byField = index.fields.get(name);
           if (!byField) {
-            byField = { read: compileFieldReader(name), byValue: new Map(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map() };
+            byField = { read: compileFieldReader(name), byValue: new Map(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
             index.fields.set(name, byField);
           }
           for (const v of values) {

@@ -69,7 +69,7 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
     return buffered || emitted < headLimit;
   };
 
-  const progress = new Progress(feeder.progress, { get events() { return feeder.counts.events; }, get matches() { return feeder.counts.matches; } }, io.stderr.isTTY === true && !quiet, 'matches');
+  const progress = new Progress(feeder.progress, feeder.counts, io.stderr.isTTY === true && !quiet, 'matches');
   progress.start();
   return finish(io, feeder, progress, quiet, values['fail-on-match'] === true, 'matches', async () => {
     await feeder.run(files, (event) => emit(matcher.push(event as Event)));

@@ -70,7 +70,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     }
     return feeder.counts.matches < limit;
   };
-  const progress = new Progress(feeder.progress, { get events() { return feeder.counts.events; }, get matches() { return feeder.counts.matches; } }, io.stderr.isTTY === true && !quiet, 'alerts');
+  const progress = new Progress(feeder.progress, feeder.counts, io.stderr.isTTY === true && !quiet, 'alerts');
   progress.start();
   if (!quiet) io.stderr.write(`running ${set.rules.length} rule${set.rules.length === 1 ? '' : 's'}\n`);
   return finish(io, feeder, progress, quiet, values['fail-on-match'] === true, 'alerts', async () => {
