@@ -1,11 +1,7 @@
-/** The bundled rule's query, read from rules/ (the rule loader comes later; this reads the TOML directly). */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseToml } from '../src/rules/toml.js';
+/** The bundled rule's query, as the rule loader reads it. */
+import { join } from 'node:path';
+import { bundledRulesDir, loadRule } from '../src/index.js';
 
 export function bundledRuleQuery(): string {
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'rules', 'windows', 'lateral_movement_incoming_wmi.toml');
-  const doc = parseToml(readFileSync(file, 'utf8')) as { rule: { query: string } };
-  return doc.rule.query;
+  return loadRule(join(bundledRulesDir(), 'windows', 'lateral_movement_incoming_wmi.toml')).query!;
 }
