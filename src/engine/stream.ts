@@ -226,10 +226,9 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
   });
   let matches = 0;
-  const run = (items: OrderedEvent<Event>[], extra: Match[] = []): Match[] => {
+  const run = (items: OrderedEvent<Event>[]): Match[] => {
     const out: Match[] = [];
     for (const item of items) for (const m of guardedProcess(runner, orderer, item)) out.push(m);
-    for (const m of extra) out.push(m);
     matches += out.length;
     return out;
   };
@@ -243,8 +242,7 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
       return out;
     },
     flush: () => {
-      const released = orderer.drain();
-      const out = run(released);
+      const out = run(orderer.drain());
       const rest = runner.flush();
       matches += rest.length;
       return [...out, ...rest];
