@@ -251,25 +251,29 @@ function scriptLeaf(fields: readonly BoundField[], fn: ScriptFn): Predicate {
       return false;
     };
   }
+  // Built once: evaluation is synchronous, so one event at a time uses them.
+  const slots: ScriptValue[] = new Array(fields.length).fill(null);
+  const perField: ScriptValue[][] = new Array(fields.length);
+  let budget = 0;
+  const visit = (i: number): boolean => {
+    if (i === perField.length) {
+      budget--;
+      return isTrue(fn(slots));
+    }
+    for (const v of perField[i]!) {
+      if (budget <= 0) return false;
+      slots[i] = v;
+      if (visit(i + 1)) return true;
+    }
+    return false;
+  };
   return (event: Event) => {
-    const perField = fields.map((f) => {
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       const values = docValuesOf(f, f.read(event));
-      return values.length === 0 ? [null] : values;
-    });
-    const slots: ScriptValue[] = new Array(fields.length).fill(null);
-    let budget = MAX_VALUE_COMBINATIONS;
-    const visit = (i: number): boolean => {
-      if (i === perField.length) {
-        budget--;
-        return isTrue(fn(slots));
-      }
-      for (const v of perField[i]!) {
-        if (budget <= 0) return false;
-        slots[i] = v;
-        if (visit(i + 1)) return true;
-      }
-      return false;
-    };
+      perField[i] = values.length === 0 ? [null] : values;
+    }
+    budget = MAX_VALUE_COMBINATIONS;
     return visit(0);
   };
 }
