@@ -21,33 +21,49 @@ function fromMillis(v: number): EventTime | null {
   return { ms, ns: Math.round((v - ms) * 1e6) };
 }
 
-const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
-const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+/** Two decimal digits at i as a number, or -1 when either is not a digit. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+// Consecutive events nearly always fall on the same day: its start is worked
+// out once and reused while the date text stays the same.
+let cachedDate = '';
+let cachedDateMs = 0;
+
+/** Milliseconds of 00:00 UTC on the date in `s[0..10)` (YYYY-MM-DD), or -1. */
+function dateStartMs(s: string): number {
+  if (cachedDate !== '' && s.startsWith(cachedDate)) return cachedDateMs;
+  const hi = twoDigits(s, 0);
+  const lo = twoDigits(s, 2);
+  const mo = twoDigits(s, 5);
+  const d = twoDigits(s, 8);
+  if (hi < 0 || lo < 0 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || mo < 1 || mo > 12 || d < 1) return -1;
+  if (d > 28) return -1; // month lengths: let the full parser check them
+  cachedDateMs = daysFromCivil(hi * 100 + lo, mo, d) * 86_400_000;
+  cachedDate = s.slice(0, 10);
+  return cachedDateMs;
+}
 
 /**
  * The common shape of event timestamps, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`,
- * read without regular expressions or big integers; anything else (or
- * anything odd) falls back to the full ISO parser.
+ * read without regular expressions, big integers or allocation beyond the
+ * result; anything else (or anything odd) falls back to the full ISO parser.
  */
 function fromUtcIso(s: string): EventTime | null {
   const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+  if (n < 20 || n > 30 || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
     return null;
   }
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) {
-    const d = s.charCodeAt(i);
-    if (d < 48 || d > 57) return null;
-  }
-  const y = two(s, 0) * 100 + two(s, 2);
-  const mo = two(s, 5);
-  const d = two(s, 8);
-  const h = two(s, 11);
-  const mi = two(s, 14);
-  const sec = two(s, 17);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+  const h = twoDigits(s, 11);
+  const mi = twoDigits(s, 14);
+  const sec = twoDigits(s, 17);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return null;
   let fracNs = 0;
   if (n > 20) {
-    if (s.charCodeAt(19) !== 46 /* . */ || n > 30) return null;
+    if (s.charCodeAt(19) !== 46 /* . */) return null;
     let scale = 100_000_000;
     for (let i = 20; i < n - 1; i++) {
       const c = s.charCodeAt(i) - 48;
@@ -56,8 +72,9 @@ function fromUtcIso(s: string): EventTime | null {
       scale /= 10;
     }
   }
-  if (d > 28) return null; // month lengths: let the full parser check them
-  const ms = daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + Math.floor(fracNs / 1e6);
+  const day = dateStartMs(s);
+  if (day < 0) return null;
+  const ms = day + ((h * 60 + mi) * 60 + sec) * 1000 + Math.floor(fracNs / 1e6);
   return { ms, ns: fracNs % 1_000_000 };
 }
 

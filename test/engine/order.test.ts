@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readEventTime } from '../../src/engine/order.js';
+import { parseIsoSpan } from '../../src/compile/types/date.js';
+
+/** The full ISO parser's reading of a text, as an event time. */
+function reference(text: string): { ms: number; ns: number } | null {
+  const span = parseIsoSpan(text);
+  if (!span) return null;
+  const ms = span.start / 1_000_000n - (span.start % 1_000_000n < 0n ? 1n : 0n);
+  return { ms: Number(ms), ns: Number(span.start - ms * 1_000_000n) };
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+describe('event timestamps', () => {
+  it.each([
+    ['2026-01-01T00:00:00Z', Date.UTC(2026, 0, 1), 0],
+    ['2026-01-01T00:00:00.123Z', Date.UTC(2026, 0, 1) + 123, 0],
+    ['2026-03-28T23:59:59.123456789Z', Date.UTC(2026, 2, 28, 23, 59, 59, 123), 456_789],
+    ['2024-02-29T12:00:00Z', Date.UTC(2024, 1, 29, 12), 0],
+    ['1969-12-31T23:59:59.999Z', -1, 0],
+  ])('reads %s', (text, ms, ns) => {
+    expect(readEventTime(text)).toEqual({ ms, ns });
+  });
+
+  it.each(['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-0xT00:00:00Z', '2026-01-01T00:00:00.12aZ', '2026-01-01 00:00:00Z'])(
+    'reads %s as the full parser does',
+    (text) => {
+      expect(readEventTime(text)).toEqual(reference(text));
+    },
+  );
+
+  it('agrees with the full ISO parser on UTC texts, whatever came before', () => {
+    // The day of the previous text is remembered: interleave days and malformed texts.
+    const text = fc
+      .record({
+        y: fc.constantFrom(1999, 2026),
+        mo: fc.integer({ min: 0, max: 13 }),
+        d: fc.constantFrom(0, 1, 15, 28, 29, 30, 31, 32),
+        h: fc.integer({ min: 0, max: 24 }),
+        mi: fc.integer({ min: 0, max: 60 }),
+        s: fc.integer({ min: 0, max: 60 }),
+        frac: fc.option(fc.stringMatching(/^[0-9]{1,9}$/)),
+        junk: fc.option(fc.integer({ min: 0, max: 19 })),
+      })
+      .map(({ y, mo, d, h, mi, s, frac, junk }) => {
+        const t = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac === null ? '' : `.${frac}`}Z`;
+        return junk === null ? t : `${t.slice(0, junk)}x${t.slice(junk + 1)}`;
+      });
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), (texts) => {
+        for (const t of texts) expect(readEventTime(t)).toEqual(reference(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
