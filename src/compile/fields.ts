@@ -90,12 +90,9 @@ function eventHasDottedKeys(event: Event): boolean {
 }
 
 /** Builds the reader for a dotted field name. */
-function buildFieldReader(name: string): FieldReader {
+function buildFieldReader(name: string, generate = true): FieldReader {
   const segments = name.split('.');
   const n = segments.length;
-  if (n === 1) {
-    return (event) => (event !== null && typeof event === 'object' && hasOwn.call(event, name) ? event[name] : undefined);
-  }
   // keys[i][j] is segments i..j-1 joined with dots: the literal key that would
   // cover those segments in one property.
   const keys: string[][] = [];
@@ -158,23 +155,83 @@ function buildFieldReader(name: string): FieldReader {
     return out.length === 1 ? out[0] : out;
   };
 
+  /** The answer once the plain path ends at level `level`: only a dotted key elsewhere can still give a value. */
+  const missing = (event: object, level: number): RawField => (dottedAlongPath(event, level) ? slow(event) : undefined);
+  return (generate ? plainPathReader(segments, missing, slow) : null) ?? closurePlainPath(segments, missing, slow);
+}
+
+/** Whether an array holds no value at all (only objects, nulls, empty arrays); cheap when it starts with one. */
+function holdsNoValue(array: readonly unknown[]): boolean {
+  const t = typeof array[0];
+  return t !== 'string' && t !== 'number' && t !== 'boolean' && !hasValue(array);
+}
+
+type Missing = (event: object, level: number) => RawField;
+
+/**
+ * The fast path, as a closure: plain nested objects. A value found this way
+ * is the answer (a document that also spells the field as a dotted key is not
+ * merged); when the plain path is missing, dotted keys and arrays are looked at.
+ */
+function closurePlainPath(segments: readonly string[], missing: Missing, slow: (event: object) => RawField): FieldReader {
+  const n = segments.length;
   return (event) => {
     if (event === null || typeof event !== 'object') return undefined;
-    // Fast path: plain nested objects. A value found this way is the answer (a
-    // document that also spells the field as a dotted key is not merged);
-    // when the plain path is missing, dotted keys and arrays are looked at.
     let node: unknown = event;
     for (let i = 0; i < n; i++) {
-      if (node === null || typeof node !== 'object') return dottedAlongPath(event, i - 1) ? slow(event) : undefined;
+      if (node === null || typeof node !== 'object') return missing(event, i - 1);
       if (Array.isArray(node)) return slow(event);
       const seg = segments[i]!;
-      if (!hasOwn.call(node, seg)) return dottedAlongPath(event, i) ? slow(event) : undefined;
+      if (!hasOwn.call(node, seg)) return missing(event, i);
       node = (node as Record<string, unknown>)[seg];
     }
-    // An object at the end holds no value itself; a dotted key elsewhere may.
-    if (node !== null && typeof node === 'object' && !Array.isArray(node)) return dottedAlongPath(event, n - 1) ? slow(event) : node;
+    // An object at the end holds no value itself, nor does an array of objects;
+    // a dotted key elsewhere may.
+    if (node !== null && typeof node === 'object' && (!Array.isArray(node) || holdsNoValue(node))) return missing(event, n - 1);
     return node;
   };
+}
+
+let codeGeneration = true;
+
+/**
+ * The same fast path as {@link closurePlainPath}, generated for one field so
+ * that each property read is a named load with its own inline cache: reads
+ * through one shared loop with variable keys cost several times more. Names
+ * enter the code only as JSON string literals. Object.prototype is never
+ * read: names it has (`constructor`, `__proto__`, …) are looked up as own
+ * properties, and any other value is taken only when it is not the one
+ * Object.prototype holds under that name (which catches a polluted
+ * prototype). Returns null where code generation is disallowed.
+ */
+function plainPathReader(segments: readonly string[], missing: Missing, slow: (event: object) => RawField): FieldReader | null {
+  if (!codeGeneration) return null;
+  const n = segments.length;
+  let body = 'let v = e, x;\n';
+  for (let i = 0; i < n; i++) {
+    const key = JSON.stringify(segments[i]);
+    body += i === 0 ? 'if (v === null || typeof v !== "object") return undefined;\n' : `if (v === null || typeof v !== "object") return missing(e, ${i - 1});\n`;
+    body += 'if (isArray(v)) return slow(e);\n';
+    body +=
+      segments[i]! in Object.prototype
+        ? `if (!hasOwn.call(v, ${key})) return missing(e, ${i});\nx = v[${key}];\n`
+        : `x = v[${key}];\nif (x === undefined || (x === proto[${key}] && !hasOwn.call(v, ${key}))) return missing(e, ${i});\n`;
+    body += 'v = x;\n';
+  }
+  body += `if (v !== null && typeof v === "object" && (!isArray(v) || holdsNoValue(v))) return missing(e, ${n - 1});\nreturn v;`;
+  try {
+    const make = new Function('hasOwn', 'proto', 'isArray', 'holdsNoValue', 'missing', 'slow', `return function readPlainPath(e) {\n${body}\n};`) as (...args: unknown[]) => FieldReader;
+    return make(hasOwn, Object.prototype, Array.isArray, holdsNoValue, missing, slow);
+  } catch {
+    // `--disallow-code-generation-from-strings` and the like: the closure does the same, slower.
+    codeGeneration = false;
+    return null;
+  }
+}
+
+/** For tests: read fields through the closure fast path instead of generated code. */
+export function buildClosureFieldReader(name: string): FieldReader {
+  return buildFieldReader(name, false);
 }
 
 /**

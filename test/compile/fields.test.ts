@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFieldReader, fieldValues } from '../../src/compile/fields.js';
+import { buildClosureFieldReader, compileFieldReader, fieldValues, type FieldReader } from '../../src/compile/fields.js';
 
 /** How Elasticsearch flattens a document: every (dotted path, value) pair. */
 function flatten(node: unknown, prefix: string, out: Array<[string, unknown]>): void {
@@ -15,17 +15,23 @@ function flatten(node: unknown, prefix: string, out: Array<[string, unknown]>): 
   out.push([prefix, node]);
 }
 
-describe('compileFieldReader', () => {
+const readers: Array<[string, (name: string) => FieldReader]> = [
+  ['generated', compileFieldReader],
+  ['closure', buildClosureFieldReader],
+];
+
+describe.each(readers)('field reader (%s fast path)', (_, readerFor) => {
   it('finds what a flattened document holds, through nesting, dotted keys and arrays', () => {
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const keys = ['a', 'b', 'c', 'a.b', 'b.c', 'a.b.c'];
+    const keys = ['a', 'b', 'c', 'a.b', 'b.c', 'a.b.c', 'constructor', '__proto__'];
     const gen = (depth: number): unknown => {
       const x = rand();
       if (depth > 3 || x < 0.3) return Math.floor(rand() * 3);
       if (x < 0.45) return [gen(depth + 1), gen(depth + 1)];
+      // Defined, not assigned, so that `__proto__` is an own key as JSON.parse makes it.
       const o: Record<string, unknown> = {};
-      for (const k of keys) if (rand() < 0.35) o[k] = gen(depth + 1);
+      for (const k of keys) if (rand() < 0.35) Object.defineProperty(o, k, { value: gen(depth + 1), enumerable: true, writable: true, configurable: true });
       return o;
     };
     const wrong: string[] = [];
@@ -34,15 +40,31 @@ describe('compileFieldReader', () => {
       if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) continue;
       const pairs: Array<[string, unknown]> = [];
       flatten(doc, '', pairs);
-      for (const path of ['a', 'a.b', 'a.b.c', 'b.c']) {
+      for (const path of ['a', 'a.b', 'a.b.c', 'b.c', 'constructor', 'a.constructor', '__proto__.a', 'a.toString']) {
         const want = pairs.filter(([p]) => p === path).map(([, v]) => v);
-        const got = fieldValues(compileFieldReader(path)(doc as Record<string, unknown>));
+        const got = fieldValues(readerFor(path)(doc as Record<string, unknown>));
         // Documented: when the plain nested path has values, dotted duplicates are not merged.
         const ok = JSON.stringify([...got].sort()) === JSON.stringify([...want].sort()) || (got.length > 0 && got.every((g) => want.includes(g)));
         if (!ok) wrong.push(`${path} in ${JSON.stringify(doc)}: ${JSON.stringify(got)} instead of ${JSON.stringify(want)}`);
       }
     }
     expect(wrong.slice(0, 3)).toEqual([]);
+  });
+
+  it('never reads Object.prototype, even when something has been added to it', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      expect(readerFor('polluted')({})).toBeUndefined();
+      expect(readerFor('a.polluted')({ a: {} })).toBeUndefined();
+      expect(readerFor('a.polluted')({ a: { polluted: 'own' } })).toBe('own');
+      expect(readerFor('a.polluted')({ a: { polluted: 'yes' } })).toBe('yes');
+    } finally {
+      delete proto.polluted;
+    }
+    expect(readerFor('a.constructor')({ a: {} })).toBeUndefined();
+    expect(readerFor('toString')({})).toBeUndefined();
+    expect(readerFor('a.__proto__')({ a: {} })).toBeUndefined();
   });
 });
 

@@ -13,7 +13,9 @@ const ast = eql.parse('process where process.name : "cmd.exe"');
 let syntax = null;
 try { eql.parse('process where x = 1'); } catch (e) { syntax = { name: e.constructor.name, isClass: e instanceof eql.EqlSyntaxError, line: e.line, column: e.column }; }
 const bundled = eql.bundledRules().map((r) => r.name);
-console.log(JSON.stringify({ type: ast.type, printed: eql.format(ast), syntax, bundled }));
+const q = eql.compile('process where process.parent.name : "wmiprvse.exe" and host.id != null');
+const matched = [q.matches({ event: { category: 'process' }, host: { id: 'h' }, process: { parent: { name: 'WmiPrvSE.exe' } } }), q.matches({ event: { category: 'process' }, 'process.parent.name': 'x' })];
+console.log(JSON.stringify({ type: ast.type, printed: eql.format(ast), syntax, bundled, matched }));
 `;
 
 describe('the built package', () => {
@@ -39,6 +41,7 @@ describe('the built package', () => {
     printed: 'process where process.name : "cmd.exe"',
     syntax: { name: 'EqlSyntaxError', isClass: true, line: 1, column: 17 },
     bundled: ['WMI Incoming Lateral Movement'],
+    matched: [true, false],
   };
 
   it('loads with require() from CommonJS', () => {
@@ -48,6 +51,11 @@ describe('the built package', () => {
 
   it('loads with import from an ES module', () => {
     const out = execFileSync(process.execPath, ['with-import.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+
+  it('runs where code generation from strings is disallowed (field readers fall back to closures)', () => {
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', 'with-import.mjs'], { cwd: dir, encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(expected);
   });
 
