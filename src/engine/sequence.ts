@@ -51,8 +51,10 @@ interface KeyState {
   readonly missing: EventTime[][];
   /** Candidates waiting on a trailing check. */
   readonly awaiting: Candidate[];
-  /** The latest time this key saw activity; for eviction. */
+  /** The latest time this key's state changed; for eviction. */
   touched: EventTime;
+  /** When the key was last moved to the young end of the map (ms). */
+  placedMs: number;
 }
 
 interface MissingStage {
@@ -155,18 +157,30 @@ export class SequenceMatcher {
     return { liveKeys: this.states.size, pendingSequences: this.pendingCount, evictions: this.evictions, awaitingTrailingCheck: this.awaitingCount };
   }
 
+  /**
+   * The state of a key, created when missing, and marked as active now. The
+   * map is kept roughly in order of activity, oldest first, for sweeps and
+   * evictions; moving a key to the young end costs a delete and an insert,
+   * so within a quarter of the horizon it stays where it is (see expire()).
+   */
   private state(values: readonly KeyValue[], now: EventTime): KeyState {
     const id = keyId(values);
     let s = this.states.get(id);
-    if (s) {
-      // Re-insert so the map stays ordered by last activity, oldest first.
-      this.states.delete(id);
-    } else {
-      s = { values, pending: new Array(Math.max(0, this.positives.length - 1)).fill(undefined), missing: this.missingStages.map(() => []), awaiting: [], touched: now };
+    if (!s) {
+      s = { values, pending: new Array(Math.max(0, this.positives.length - 1)).fill(undefined), missing: this.missingStages.map(() => []), awaiting: [], touched: now, placedMs: now.ms };
+      this.states.set(id, s);
+      return s;
     }
-    s.touched = now;
-    this.states.set(id, s);
+    this.touch(id, s, now);
     return s;
+  }
+
+  private touch(id: string, s: KeyState, now: EventTime): void {
+    s.touched = now;
+    if (this.horizon !== null && (now.ms - s.placedMs) * 1e6 <= this.horizon / 4) return;
+    this.states.delete(id);
+    this.states.set(id, s);
+    s.placedMs = now.ms;
   }
 
   /** The event's key combinations for one filter, read once per push. */
@@ -210,30 +224,42 @@ export class SequenceMatcher {
     const n = this.positives.length;
 
     // Missing-stage events are remembered first; checks compare times strictly, so order does not matter.
-    this.missingStages.forEach((m, mi) => {
-      if (!flags[m.filter]) return;
+    // Only a leading one can matter to a key without state yet: a between one needs a
+    // partial sequence already under way, a trailing one a candidate waiting for it.
+    for (let mi = 0; mi < this.missingStages.length; mi++) {
+      const m = this.missingStages[mi]!;
+      if (!flags[m.filter]) continue;
       for (const key of this.keysOf(m.filter, event)) {
-        const s = this.state(key, now);
+        if (m.position === 'trailing') {
+          const s = this.states.get(keyId(key));
+          if (s && s.awaiting.length > 0) this.trailingEvent(s, now);
+          continue;
+        }
+        const s = m.position === 'leading' ? this.state(key, now) : this.states.get(keyId(key));
+        if (!s) continue;
         const history = s.missing[mi]!;
         history.push(now);
         // Only events within maxspan of now can still drop a candidate.
         while (history.length > 0 && nanosBetween(history[0]!, now) > this.maxspan!) history.shift();
-        if (m.position === 'trailing') this.trailingEvent(s, now);
       }
-    });
+    }
 
     for (let p = n - 1; p >= 0; p--) {
       const filter = this.positiveFilter[p]!;
       if (!flags[filter]) continue;
       for (const key of this.keysOf(filter, event)) {
-        const s = this.state(key, now);
         if (p === 0) {
+          const s = this.state(key, now);
           if (n === 1) completed.push({ events: [item], key, decision: undefined });
           else this.setPending(s, 0, { events: [item] });
           continue;
         }
-        const prev = s.pending[p - 1];
-        if (!prev) continue;
+        // A later stage only extends a partial sequence: keys without one are not looked at further.
+        const id = keyId(key);
+        const s = this.states.get(id);
+        const prev = s?.pending[p - 1];
+        if (!s || !prev) continue;
+        this.touch(id, s, now);
         this.setPending(s, p - 1, undefined);
         if (this.maxspan !== null && nanosBetween(prev.events[0]!.time, now) > this.maxspan) continue;
         const next: Partial = { events: [...prev.events, item] };
@@ -351,8 +377,9 @@ export class SequenceMatcher {
     const step = Math.max(1e6, this.horizon / 4);
     this.nextSweep = { ms: now.ms + Math.floor(step / 1e6), ns: now.ns };
     for (const [id, s] of this.states) {
-      if (nanosBetween(s.touched, now) <= this.horizon) break;
-      if (s.awaiting.length > 0) continue;
+      // Keys are in order of placement, and each was active at or after its placement.
+      if ((now.ms - s.placedMs) * 1e6 <= this.horizon) break;
+      if (nanosBetween(s.touched, now) <= this.horizon || s.awaiting.length > 0) continue;
       for (const p of s.pending) if (p) this.pendingCount--;
       this.states.delete(id);
     }

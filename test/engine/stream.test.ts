@@ -82,6 +82,16 @@ describe('matcher()', () => {
     expect(m.stats().pendingSequences).toBeLessThan(15);
   });
 
+  it.each([
+    ['a later stage', 'sequence by h [a where true] [b where true]'],
+    ['a trailing missing stage', 'sequence by h with maxspan=1s [a where true] ![b where true]'],
+    ['a missing stage between positives', 'sequence by h with maxspan=1s [a where true] ![b where true] [c where true]'],
+  ])('keeps no state for keys that only %s matched', (_, query) => {
+    const m = compile(query).matcher();
+    for (let i = 0; i < 100; i++) m.push(ev(i, i, 'b', { h: i }));
+    expect(m.stats().liveKeys).toBe(0);
+  });
+
   it('evicts state beyond the window of a sequence without maxspan', () => {
     const m = compile('sequence by h [a where true] [b where true]').matcher({ window: '20ms' });
     for (let i = 0; i < 100; i++) m.push(ev(i, i, 'a', { h: i }));
