@@ -63,6 +63,8 @@ export class WildcardPattern {
   private readonly leadingStar: boolean;
   private readonly trailingStar: boolean;
   private readonly fold: (s: string) => string;
+  /** Folding that keeps the length of every text (none, or ASCII), so lengths can rule texts out before folding. */
+  private readonly keepsLength: boolean;
   /** Whether the text must fold before matching. */
   readonly matches: (text: string, counter?: StepCounter) => boolean;
 
@@ -77,6 +79,7 @@ export class WildcardPattern {
     syntax: 'eql' | 'lucene' = 'eql',
   ) {
     this.fold = folder(caseFolding);
+    this.keepsLength = caseFolding !== 'unicode';
     const tokens = (syntax === 'eql' ? tokensOfEql : tokensOfLucene)(this.fold(pattern));
     this.leadingStar = tokens[0] === STAR;
     this.trailingStar = tokens.length > 0 && tokens[tokens.length - 1] === STAR;
@@ -102,10 +105,12 @@ export class WildcardPattern {
     if (onlyStars) return () => true;
     if (segs.length === 1 && !segs[0]!.includes(null)) {
       const t = segs[0]!.join('');
-      if (!this.leadingStar && !this.trailingStar) return (text) => fold(text) === t;
-      if (!this.leadingStar) return (text) => fold(text).startsWith(t);
-      if (!this.trailingStar) return (text) => fold(text).endsWith(t);
-      return (text) => fold(text).includes(t);
+      // The shortest text that can match; with length-keeping folding, shorter texts are ruled out unfolded.
+      const min = this.keepsLength ? t.length : 0;
+      if (!this.leadingStar && !this.trailingStar) return this.keepsLength ? (text) => text.length === min && fold(text) === t : (text) => fold(text) === t;
+      if (!this.leadingStar) return (text) => text.length >= min && fold(text).startsWith(t);
+      if (!this.trailingStar) return (text) => text.length >= min && fold(text).endsWith(t);
+      return (text) => text.length >= min && fold(text).includes(t);
     }
     return (text, counter) => this.general(fold(text), counter);
   }

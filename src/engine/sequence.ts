@@ -68,6 +68,9 @@ interface MissingStage {
   readonly after: number;
 }
 
+/** Why a filter is evaluated: see SequenceMatcher.filterUses. */
+type FilterUse = { readonly kind: 'always' } | { readonly kind: 'extends'; readonly stage: number } | { readonly kind: 'pending' } | { readonly kind: 'awaiting' };
+
 export interface SequenceLimits {
   /** Evicts state older than this many nanoseconds when there is no maxspan (a rule's look-back). */
   readonly windowNs?: number;
@@ -109,6 +112,15 @@ export class SequenceMatcher {
   private readonly hasLeading: boolean;
   private readonly hasTrailing: boolean;
   private pendingCount = 0;
+  /** pendingAt[i]: partial sequences, over all keys, whose last filled positive stage is i. */
+  private readonly pendingAt: number[];
+  /**
+   * Per filter, what makes evaluating it worth while: always (a first or a
+   * leading missing stage), or only while partial sequences (or candidates)
+   * exist that it could extend or drop. Later stages of most sequences have
+   * nothing to extend most of the time, and are then not evaluated at all.
+   */
+  private readonly filterUses: FilterUse[][];
   private evictions = 0;
   private awaitingCount = 0;
   /** Keys with candidates waiting on a trailing check. */
@@ -147,6 +159,12 @@ export class SequenceMatcher {
       this.missingStages.push({ plan: s, filter: filterIndex.get(s)!, position, before, after });
     });
     this.positiveFilter = this.positives.map((s) => filterIndex.get(s)!);
+    this.pendingAt = new Array(Math.max(0, this.positives.length - 1)).fill(0);
+    this.filterUses = this.filters.map(() => []);
+    this.positiveFilter.forEach((f, p) => this.filterUses[f]!.push(p === 0 ? { kind: 'always' } : { kind: 'extends', stage: p - 1 }));
+    for (const m of this.missingStages) {
+      this.filterUses[m.filter]!.push(m.position === 'leading' ? { kind: 'always' } : m.position === 'between' ? { kind: 'pending' } : { kind: 'awaiting' });
+    }
     this.hasLeading = this.missingStages.some((m) => m.position === 'leading');
     this.hasTrailing = this.missingStages.some((m) => m.position === 'trailing');
     this.horizon = this.maxspan ?? limits.windowNs ?? null;
@@ -189,9 +207,37 @@ export class SequenceMatcher {
   }
 
   private setPending(s: KeyState, i: number, p: Partial | undefined): void {
-    if (s.pending[i]) this.pendingCount--;
-    if (p) this.pendingCount++;
+    if (s.pending[i]) {
+      this.pendingCount--;
+      this.pendingAt[i]!--;
+    }
+    if (p) {
+      this.pendingCount++;
+      this.pendingAt[i]!++;
+    }
     s.pending[i] = p;
+  }
+
+  /** Forgets a key's state; returns how many partial sequences went with it. */
+  private dropState(id: string, s: KeyState): number {
+    let dropped = 0;
+    for (let i = 0; i < s.pending.length; i++) {
+      if (!s.pending[i]) continue;
+      this.pendingAt[i]!--;
+      dropped++;
+    }
+    this.pendingCount -= dropped;
+    this.states.delete(id);
+    return dropped;
+  }
+
+  /** Whether a filter could change anything for the next event (see filterUses). */
+  private worthEvaluating(filter: number): boolean {
+    for (const use of this.filterUses[filter]!) {
+      if (use.kind === 'always') return true;
+      if (use.kind === 'extends' ? this.pendingAt[use.stage]! > 0 : use.kind === 'pending' ? this.pendingCount > 0 : this.awaitingCount > 0) return true;
+    }
+    return false;
   }
 
   /**
@@ -211,12 +257,13 @@ export class SequenceMatcher {
     for (let i = 0; i < this.filters.length; i++) {
       const f = this.filters[i]!.filter;
       const inCategory = this.categoryTests[i] ?? null;
-      const m = (inCategory === null || categories === inCategory.category || someValue(categories, inCategory.test)) && f.condition(event);
+      const m = (inCategory === null || categories === inCategory.category || someValue(categories, inCategory.test)) && this.worthEvaluating(i) && f.condition(event);
       flags[i] = m;
       if (m) any = true;
     }
     const until = this.plan.until;
-    const untilMatched = until !== null && until.filter.matches(event);
+    // An until event only cancels: with nothing pending it has nothing to do.
+    const untilMatched = until !== null && this.pendingCount > 0 && until.filter.matches(event);
     if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);
@@ -380,8 +427,7 @@ export class SequenceMatcher {
       // Keys are in order of placement, and each was active at or after its placement.
       if ((now.ms - s.placedMs) * 1e6 <= this.horizon) break;
       if (nanosBetween(s.touched, now) <= this.horizon || s.awaiting.length > 0) continue;
-      for (const p of s.pending) if (p) this.pendingCount--;
-      this.states.delete(id);
+      this.dropState(id, s);
     }
   }
 
@@ -390,12 +436,8 @@ export class SequenceMatcher {
     if (max === undefined || this.pendingCount <= max) return;
     for (const [id, s] of this.states) {
       if (this.pendingCount <= max) break;
-      if (s.awaiting.length > 0) continue;
-      const n = s.pending.filter(Boolean).length;
-      if (n === 0) continue;
-      this.pendingCount -= n;
-      this.evictions += n;
-      this.states.delete(id);
+      if (s.awaiting.length > 0 || !s.pending.some(Boolean)) continue;
+      this.evictions += this.dropState(id, s);
     }
   }
 

@@ -5,7 +5,7 @@
  * values a stage requires (literal-index.ts). Every rule keeps its own
  * matching state and decides with its full condition.
  */
-import { compileFieldReader, type Event, type FieldReader, fieldValues } from '../compile/fields.js';
+import { compileFieldReader, type Event, type FieldReader, fieldValues, someValue } from '../compile/fields.js';
 import { eventFiltersOf } from '../parser/ast.js';
 import { RequirementFinder, valueKey } from './literal-index.js';
 import { SubstringIndex } from '../compile/substring-index.js';
@@ -112,13 +112,27 @@ class Dispatcher {
     if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
   }
 
+  /** The field whose values {@link visitEachValue} is visiting. */
+  private field: FieldIndex | null = null;
+  private readonly visitEachValue = (v: string | number | boolean): boolean => {
+    this.visitValue(this.field!, v);
+    return false;
+  };
+
   private visitIndex(index: CategoryIndex, event: Event): void {
     for (const entry of index.scan) this.visit(entry);
-    for (const byField of index.fieldList) {
+    const fields = index.fieldList;
+    for (let i = 0; i < fields.length; i++) {
+      const byField = fields[i]!;
       const raw = byField.read(event);
+      if (raw === undefined || raw === null) continue;
       const t = typeof raw;
-      if (t === 'string' || t === 'number' || t === 'boolean') this.visitValue(byField, raw as string);
-      else if (raw !== undefined && raw !== null) for (const v of fieldValues(raw)) this.visitValue(byField, v);
+      if (t === 'string' || t === 'number' || t === 'boolean') {
+        this.visitValue(byField, raw as string);
+      } else {
+        this.field = byField;
+        someValue(raw, this.visitEachValue);
+      }
     }
   }
 
@@ -132,6 +146,10 @@ class Dispatcher {
       const raw = g.read(event);
       if (typeof raw === 'string') {
         const index = g.byCategory.get(raw);
+        if (index) this.visitIndex(index, event);
+      } else if (Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string') {
+        // The usual shape of a category: one value in an array.
+        const index = g.byCategory.get(raw[0]);
         if (index) this.visitIndex(index, event);
       } else {
         for (const v of fieldValues(raw)) {

@@ -92,6 +92,28 @@ describe('matcher()', () => {
     expect(m.stats().liveKeys).toBe(0);
   });
 
+  it('evaluates a later stage, or until, only while some sequence is waiting for it', () => {
+    const reads: string[] = [];
+    // The later stage and the until condition read `later` and `stop`; count those reads.
+    const counted = (id: number, ts: number, cat: string, h: number) =>
+      new Proxy(ev(id, ts, cat, { h, later: 1, stop: 1 }), {
+        get: (target, key, receiver) => {
+          if (key === 'later' || key === 'stop') reads.push(`${id}:${key}`);
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const m = compile('sequence by h [a where true] [b where later == 1] until [b where stop == 2]').matcher();
+    m.push(counted(1, 1, 'b', 1));
+    expect(reads).toEqual([]);
+    m.push(counted(2, 2, 'a', 1));
+    expect(ids(m.push(counted(3, 3, 'b', 1)))).toEqual([[2, 3]]);
+    expect(reads).toContain('3:later');
+    expect(reads).toContain('3:stop');
+    reads.length = 0;
+    m.push(counted(4, 4, 'b', 1));
+    expect(reads).toEqual([]);
+  });
+
   it('evicts state beyond the window of a sequence without maxspan', () => {
     const m = compile('sequence by h [a where true] [b where true]').matcher({ window: '20ms' });
     for (let i = 0; i < 100; i++) m.push(ev(i, i, 'a', { h: i }));
