@@ -2,56 +2,105 @@
  * Aho-Corasick: which of many keys occur in a text, in one pass over the text
  * whatever the number of keys. Keys and texts are compared by UTF-16 code
  * unit; callers fold case beforehand.
+ *
+ * Keys are gathered in a trie; before the first scan it becomes a complete
+ * automaton (every state has a move for every character that occurs in some
+ * key, all other characters lead back to the start), held in typed arrays, so
+ * a scan costs one table read per character of the text.
  */
 
-interface Node {
-  readonly next: Map<number, Node>;
-  fail: Node | null;
-  /** Ids of keys ending here, including those reached through fail links. */
-  out: number[];
+interface TrieNode {
+  readonly next: Map<number, TrieNode>;
+  readonly id: number;
+  /** Ids of keys ending here. */
+  readonly keys: number[];
 }
 
-const newNode = (): Node => ({ next: new Map(), fail: null, out: [] });
+/** The automaton: moves by (state, symbol), and the key ids each state completes. */
+interface Automaton {
+  /** Symbol of each ASCII code unit; 0 for those in no key. */
+  readonly asciiSymbols: Uint16Array;
+  /** Symbols of the other code units that occur in keys. */
+  readonly otherSymbols: Map<number, number>;
+  /** symbols + 1 (symbol 0 is "in no key"). */
+  readonly width: number;
+  readonly moves: Int32Array;
+  /** Per state, the ids of keys that end at it (through failure links too), or null. */
+  readonly found: (readonly number[] | null)[];
+}
 
 export class SubstringIndex {
-  private readonly root: Node = newNode();
-  private linked = false;
+  private readonly nodes: TrieNode[] = [];
+  private automaton: Automaton | null = null;
+
+  constructor() {
+    this.newNode();
+  }
+
+  private newNode(): TrieNode {
+    const node: TrieNode = { next: new Map(), id: this.nodes.length, keys: [] };
+    this.nodes.push(node);
+    return node;
+  }
 
   /** Adds a key (non-empty) with an id. */
   add(key: string, id: number): void {
     if (key === '') throw new RangeError('SubstringIndex: empty key');
-    let node = this.root;
+    let node = this.nodes[0]!;
     for (let k = 0; k < key.length; k++) {
       const c = key.charCodeAt(k);
       let child = node.next.get(c);
       if (!child) {
-        child = newNode();
+        child = this.newNode();
         node.next.set(c, child);
       }
       node = child;
     }
-    node.out.push(id);
-    this.linked = false;
+    node.keys.push(id);
+    this.automaton = null;
   }
 
-  /** Breadth-first failure links, with outputs merged along them. */
-  private link(): void {
-    const queue: Node[] = [];
-    for (const child of this.root.next.values()) {
-      child.fail = this.root;
+  /** Breadth-first failure links, folded into a full move table. */
+  private build(): Automaton {
+    const asciiSymbols = new Uint16Array(128);
+    const otherSymbols = new Map<number, number>();
+    let symbols = 0;
+    for (const node of this.nodes) {
+      for (const c of node.next.keys()) {
+        if (c < 128 ? asciiSymbols[c] === 0 : !otherSymbols.has(c)) {
+          symbols++;
+          if (c < 128) asciiSymbols[c] = symbols;
+          else otherSymbols.set(c, symbols);
+        }
+      }
+    }
+    const width = symbols + 1;
+    const symbolOf = (c: number) => (c < 128 ? asciiSymbols[c]! : otherSymbols.get(c)!);
+    const moves = new Int32Array(this.nodes.length * width);
+    const fail = new Int32Array(this.nodes.length);
+    const found: (number[] | null)[] = this.nodes.map((n) => (n.keys.length > 0 ? [...n.keys] : null));
+    // The start state: its children, and back to itself on everything else (already 0).
+    const queue: TrieNode[] = [];
+    for (const [c, child] of this.nodes[0]!.next) {
+      moves[symbolOf(c)] = child.id;
       queue.push(child);
     }
     for (let q = 0; q < queue.length; q++) {
       const node = queue[q]!;
+      const f = fail[node.id]!;
+      const outOfFail = found[f];
+      if (outOfFail) found[node.id] = [...(found[node.id] ?? []), ...outOfFail];
+      // Moves not in the trie are those of the failure state, which is shallower and done.
+      const row = node.id * width;
+      moves.set(moves.subarray(f * width, f * width + width), row);
       for (const [c, child] of node.next) {
-        let f = node.fail;
-        while (f && !f.next.has(c)) f = f.fail;
-        child.fail = f ? f.next.get(c)! : this.root;
-        if (child.fail.out.length > 0) child.out = [...child.out, ...child.fail.out];
+        const s = symbolOf(c);
+        fail[child.id] = moves[f * width + s]!;
+        moves[row + s] = child.id;
         queue.push(child);
       }
     }
-    this.linked = true;
+    return { asciiSymbols, otherSymbols, width, moves, found };
   }
 
   /**
@@ -59,13 +108,16 @@ export class SubstringIndex {
    * come more than once). Stops early when `found` returns true.
    */
   scan(text: string, found: (id: number) => boolean | void): void {
-    if (!this.linked) this.link();
-    let node = this.root;
+    const a = (this.automaton ??= this.build());
+    const { asciiSymbols, otherSymbols, width, moves } = a;
+    const out = a.found;
+    let state = 0;
     for (let k = 0; k < text.length; k++) {
       const c = text.charCodeAt(k);
-      while (node !== this.root && !node.next.has(c)) node = node.fail!;
-      node = node.next.get(c) ?? this.root;
-      for (const id of node.out) if (found(id) === true) return;
+      const symbol = c < 128 ? asciiSymbols[c]! : (otherSymbols.get(c) ?? 0);
+      state = moves[state * width + symbol]!;
+      const ids = out[state];
+      if (ids) for (let i = 0; i < ids.length; i++) if (found(ids[i]!) === true) return;
     }
   }
 }
