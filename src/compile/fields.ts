@@ -89,6 +89,34 @@ function eventHasDottedKeys(event: Event): boolean {
   return found;
 }
 
+/** Whether the event itself (not its objects) has a key with a dot in it; computed once per event. */
+let topDottedEvent: Event | undefined;
+let topDottedEpoch = -1;
+let topDottedAnswer = false;
+
+/**
+ * Whether a field whose name starts with `segment` could have a value in the
+ * event: only when the event has the key `segment` itself or a dotted key
+ * (which might start with it). Lets callers skip whole families of fields
+ * (`kubernetes.*`, `okta.*`) that an event does not have.
+ */
+export function mayHaveFieldsUnder(event: Event, segment: string): boolean {
+  if (hasOwn.call(event, segment)) return true;
+  if (event !== topDottedEvent || epoch !== topDottedEpoch) {
+    let found = false;
+    for (const key in event) {
+      if (key.includes('.') && hasOwn.call(event, key)) {
+        found = true;
+        break;
+      }
+    }
+    topDottedEvent = event;
+    topDottedEpoch = epoch;
+    topDottedAnswer = found;
+  }
+  return topDottedAnswer;
+}
+
 /** Builds the reader for a dotted field name. */
 function buildFieldReader(name: string, generate = true): FieldReader {
   const segments = name.split('.');

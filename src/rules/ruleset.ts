@@ -5,7 +5,7 @@
  * values a stage requires (literal-index.ts). Every rule keeps its own
  * matching state and decides with its full condition.
  */
-import { compileFieldReader, type Event, type FieldReader, fieldValues, someValue } from '../compile/fields.js';
+import { compileFieldReader, type Event, type FieldReader, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { eventFiltersOf } from '../parser/ast.js';
 import { RequirementFinder, valueKey } from './literal-index.js';
 import { SubstringIndex } from '../compile/substring-index.js';
@@ -42,8 +42,14 @@ interface FieldIndex {
 interface CategoryIndex {
   readonly scan: Entry[];
   readonly fields: Map<string, FieldIndex>;
-  /** The same fields as a list, for the per-event walk. */
-  fieldList: FieldIndex[];
+  /** The same fields grouped by their first name segment, for the per-event walk. */
+  fieldGroups: FieldGroup[];
+}
+
+/** Indexed fields that share a first segment: an event without it has none of them. */
+interface FieldGroup {
+  readonly segment: string;
+  readonly fields: FieldIndex[];
 }
 
 interface CategoryGroup {
@@ -52,7 +58,18 @@ interface CategoryGroup {
   readonly any: CategoryIndex;
 }
 
-const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldList: [] });
+const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldGroups: [] });
+
+function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGroup[] {
+  const groups = new Map<string, FieldIndex[]>();
+  for (const [name, index] of fields) {
+    const segment = name.split('.')[0]!;
+    const list = groups.get(segment) ?? [];
+    list.push(index);
+    groups.set(segment, list);
+  }
+  return [...groups].map(([segment, list]) => ({ segment, fields: list }));
+}
 
 function addUnique(list: Entry[], entry: Entry): void {
   if (list[list.length - 1] !== entry && !list.includes(entry)) list.push(entry);
@@ -121,17 +138,22 @@ class Dispatcher {
 
   private visitIndex(index: CategoryIndex, event: Event): void {
     for (const entry of index.scan) this.visit(entry);
-    const fields = index.fieldList;
-    for (let i = 0; i < fields.length; i++) {
-      const byField = fields[i]!;
-      const raw = byField.read(event);
-      if (raw === undefined || raw === null) continue;
-      const t = typeof raw;
-      if (t === 'string' || t === 'number' || t === 'boolean') {
-        this.visitValue(byField, raw as string);
-      } else {
-        this.field = byField;
-        someValue(raw, this.visitEachValue);
+    const groups = index.fieldGroups;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      if (!mayHaveFieldsUnder(event, group.segment)) continue;
+      const fields = group.fields;
+      for (let i = 0; i < fields.length; i++) {
+        const byField = fields[i]!;
+        const raw = byField.read(event);
+        if (raw === undefined || raw === null) continue;
+        const t = typeof raw;
+        if (t === 'string' || t === 'number' || t === 'boolean') {
+          this.visitValue(byField, raw as string);
+        } else {
+          this.field = byField;
+          someValue(raw, this.visitEachValue);
+        }
       }
     }
   }
@@ -158,15 +180,25 @@ class Dispatcher {
         }
       }
     }
-    if (chosen.length > 1) chosen.sort(byPosition);
     this.dispatched += chosen.length;
-    for (const entry of chosen) {
-      for (const m of guardedProcess(entry.runner, this.orderer, item)) out.push(toAlert(entry.rule, entry.rule.compiled, m));
+    // Rules keep separate state, so the order they see the event in does not
+    // matter; only their alerts must come in rule order, and alerts are rare.
+    let alerts: Array<{ readonly position: number; readonly alert: Alert }> | null = null;
+    for (let i = 0; i < chosen.length; i++) {
+      const entry = chosen[i]!;
+      const matches = guardedProcess(entry.runner, this.orderer, item);
+      if (matches.length === 0) continue;
+      alerts ??= [];
+      for (const m of matches) alerts.push({ position: entry.position, alert: toAlert(entry.rule, entry.rule.compiled, m) });
     }
+    if (alerts === null) return;
+    // Stable: one rule's alerts keep their order.
+    if (alerts.length > 1) alerts.sort(byPosition);
+    for (const a of alerts) out.push(a.alert);
   }
 }
 
-const byPosition = (a: Entry, b: Entry): number => a.position - b.position;
+const byPosition = (a: { readonly position: number }, b: { readonly position: number }): number => a.position - b.position;
 
 export class RuleSet {
   /** The rules that run. */
@@ -241,7 +273,7 @@ export class RuleSet {
         }
       }
     }
-    for (const g of groups.values()) for (const index of [g.any, ...g.byCategory.values()]) index.fieldList = [...index.fields.values()];
+    for (const g of groups.values()) for (const index of [g.any, ...g.byCategory.values()]) index.fieldGroups = groupByFirstSegment(index.fields);
     return { groups: [...groups.values()], entries };
   }
 

@@ -69,8 +69,22 @@ query = "process.name: cmd.exe"
       ev(2, 'process', { process: { name: ['x', 'B.EXE'] } }),
       ev(3, 'process', { process: { name: 'C.exe' } }),
       ev(4, 'process', { process: { name: 'c.exe' } }),
+      // Dotted keys, at the top and further down, reach the rules indexed on the field too.
+      ev(5, 'process', { 'process.name': 'a.exe' }),
+      ev(6, 'process', { process: { 'name.x': 1, name: 'b.exe' } }),
+      ev(7, 'process', { 'process.pid': 1, process: { name: 'a.exe' } }),
     ]);
-    expect(out.map((a) => a.last_event_time)).toEqual(['1970-01-01T00:00:00.001Z', '1970-01-01T00:00:00.002Z', '1970-01-01T00:00:00.004Z']);
+    expect(out.map((a) => a.last_event_time)).toEqual(['1970-01-01T00:00:00.001Z', '1970-01-01T00:00:00.002Z', '1970-01-01T00:00:00.004Z', '1970-01-01T00:00:00.005Z', '1970-01-01T00:00:00.006Z', '1970-01-01T00:00:00.007Z']);
+  });
+
+  it.each([
+    [['by-category', 'by-any']],
+    [['by-any', 'by-category']],
+  ])('gives the alerts of one event in the order of the rules (%j), whatever the index visits first', (order) => {
+    const queries: Record<string, string> = { 'by-category': 'process where process.name : "cmd.exe"', 'by-any': 'any where process.name : "cmd.exe"' };
+    const set = new RuleSet(order.map((id) => rule(id, queries[id]!)));
+    const alerts = set.run([ev(1, 'process', { process: { name: 'cmd.exe' } })]);
+    expect(alerts.map((a) => a.rule.rule_id)).toEqual(order);
   });
 
   it('streams the same alerts', async () => {
