@@ -24,6 +24,12 @@ export interface QueryRunner {
   process(item: OrderedEvent<Event>): Match[];
   /** No more events: returns what was held back. */
   flush(): Match[];
+  /**
+   * Whether an event matching stage `stage` (of the query's stages as
+   * written, until last) could change anything now; false lets a caller that
+   * knows the event can match no other stage skip it.
+   */
+  wants(stage: number): boolean;
   stats(): RunnerStats;
 }
 
@@ -37,6 +43,7 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
       return {
         process: (item) => (matches(item.event) ? [{ kind: 'event', events: [item.event], joinKeys: [] }] : NONE),
         flush: () => [],
+        wants: () => true,
         stats: () => ({ liveKeys: 0, pendingSequences: 0, evictions: 0 }),
       };
     }
@@ -45,6 +52,7 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
       return {
         process: (item) => m.push(item),
         flush: () => m.flush(),
+        wants: (stage) => m.wants(stage),
         stats: () => {
           const s = m.stats();
           return { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions };
@@ -59,6 +67,7 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
           return NONE;
         },
         flush: () => m.flush(),
+        wants: () => true,
         stats: () => ({ liveKeys: m.stats().liveKeys, pendingSequences: 0, evictions: 0 }),
       };
     }

@@ -94,6 +94,8 @@ export class SequenceMatcher {
   private readonly filters: StagePlan[];
   /** Per positive stage: its place among the distinct filters. */
   private readonly positiveFilter: number[];
+  /** Per stage of the query (as written, runs once): its place among the distinct filters. */
+  private readonly stageFilter: number[];
   private readonly flags: boolean[];
   /** Per filter: the key combinations of the event being pushed, read on first use. */
   private readonly keyCache: (KeyValue[][] | undefined)[];
@@ -159,6 +161,7 @@ export class SequenceMatcher {
       this.missingStages.push({ plan: s, filter: filterIndex.get(s)!, position, before, after });
     });
     this.positiveFilter = this.positives.map((s) => filterIndex.get(s)!);
+    this.stageFilter = plan.stages.map((s) => filterIndex.get(s)!);
     this.pendingAt = new Array(Math.max(0, this.positives.length - 1)).fill(0);
     this.filterUses = this.filters.map(() => []);
     this.positiveFilter.forEach((f, p) => this.filterUses[f]!.push(p === 0 ? { kind: 'always' } : { kind: 'extends', stage: p - 1 }));
@@ -229,6 +232,15 @@ export class SequenceMatcher {
     this.pendingCount -= dropped;
     this.states.delete(id);
     return dropped;
+  }
+
+  /**
+   * Whether an event that matches stage `stage` of the query (counted as
+   * written; the until stage comes last) could change anything now. A RuleSet
+   * asks before it hands an event over for the sake of that stage alone.
+   */
+  wants(stage: number): boolean {
+    return stage < this.stageFilter.length ? this.worthEvaluating(this.stageFilter[stage]!) : this.pendingCount > 0;
   }
 
   /** Whether a filter could change anything for the next event (see filterUses). */

@@ -26,21 +26,32 @@ interface Entry {
   lastIndex: number;
 }
 
+/**
+ * A rule reached through one of its stages. For sequences, `stage` is that
+ * stage's place in the query: the rule is asked whether it wants an event for
+ * that stage now (a later stage wants nothing while no sequence waits for it).
+ * -1 for rules that always want what their stages match.
+ */
+interface Hook {
+  readonly entry: Entry;
+  readonly stage: number;
+}
+
 /** Rules to consider for events of one category: some always, some by field value. */
 interface FieldIndex {
   readonly read: FieldReader;
   /** Rules by an exact value they need. */
-  readonly byValue: Map<string, Entry[]>;
+  readonly byValue: Map<string, Hook[]>;
   /** Rules by a substring they need; ids index `anchorEntries`. */
   readonly anchors: SubstringIndex;
-  readonly anchorEntries: Entry[][];
+  readonly anchorEntries: Hook[][];
   readonly anchorIds: Map<string, number>;
   /** Visits the rules of one anchor id; set by the Dispatcher that owns this index. */
   anchorHit: (id: number) => void;
 }
 
 interface CategoryIndex {
-  readonly scan: Entry[];
+  readonly scan: Hook[];
   readonly fields: Map<string, FieldIndex>;
   /** The same fields grouped by their first name segment, for the per-event walk. */
   fieldGroups: FieldGroup[];
@@ -71,8 +82,8 @@ function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGrou
   return [...groups].map(([segment, list]) => ({ segment, fields: list }));
 }
 
-function addUnique(list: Entry[], entry: Entry): void {
-  if (list[list.length - 1] !== entry && !list.includes(entry)) list.push(entry);
+function addUnique(list: Hook[], hook: Hook): void {
+  if (!list.some((h) => h.entry === hook.entry && h.stage === hook.stage)) list.push(hook);
 }
 
 export interface RuleSetStats {
@@ -110,14 +121,16 @@ class Dispatcher {
     for (const index of allIndexes) {
       for (const byField of index.fields.values()) {
         byField.anchorHit = (id) => {
-          for (const entry of byField.anchorEntries[id]!) this.visit(entry);
+          for (const hook of byField.anchorEntries[id]!) this.visit(hook);
         };
       }
     }
   }
 
-  private visit(entry: Entry): void {
+  private visit(hook: Hook): void {
+    const entry = hook.entry;
     if (entry.lastIndex === this.index) return;
+    if (hook.stage >= 0 && !entry.runner.wants(hook.stage)) return;
     entry.lastIndex = this.index;
     this.chosen.push(entry);
   }
@@ -125,7 +138,7 @@ class Dispatcher {
   private visitValue(byField: FieldIndex, v: string | number | boolean): void {
     const key = valueKey(v);
     const list = byField.byValue.get(key);
-    if (list) for (const entry of list) this.visit(entry);
+    if (list) for (const hook of list) this.visit(hook);
     if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
   }
 
@@ -137,7 +150,7 @@ class Dispatcher {
   };
 
   private visitIndex(index: CategoryIndex, event: Event): void {
-    for (const entry of index.scan) this.visit(entry);
+    for (const hook of index.scan) this.visit(hook);
     const groups = index.fieldGroups;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
@@ -238,7 +251,9 @@ export class RuleSet {
         groups.set(field, group);
       }
       const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
-      for (const filter of eventFiltersOf(plan.query)) {
+      for (const [stage, filter] of eventFiltersOf(plan.query).entries()) {
+        // Only a sequence's wish for an event changes as it runs.
+        const hook: Hook = { entry, stage: plan.kind === 'sequence' ? stage : -1 };
         let index = group.any;
         if (filter.category !== null) {
           index = group.byCategory.get(filter.category) ?? newIndex();
@@ -246,7 +261,7 @@ export class RuleSet {
         }
         const requirement = finder.of(filter.condition);
         if (!requirement) {
-          addUnique(index.scan, entry);
+          addUnique(index.scan, hook);
           continue;
         }
         for (const { field: name, values, anchors } of requirement) {
@@ -257,7 +272,7 @@ export class RuleSet {
           }
           for (const v of values) {
             const list = byField.byValue.get(v) ?? [];
-            addUnique(list, entry);
+            addUnique(list, hook);
             byField.byValue.set(v, list);
           }
           for (const a of anchors) {
@@ -268,7 +283,7 @@ export class RuleSet {
               byField.anchorIds.set(a, id);
               byField.anchors.add(a, id);
             }
-            addUnique(byField.anchorEntries[id]!, entry);
+            addUnique(byField.anchorEntries[id]!, hook);
           }
         }
       }

@@ -62,6 +62,18 @@ query = "process.name: cmd.exe"
     expect(m.stats().dispatched).toBe(1 + 2 + 1 + 1 + 0);
   });
 
+  it('hands a sequence an event for a later stage only while some sequence waits for that stage', () => {
+    const set = new RuleSet([rule('later', 'sequence by host.id [network where destination.port == 22] [process where process.name : "sh"]')]);
+    const m = set.matcher();
+    const shell = (t: number) => ev(t, 'process', { host: { id: 'h' }, process: { name: 'sh' } });
+    m.push(shell(1));
+    expect(m.stats().dispatched).toBe(0);
+    m.push(ev(2, 'network', { host: { id: 'h' }, destination: { port: 22 } }));
+    expect(m.push(shell(3)).map((a) => a.rule.rule_id)).toEqual(['later']);
+    m.push(shell(4));
+    expect(m.stats().dispatched).toBe(2);
+  });
+
   it('still hands every event a rule could match to it, whatever its values', () => {
     const set = new RuleSet([rule('names', 'process where process.name : ("A.EXE", "b.exe") or process.name == "c.exe"')]);
     const out = set.run([
