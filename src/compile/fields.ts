@@ -62,10 +62,14 @@ export function compileFieldReader(name: string): FieldReader {
 let dottedEvent: Event | undefined;
 let dottedEpoch = -1;
 let dottedAnswer = false;
+/** Reused by every walk: the walk runs once per event and never re-enters itself. */
+const walkStack: unknown[] = [];
 function eventHasDottedKeys(event: Event): boolean {
   if (event === dottedEvent && epoch === dottedEpoch) return dottedAnswer;
   let found = false;
-  const stack: unknown[] = [event];
+  const stack = walkStack;
+  stack.length = 0;
+  stack.push(event);
   while (stack.length > 0 && !found) {
     const node = stack.pop();
     if (node === null || typeof node !== 'object') continue;
@@ -83,6 +87,7 @@ function eventHasDottedKeys(event: Event): boolean {
       if (v !== null && typeof v === 'object') stack.push(v);
     }
   }
+  stack.length = 0;
   dottedEvent = event;
   dottedEpoch = epoch;
   dottedAnswer = found;

@@ -298,8 +298,32 @@ export class LeafCompiler {
       const read = field.read;
       return anyValue(read, (v) => terms.has(keywordOf(v)));
     }
+    if (domain === 'dynamic') return this.dynamicMembership(field.read, nonNull);
     const tests = nonNull.map((v) => this.comparison(field, '==', v.value, v.isFloat, v.location));
-    return (e) => tests.some((t) => t(e));
+    return (e) => {
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(e)) return true;
+      return false;
+    };
+  }
+
+  /**
+   * Membership without a schema: a value matches a literal as it would match
+   * `field == literal` (see dynamicComparison), so the literals are gathered
+   * once into what a text, a number and a boolean value would each equal.
+   */
+  private dynamicMembership(read: BoundField['read'], values: ReadonlyArray<{ value: ScriptValue; isFloat: boolean }>): Predicate {
+    const texts = new Set<string>();
+    const numbers = new Set<number>();
+    const booleans = new Set<boolean>();
+    for (const { value, isFloat } of values) {
+      const literal = value as Primitive;
+      texts.add(keywordOf(literal, isFloat));
+      const n = typeof literal === 'boolean' ? undefined : numberOf(literal);
+      if (n !== undefined) numbers.add(n);
+      const b = booleanOf(literal);
+      if (b !== undefined) booleans.add(b);
+    }
+    return anyValue(read, (v) => (typeof v === 'string' ? texts.has(v) : typeof v === 'number' ? numbers.has(v) : booleans.has(v)));
   }
 
   /**

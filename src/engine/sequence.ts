@@ -279,7 +279,7 @@ export class SequenceMatcher {
     if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);
-    const completed: Candidate[] = [];
+    let completed: Candidate[] | null = null;
     const n = this.positives.length;
 
     // Missing-stage events are remembered first; checks compare times strictly, so order does not matter.
@@ -309,7 +309,7 @@ export class SequenceMatcher {
       for (const key of this.keysOf(filter, event)) {
         if (p === 0) {
           const s = this.state(key, now);
-          if (n === 1) completed.push({ events: [item], key, decision: undefined });
+          if (n === 1) (completed ??= []).push({ events: [item], key, decision: undefined });
           else this.setPending(s, 0, { events: [item] });
           continue;
         }
@@ -322,7 +322,7 @@ export class SequenceMatcher {
         this.setPending(s, p - 1, undefined);
         if (this.maxspan !== null && nanosBetween(prev.events[0]!.time, now) > this.maxspan) continue;
         const next: Partial = { events: [...prev.events, item] };
-        if (p === n - 1) completed.push({ events: next.events, key, decision: undefined });
+        if (p === n - 1) (completed ??= []).push({ events: next.events, key, decision: undefined });
         else this.setPending(s, p, next);
       }
     }
@@ -342,8 +342,10 @@ export class SequenceMatcher {
     }
 
     // Several keys completing on one event come out in key order.
-    if (completed.length > 1) completed.sort((a, b) => compareSequenceKeys(a.key, b.key));
-    for (const c of completed) this.decide(c);
+    if (completed !== null) {
+      if (completed.length > 1) completed.sort((a, b) => compareSequenceKeys(a.key, b.key));
+      for (const c of completed) this.decide(c);
+    }
     this.enforceLimits();
     return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
   }

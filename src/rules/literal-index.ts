@@ -9,7 +9,6 @@
 import type * as A from '../parser/ast.js';
 import { fieldName } from '../parser/ast.js';
 import { foldAscii } from '../compile/case-folding.js';
-import { keywordOf } from '../compile/leaves.js';
 import { resolveField, type Schema } from '../compile/schema.js';
 import { anchorOf } from '../compile/wildcard-set.js';
 import { fieldTier, requirementOf, type RequirementRules } from '../compile/requirements.js';
@@ -26,11 +25,6 @@ export type Requirement = readonly FieldValues[];
 
 function hasWildcard(s: string): boolean {
   return s.includes('*') || s.includes('?');
-}
-
-/** Index key of an event value: the same text the literal's key was made from. */
-export function valueKey(v: string | number | boolean): string {
-  return foldAscii(keywordOf(v));
 }
 
 export class RequirementFinder {

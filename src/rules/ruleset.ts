@@ -7,7 +7,9 @@
  */
 import { compileFieldReader, type Event, type FieldReader, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { eventFiltersOf } from '../parser/ast.js';
-import { RequirementFinder, valueKey } from './literal-index.js';
+import { RequirementFinder } from './literal-index.js';
+import { keywordOf } from '../compile/leaves.js';
+import { foldAscii } from '../compile/case-folding.js';
 import { SubstringIndex } from '../compile/substring-index.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import type { OrderedEvent } from '../engine/order.js';
@@ -42,6 +44,9 @@ interface FieldIndex {
   readonly read: FieldReader;
   /** Rules by an exact value they need. */
   readonly byValue: Map<string, Hook[]>;
+  /** The lengths of the shortest and longest keys of byValue. */
+  shortestValue: number;
+  longestValue: number;
   /** Rules by a substring they need; ids index `anchorEntries`. */
   readonly anchors: SubstringIndex;
   readonly anchorEntries: Hook[][];
@@ -136,9 +141,15 @@ class Dispatcher {
   }
 
   private visitValue(byField: FieldIndex, v: string | number | boolean): void {
-    const key = valueKey(v);
-    const list = byField.byValue.get(key);
-    if (list) for (const hook of list) this.visit(hook);
+    const text = keywordOf(v);
+    // Folding keeps lengths, so a text of a length no indexed value has needs neither folding nor a lookup.
+    const mayEqual = text.length >= byField.shortestValue && text.length <= byField.longestValue;
+    if (!mayEqual && byField.anchorEntries.length === 0) return;
+    const key = foldAscii(text);
+    if (mayEqual) {
+      const list = byField.byValue.get(key);
+      if (list) for (const hook of list) this.visit(hook);
+    }
     if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
   }
 
@@ -267,10 +278,12 @@ export class RuleSet {
         for (const { field: name, values, anchors } of requirement) {
           let byField = index.fields.get(name);
           if (!byField) {
-            byField = { read: compileFieldReader(name), byValue: new Map(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
+            byField = { read: compileFieldReader(name), byValue: new Map(), shortestValue: Infinity, longestValue: -1, anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
             index.fields.set(name, byField);
           }
           for (const v of values) {
+            byField.shortestValue = Math.min(byField.shortestValue, v.length);
+            byField.longestValue = Math.max(byField.longestValue, v.length);
             const list = byField.byValue.get(v) ?? [];
             addUnique(list, hook);
             byField.byValue.set(v, list);

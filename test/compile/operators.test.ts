@@ -201,3 +201,16 @@ describe('category', () => {
     expect(compile(query).matches(event)).toBe(expected);
   });
 });
+
+describe('in, without a schema', () => {
+  const lists = ['("1", 2, true)', '(1.0, "2.5", false)', '("a", "B", 0)', '(-0, 1e3, "1000")'];
+  const values: unknown[] = ['1', 1, 2, '2', true, 'true', false, 'false', 1.0, 2.5, '2.5', 0, -0, '0', 'a', 'A', 'b', 'B', 1000, '1000', '1e3', null, [3, 'a'], [[2]]];
+  it.each(lists)('x in %s matches what the or of its == comparisons matches', (list) => {
+    const literals = list.slice(1, -1).split(', ');
+    const or = literals.map((l) => `x == ${l}`).join(' or ');
+    for (const x of values) {
+      expect([x, matches(`x in ${list}`, { x })]).toEqual([x, matches(or, { x })]);
+      expect([x, matches(`x not in ${list}`, { x })]).toEqual([x, matches(`not (${or})`, { x })]);
+    }
+  });
+});
