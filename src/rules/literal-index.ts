@@ -23,6 +23,20 @@ export interface FieldValues {
 /** The stage can match only if one of these holds. */
 export type Requirement = readonly FieldValues[];
 
+/**
+ * The index key of a literal that `==` or `in` compares a keyword (or
+ * untyped) field with: the text every value equal to it has as a keyword.
+ * Only literals whose text is certain: strings, booleans, and integers that
+ * numbers hold exactly (5 is "5" as text and as a number; a value 5.0 reads
+ * as 5). Null otherwise.
+ */
+function literalKey(e: A.Expression): string | null {
+  if (e.type === 'String') return foldAscii(e.value);
+  if (e.type === 'Boolean') return String(e.value);
+  if (e.type === 'Number' && e.integer && Number.isSafeInteger(e.value)) return String(e.value);
+  return null;
+}
+
 function hasWildcard(s: string): boolean {
   return s.includes('*') || s.includes('?');
 }
@@ -36,7 +50,8 @@ export class RequirementFinder {
   /** Only fields read as keyword text (or untyped) compare by their text. */
   private indexable(field: A.Field): string | null {
     const name = fieldName(field);
-    if (field.optional || name === this.timestampField) return null;
+    // An optional field is read like any other; where a schema lacks it, the type check below says no.
+    if (name === this.timestampField) return null;
     if (!this.schema) return name;
     const resolved = resolveField(this.schema, name);
     const type = resolved?.spec?.type;
@@ -78,9 +93,10 @@ export class RequirementFinder {
       case 'Comparison': {
         if (e.operator !== '==') return null;
         const [f, lit] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
-        if (f.type !== 'Field' || lit.type !== 'String') return null;
-        const field = this.indexable(f);
-        return field ? [{ field, values: [foldAscii(lit.value)], anchors: [] }] : null;
+        if (f.type !== 'Field') return null;
+        const key = literalKey(lit);
+        const field = key === null ? null : this.indexable(f);
+        return field ? [{ field, values: [key!], anchors: [] }] : null;
       }
       case 'In': {
         if (e.negated || e.subject.type !== 'Field') return null;
@@ -88,8 +104,9 @@ export class RequirementFinder {
         if (!field) return null;
         const values: string[] = [];
         for (const v of e.values) {
-          if (v.type !== 'String') return null;
-          values.push(foldAscii(v.value));
+          const key = literalKey(v);
+          if (key === null) return null;
+          values.push(key);
         }
         return values.length > 0 ? [{ field, values, anchors: [] }] : null;
       }
@@ -100,8 +117,11 @@ export class RequirementFinder {
 }
 
 /** How little a requirement narrows: weak fields, and short anchors, narrow little. */
+/** A short anchor occurs in many values, unless it holds a character that is rare in event text (non-ASCII). */
+const weakAnchor = (a: string) => a.length < 3 && !/[^\x00-\x7f]/.test(a);
+
 function tier(r: Requirement): number {
-  return Math.max(...r.map((x) => Math.max(fieldTier(x.field), x.anchors.some((a) => a.length < 3) ? 2 : 0)));
+  return Math.max(...r.map((x) => Math.max(fieldTier(x.field), x.anchors.some(weakAnchor) ? 2 : 0)));
 }
 
 function better(a: Requirement, b: Requirement): boolean {

@@ -62,6 +62,39 @@ query = "process.name: cmd.exe"
     expect(m.stats().dispatched).toBe(1 + 2 + 1 + 1 + 0);
   });
 
+  it('indexes numbers, booleans, optional fields and non-ASCII substrings, and still misses nothing', () => {
+    const set = new RuleSet([
+      rule('num', 'process where problemchild.prediction == 1'),
+      rule('bool', 'process where process.interactive == true'),
+      rule('opt', 'any where ?dll.name : "mstscax.dll"'),
+      rule('rtlo', 'any where file.path : "*\u{202E}*"'),
+      rule('ports', 'network where destination.port in (22, 3389)'),
+    ]);
+    const events = [
+      ev(1, 'process', { problemchild: { prediction: 1 } }),
+      ev(2, 'process', { problemchild: { prediction: '1' } }),
+      ev(3, 'process', { problemchild: { prediction: 2 } }),
+      ev(4, 'process', { problemchild: { prediction: 1.5 } }),
+      ev(5, 'process', { process: { interactive: true } }),
+      ev(6, 'process', { process: { interactive: 'true' } }),
+      ev(7, 'process', { process: { interactive: false } }),
+      ev(8, 'library', { dll: { name: 'MSTSCAX.DLL' } }),
+      ev(9, 'library', { dll: { name: 'other.dll' } }),
+      ev(10, 'file', { file: { path: 'C:\\x\u202Etxt.exe' } }),
+      ev(11, 'file', { file: { path: 'C:\\x.txt' } }),
+      ev(12, 'network', { destination: { port: 22 } }),
+      ev(13, 'network', { destination: { port: '3389' } }),
+      ev(14, 'network', { destination: { port: 80 } }),
+    ];
+    const m = set.matcher();
+    const alerts = events.flatMap((e) => m.push(e)).map((a) => `${a.rule.rule_id}@${a.last_event_time.slice(20, 23)}`);
+    const alone = set.rules.flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time.slice(20, 23)}`));
+    expect([...alerts].sort()).toEqual([...alone].sort());
+    expect(alerts).toEqual(['num@001', 'num@002', 'bool@005', 'bool@006', 'opt@008', 'rtlo@010', 'ports@012', 'ports@013']);
+    // Each event reaches only the rule it matches.
+    expect(m.stats().dispatched).toBe(8);
+  });
+
   it('hands a sequence an event for a later stage only while some sequence waits for that stage', () => {
     const set = new RuleSet([rule('later', 'sequence by host.id [network where destination.port == 22] [process where process.name : "sh"]')]);
     const m = set.matcher();
