@@ -1,6 +1,7 @@
 /**
  * Scenario 4: a RuleSet of every corpus EQL rule over the same events in one
- * pass, against the sum of running each rule alone on a sample.
+ * pass (after a warm-up on a tenth of them), against the sum of running each
+ * rule alone on a sample.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,10 @@ export const rulesetCorpus: Scenario = {
     const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const events = memoryEvents(quick ? 20_000 : 250_000);
     const set = new RuleSet(rules);
+    // Warm-up on a tenth of the events, with a matcher of its own, so the figure is the steady state.
+    const warm = set.matcher();
+    for (const e of events.slice(0, events.length / 10)) warm.push(e);
+    warm.flush();
     const m = set.matcher();
     let alerts = 0;
     const t1 = process.hrtime.bigint();
