@@ -22,6 +22,13 @@ export type FieldReader = (event: Event) => RawField;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * The most nodes any walk over one value visits: events from JSON cannot
+ * come near it, but an object built in code may be huge or refer to itself,
+ * and no event may hold the engine up. Walks that reach it stop there.
+ */
+export const MAX_WALK_STEPS = 1_000_000;
+
 const shared = new Map<string, FieldReader>();
 let epoch = 0;
 
@@ -70,7 +77,12 @@ function eventHasDottedKeys(event: Event): boolean {
   const stack = walkStack;
   stack.length = 0;
   stack.push(event);
-  while (stack.length > 0 && !found) {
+  for (let steps = 0; stack.length > 0 && !found; steps++) {
+    // Past the budget (a huge or cyclic object) the answer is "maybe": the exact path decides.
+    if (steps === MAX_WALK_STEPS) {
+      found = true;
+      break;
+    }
     const node = stack.pop();
     if (node === null || typeof node !== 'object') continue;
     if (Array.isArray(node)) {
@@ -78,13 +90,15 @@ function eventHasDottedKeys(event: Event): boolean {
       continue;
     }
     for (const key in node) {
-      if (!hasOwn.call(node, key)) continue;
+      // An inherited dotted key only makes the answer "maybe", which the exact
+      // path then settles; only own objects are walked into, so a polluted
+      // prototype can never make the walk go round in circles.
       if (key.includes('.')) {
         found = true;
         break;
       }
       const v = (node as Record<string, unknown>)[key];
-      if (v !== null && typeof v === 'object') stack.push(v);
+      if (v !== null && typeof v === 'object' && hasOwn.call(node, key)) stack.push(v);
     }
   }
   stack.length = 0;
@@ -137,7 +151,7 @@ function buildFieldReader(name: string, generate = true): FieldReader {
   const collect = (start: unknown, out: unknown[]): void => {
     // Explicit stack: arrays of objects may nest to any depth.
     const stack: Array<[unknown, number]> = [[start, 0]];
-    while (stack.length > 0) {
+    for (let steps = 0; stack.length > 0 && steps < MAX_WALK_STEPS; steps++) {
       const [node, from] = stack.pop()!;
       if (node === null || typeof node !== 'object') continue;
       if (Array.isArray(node)) {
@@ -295,7 +309,7 @@ export function someValue(raw: RawField, test: (value: string | number | boolean
   // from the first nested array on (everything before it was tested above).
   const arrays: unknown[][] = [raw];
   const positions: number[] = [firstNested];
-  while (arrays.length > 0) {
+  for (let steps = 0; arrays.length > 0 && steps < MAX_WALK_STEPS; steps++) {
     const top = arrays.length - 1;
     const array = arrays[top]!;
     const i = positions[top]!;

@@ -111,3 +111,18 @@ describe('special keys are data, never prototype access', () => {
     expect(() => q.search([event, { ...event, '@timestamp': 2 }])).not.toThrow();
   });
 });
+
+describe('events built in code', () => {
+  it('answers on objects and arrays that contain themselves', () => {
+    const event: Record<string, unknown> = { '@timestamp': 1, event: { category: 'process' }, process: { name: 'cmd.exe' } };
+    event.self = event;
+    const loop: unknown[] = ['x'];
+    loop.push(loop);
+    event.loop = loop;
+    (event.process as Record<string, unknown>).args = loop;
+    expect(compile('process where process.name : "cmd.exe" and process.pe.original_file_name == null').matches(event)).toBe(true);
+    expect(compile('process where process.args : "x"').matches(event)).toBe(true);
+    expect(compile('process where process.args : "y" or self.process.name : "cmd.exe"').matches(event)).toBe(true);
+    expect(compile('process where loop : "y"').matches(event)).toBe(false);
+  });
+});

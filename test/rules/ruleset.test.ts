@@ -87,8 +87,8 @@ query = "process.name: cmd.exe"
       ev(14, 'network', { destination: { port: 80 } }),
     ];
     const m = set.matcher();
-    const alerts = events.flatMap((e) => m.push(e)).map((a) => `${a.rule.rule_id}@${a.last_event_time.slice(20, 23)}`);
-    const alone = set.rules.flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time.slice(20, 23)}`));
+    const alerts = events.flatMap((e) => m.push(e)).map((a) => `${a.rule.rule_id}@${String(a.last_event_time).slice(20, 23)}`);
+    const alone = set.rules.flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${String(a.last_event_time).slice(20, 23)}`));
     expect([...alerts].sort()).toEqual([...alone].sort());
     expect(alerts).toEqual(['num@001', 'num@002', 'bool@005', 'bool@006', 'opt@008', 'rtlo@010', 'ports@012', 'ports@013']);
     // Each event reaches only the rule it matches.
