@@ -6,6 +6,7 @@
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { compile, type Event } from '../../src/index.js';
 import { readRecordBatches } from '../../src/cli/input.js';
 import { bundledRuleQuery } from '../bundled-rule.js';
@@ -13,17 +14,25 @@ import { generateEvents } from '../generate.js';
 import type { Scenario } from '../types.js';
 import { round } from '../timing.js';
 
+/**
+ * The floor: read the file, split it into lines and JSON.parse each, and
+ * nothing else. It reads as the CLI's reader does (byte chunks, one decoder,
+ * lines found from an offset), so the ratio shows only what the engine adds.
+ */
 async function floor(file: string): Promise<number> {
+  const decoder = new StringDecoder('utf8');
   let pending = '';
   let n = 0;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
-    pending += chunk as string;
+  for await (const chunk of createReadStream(file)) {
+    const buffer = pending + decoder.write(chunk as Buffer);
+    let from = 0;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      JSON.parse(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
+    while ((nl = buffer.indexOf('\n', from)) >= 0) {
+      JSON.parse(buffer.slice(from, nl));
+      from = nl + 1;
       n++;
     }
+    pending = buffer.slice(from);
   }
   return n;
 }
@@ -42,34 +51,40 @@ export const ndjsonEndToEnd: Scenario = {
     await new Promise<void>((r) => out.end(() => r()));
     const q = compile(bundledRuleQuery());
     try {
-      // Warm both paths once on the file, then time each.
-      await floor(file);
-      const f0 = process.hrtime.bigint();
-      await floor(file);
-      const floorSeconds = Number(process.hrtime.bigint() - f0) / 1e9;
       const prefilter = q.linePrefilter();
-      let alerts = 0;
       let linesPrefiltered = 0;
-      const run = async (usePrefilter: boolean) => {
+      /** One pass of the engine over the file; returns its alerts. */
+      const run = async (usePrefilter: boolean): Promise<number> => {
+        let alerts = 0;
         const m = q.matcher();
         const progress = { bytesRead: 0, bytesTotal: 0, linesPrefiltered: 0 };
         const mayMatch = usePrefilter && prefilter ? (line: string) => prefilter.mayMatch(line) : undefined;
         for await (const batch of readRecordBatches(file, progress, { mayMatch })) {
           for (const r of batch) if (r.ok) alerts += m.push(r.event as Event).length;
         }
-        alerts += m.flush().length;
         linesPrefiltered = progress.linesPrefiltered;
+        return alerts + m.flush().length;
       };
-      const timed = async (usePrefilter: boolean): Promise<{ seconds: number; alerts: number }> => {
-        await run(usePrefilter);
-        alerts = 0;
-        const e0 = process.hrtime.bigint();
-        await run(usePrefilter);
-        return { seconds: Number(process.hrtime.bigint() - e0) / 1e9, alerts };
+      const seconds = async (pass: () => Promise<unknown>): Promise<number> => {
+        const t0 = process.hrtime.bigint();
+        await pass();
+        return Number(process.hrtime.bigint() - t0) / 1e9;
       };
-      const parsed = await timed(false);
-      const engineSeconds = parsed.seconds;
-      const skipping = await timed(true);
+      // Warm every path once, then time them in turns, best of each: whichever
+      // ran later would otherwise gain from a heap that earlier passes grew.
+      await floor(file);
+      const alerts = await run(false);
+      const prefilteredAlerts = await run(true);
+      let floorSeconds = Infinity;
+      let engineSeconds = Infinity;
+      let prefilterSeconds = Infinity;
+      for (let round = 0; round < (quick ? 1 : 2); round++) {
+        floorSeconds = Math.min(floorSeconds, await seconds(() => floor(file)));
+        engineSeconds = Math.min(engineSeconds, await seconds(() => run(false)));
+        prefilterSeconds = Math.min(prefilterSeconds, await seconds(() => run(true)));
+      }
+      const parsed = { alerts };
+      const skipping = { alerts: prefilteredAlerts, seconds: prefilterSeconds };
       if (skipping.alerts !== parsed.alerts) throw new Error(`the prefilter changed the alerts: ${skipping.alerts} against ${parsed.alerts}`);
       return {
         figures: {
