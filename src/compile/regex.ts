@@ -48,6 +48,29 @@ const SHORTHAND_IN_CLASS: Record<string, string> = {
   w: 'a-zA-Z_0-9',
 };
 
+/**
+ * What is known of the texts a piece of pattern matches: the one text it
+ * matches, if it matches only one, and a text that every match contains
+ * ('' when nothing is known). A regex can only match a value that contains
+ * the required text of the whole pattern, which is far cheaper to test.
+ */
+interface Literal {
+  readonly exact: string | null;
+  readonly required: string;
+}
+
+/** Required texts are cut to this length: any part of a required text is required too. */
+const MAX_REQUIRED = 256;
+const UNKNOWN: Literal = { exact: null, required: '' };
+const exactly = (text: string): Literal => (text.length > MAX_REQUIRED ? { exact: null, required: text.slice(0, MAX_REQUIRED) } : { exact: text, required: text });
+const longer = (a: string, b: string): string => (b.length > a.length ? b : a);
+
+/** A translated piece: RE2 syntax, and what is known of its matches. */
+interface Piece {
+  readonly re: string;
+  readonly literal: Literal;
+}
+
 /** Recursive-descent translation of Lucene RegExp syntax (flags ALL) into RE2 syntax. */
 class LuceneTranslator {
   private pos = 0;
@@ -58,7 +81,7 @@ class LuceneTranslator {
     this.chars = Array.from(source);
   }
 
-  translate(): string {
+  translate(): Piece {
     const out = this.union();
     if (this.pos < this.chars.length) this.fail(`unexpected '${this.chars[this.pos]}'`);
     return out;
@@ -72,36 +95,49 @@ class LuceneTranslator {
     return this.chars[this.pos];
   }
 
-  private union(): string {
+  private union(): Piece {
     const parts = [this.intersection()];
     while (this.peek() === '|') {
       this.pos++;
       parts.push(this.intersection());
     }
-    return parts.join('|');
+    // Of alternatives, nothing common is worked out.
+    return { re: parts.map((p) => p.re).join('|'), literal: parts.length === 1 ? parts[0]!.literal : UNKNOWN };
   }
 
-  private intersection(): string {
+  private intersection(): Piece {
     const out = this.concat();
     if (this.peek() === '&') this.fail("the intersection operator '&' is not supported");
     return out;
   }
 
-  private concat(): string {
-    let out = '';
+  private concat(): Piece {
+    let re = '';
+    // Adjacent exact pieces join into one run of required text.
+    let run = '';
+    let best = '';
+    let allExact = true;
     while (this.pos < this.chars.length && this.peek() !== '|' && this.peek() !== ')' && this.peek() !== '&') {
-      out += this.repeat();
+      const piece = this.repeat();
+      re += piece.re;
+      if (piece.literal.exact !== null) {
+        run += piece.literal.exact;
+        continue;
+      }
+      allExact = false;
+      best = longer(longer(best, run.slice(0, MAX_REQUIRED)), piece.literal.required);
+      run = '';
     }
-    return out;
+    return { re, literal: allExact ? exactly(run) : { exact: null, required: longer(best, run.slice(0, MAX_REQUIRED)) } };
   }
 
-  private repeat(): string {
+  private repeat(): Piece {
     let atom = this.complement();
     for (;;) {
       const ch = this.peek();
       if (ch === '?' || ch === '*' || ch === '+') {
         this.pos++;
-        atom = `(?:${atom})${ch}`;
+        atom = { re: `(?:${atom.re})${ch}`, literal: ch === '+' ? { exact: null, required: atom.literal.required } : UNKNOWN };
       } else if (ch === '{') {
         const rest = this.chars.slice(this.pos).join('');
         const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(rest);
@@ -111,17 +147,17 @@ class LuceneTranslator {
         const max = m[3] ? Number(m[3]) : undefined;
         if (min > 1000 || (max !== undefined && max > 1000)) this.fail('repetition counts above 1000 are not supported');
         if (max !== undefined && max < min) this.fail(`invalid repetition {${m[1]},${m[3]}}`);
-        atom = `(?:${atom}){${m[1]}${m[2] ?? ''}${m[3] ?? ''}}`;
+        atom = { re: `(?:${atom.re}){${m[1]}${m[2] ?? ''}${m[3] ?? ''}}`, literal: repeated(atom.literal, min, m[2] === undefined ? min : max) };
       } else return atom;
     }
   }
 
-  private complement(): string {
+  private complement(): Piece {
     if (this.peek() === '~') this.fail("the complement operator '~' is not supported");
     return this.charClass();
   }
 
-  private charClass(): string {
+  private charClass(): Piece {
     if (this.peek() !== '[') return this.simple();
     this.pos++;
     let negate = false;
@@ -131,12 +167,17 @@ class LuceneTranslator {
     }
     let body = '';
     let first = true;
+    // A class of one plain character, `[ ]`, matches just that character.
+    let members = 0;
+    let only = '';
     while (this.peek() !== ']' || first) {
       if (this.pos >= this.chars.length) this.fail("unterminated character class: missing ']'");
       first = false;
       const lo = this.classChar();
+      members++;
       if (lo.shorthand !== undefined) {
         body += lo.shorthand;
+        members++;
         continue;
       }
       if (this.peek() === '-' && this.chars[this.pos + 1] !== ']' && this.pos + 1 < this.chars.length) {
@@ -145,10 +186,14 @@ class LuceneTranslator {
         if (hi.shorthand !== undefined) this.fail('a range cannot end with a character class');
         if (lo.ch.codePointAt(0)! > hi.ch.codePointAt(0)!) this.fail(`invalid range ${lo.ch}-${hi.ch}`);
         body += `${quoteClassChar(lo.ch)}-${quoteClassChar(hi.ch)}`;
-      } else body += quoteClassChar(lo.ch);
+        members++;
+      } else {
+        body += quoteClassChar(lo.ch);
+        only = lo.ch;
+      }
     }
     this.pos++;
-    return `[${negate ? '^' : ''}${body}]`;
+    return { re: `[${negate ? '^' : ''}${body}]`, literal: !negate && members === 1 ? exactly(only) : UNKNOWN };
   }
 
   private classChar(): { ch: string; shorthand?: string } {
@@ -162,34 +207,34 @@ class LuceneTranslator {
     return { ch: next };
   }
 
-  private simple(): string {
+  private simple(): Piece {
     const ch = this.chars[this.pos];
     if (ch === undefined) this.fail('unexpected end of pattern');
     switch (ch) {
       case '.':
         this.pos++;
-        return '.';
+        return { re: '.', literal: UNKNOWN };
       case '#':
         this.pos++;
-        return '[^\\x{0}-\\x{10FFFF}]';
+        return { re: '[^\\x{0}-\\x{10FFFF}]', literal: UNKNOWN };
       case '@':
         this.pos++;
-        return '.*';
+        return { re: '.*', literal: UNKNOWN };
       case '"': {
         const end = this.chars.indexOf('"', this.pos + 1);
         if (end < 0) this.fail('unterminated quoted string: missing \'"\'');
         const literal = this.chars.slice(this.pos + 1, end);
         this.pos = end + 1;
-        return literal.length === 0 ? '(?:)' : `(?:${literal.map(quoteChar).join('')})`;
+        return { re: literal.length === 0 ? '(?:)' : `(?:${literal.map(quoteChar).join('')})`, literal: exactly(literal.join('')) };
       }
       case '(': {
         this.pos++;
         if (++this.depth > 100) this.fail('groups nest too deeply');
-        const inner = this.peek() === ')' ? '' : this.union();
+        const inner = this.peek() === ')' ? { re: '', literal: exactly('') } : this.union();
         this.depth--;
         if (this.peek() !== ')') this.fail("missing ')'");
         this.pos++;
-        return `(?:${inner})`;
+        return { re: `(?:${inner.re})`, literal: inner.literal };
       }
       case '<':
         this.fail("numeric intervals '<n-m>' and named automata '<name>' are not supported");
@@ -198,7 +243,8 @@ class LuceneTranslator {
         const next = this.chars[this.pos + 1];
         if (next === undefined) this.fail('a pattern cannot end with a backslash');
         this.pos += 2;
-        return SHORTHAND[next] ?? quoteChar(next);
+        const short = SHORTHAND[next];
+        return short !== undefined ? { re: short, literal: UNKNOWN } : { re: quoteChar(next), literal: exactly(next) };
       }
       case '*':
       case '+':
@@ -210,28 +256,61 @@ class LuceneTranslator {
       case '}':
         // Lucene reads these as literal characters outside a class.
         this.pos++;
-        return quoteChar(ch);
+        return { re: quoteChar(ch), literal: exactly(ch) };
       default:
         this.pos++;
-        return quoteChar(ch);
+        return { re: quoteChar(ch), literal: exactly(ch) };
     }
-    return '';
+    return { re: '', literal: UNKNOWN };
   }
+}
+
+/** What `min` to `max` repetitions of a piece are known to match (`max` undefined: no bound). */
+function repeated(literal: Literal, min: number, max: number | undefined): Literal {
+  if (min === 0) return max === 0 ? exactly('') : UNKNOWN;
+  if (literal.exact === null) return { exact: null, required: literal.required };
+  // Cut before repeating: only the first MAX_REQUIRED characters can be kept anyway.
+  const times = literal.exact.length === 0 ? 1 : Math.min(min, Math.ceil((MAX_REQUIRED + 1) / literal.exact.length));
+  const text = literal.exact.repeat(times);
+  return max === min && times === min ? exactly(text) : { exact: null, required: text.slice(0, MAX_REQUIRED) };
 }
 
 /** Translates a Lucene regular expression into RE2 syntax. */
 export function luceneToRe2(pattern: string): string {
-  return new LuceneTranslator(pattern).translate();
+  return new LuceneTranslator(pattern).translate().re;
 }
 
 /** A compiled, anchored, linear-time pattern. */
 export interface RegexMatcher {
   readonly matches: (text: string) => boolean;
+  /**
+   * Texts one of which every matching value contains, or null when none is
+   * known. For case-insensitive patterns only texts without letters are
+   * given, since Unicode case folding maps some letters to others far apart.
+   */
+  readonly needles: readonly string[] | null;
+}
+
+/**
+ * For each pattern, a text that every value it matches contains; null
+ * unless every pattern has one.
+ *
+ * @throws RegexSyntaxError when a pattern uses syntax we cannot translate
+ */
+export function regexNeedles(patterns: readonly string[], caseInsensitive: boolean): string[] | null {
+  const needles: string[] = [];
+  for (const p of patterns) {
+    const needle = new LuceneTranslator(p).translate().literal.required;
+    if (needle === '' || (caseInsensitive && /\p{L}/u.test(needle))) return null;
+    needles.push(needle);
+  }
+  return needles;
 }
 
 /**
  * Compiles Lucene patterns into one anchored matcher (Elasticsearch joins a
- * list of patterns with `|`).
+ * list of patterns with `|`). Values without any of the patterns' required
+ * texts are ruled out before the regex runs.
  *
  * @throws RegexSyntaxError when a pattern uses syntax we cannot translate
  */
@@ -243,5 +322,17 @@ export function compileLuceneRegex(patterns: readonly string[], caseInsensitive:
   } catch (e) {
     throw new RegexSyntaxError(`invalid regular expression: ${(e as Error).message}`, 0);
   }
-  return { matches: (text) => re.matches(text) };
+  const needles = regexNeedles(patterns, caseInsensitive);
+  if (needles === null) return { matches: (text) => re.matches(text), needles };
+  if (needles.length === 1) {
+    const needle = needles[0]!;
+    return { matches: (text) => text.includes(needle) && re.matches(text), needles };
+  }
+  return {
+    matches: (text) => {
+      for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return re.matches(text);
+      return false;
+    },
+    needles,
+  };
 }

@@ -11,6 +11,7 @@ import { fieldName } from '../parser/ast.js';
 import { foldAscii } from '../compile/case-folding.js';
 import { resolveField, type Schema } from '../compile/schema.js';
 import { anchorOf } from '../compile/wildcard-set.js';
+import { regexNeedles, RegexSyntaxError } from '../compile/regex.js';
 import { fieldTier, requirementOf, type RequirementRules } from '../compile/requirements.js';
 
 /** `field` has one of `values`, or a value containing one of `anchors` (all ASCII-folded keyword text). */
@@ -35,6 +36,23 @@ function literalKey(e: A.Expression): string | null {
   if (e.type === 'Boolean') return String(e.value);
   if (e.type === 'Number' && e.integer && Number.isSafeInteger(e.value)) return String(e.value);
   return null;
+}
+
+/** A regex needs one of its patterns' required texts somewhere in the value. */
+function regexRequirement(field: string, e: A.Match): Requirement | null {
+  const patterns: string[] = [];
+  for (const p of e.patterns) {
+    if (p.type !== 'String') return null;
+    patterns.push(p.value);
+  }
+  let needles: string[] | null;
+  try {
+    needles = regexNeedles(patterns, e.operator === 'regex~');
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return null;
+    throw err;
+  }
+  return needles ? [{ field, values: [], anchors: needles.map(foldAscii) }] : null;
 }
 
 function hasWildcard(s: string): boolean {
@@ -72,9 +90,10 @@ export class RequirementFinder {
   private leaf(e: A.Expression): Requirement | null {
     switch (e.type) {
       case 'Match': {
-        if (e.subject.type !== 'Field' || e.operator === 'regex' || e.operator === 'regex~') return null;
+        if (e.subject.type !== 'Field') return null;
         const field = this.indexable(e.subject);
         if (!field) return null;
+        if (e.operator === 'regex' || e.operator === 'regex~') return regexRequirement(field, e);
         const values: string[] = [];
         const anchors: string[] = [];
         for (const p of e.patterns) {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import { compileLuceneRegex, luceneToRe2, RegexSyntaxError } from '../../src/compile/regex.js';
 import { compile, EqlSemanticError } from '../../src/index.js';
 
@@ -76,5 +78,44 @@ describe('Lucene regular expressions', () => {
     expect(matches('(a+)+b', 'a'.repeat(10_000))).toBe(false);
     expect(matches('(a|a)*c', 'a'.repeat(5_000))).toBe(false);
     expect(matches('(a+)+b', `${'a'.repeat(10_000)}b`)).toBe(true);
+  });
+});
+
+describe('required texts of a regex', () => {
+  it.each<[string, boolean, string[] | null]>([
+    ['.*[ ]{20,}.*', false, [' '.repeat(20)]],
+    ['([^ ]+[ ]{3,}[^ ]*){3,}.*', false, ['   ']],
+    ['.*cmd\\.exe', false, ['cmd.exe']],
+    ['"a.b"x+', false, ['a.b']],
+    ['(ab){2}c', false, ['ababc']],
+    ['a|b', false, null],
+    ['.*(foo|bar).*', false, null],
+    ['a*', false, null],
+    ['.*\\\\temp\\\\.*', true, null],
+    ['.*abc.*', true, null],
+    ['[0-9]{1,3}\\.[0-9]{1,3}', false, ['.']],
+  ])('%s (case-insensitive: %s) needs %j', (pattern, ci, needles) => {
+    expect(compileLuceneRegex([pattern], ci).needles).toEqual(needles);
+  });
+
+  it('never rules out a text the regex matches', () => {
+    // Patterns from a small grammar over a small alphabet, against texts over it.
+    const atom = fc.oneof(fc.constantFrom('a', 'b', ' ', '.', '[ ]', '[ab]', '[^a]', '\\d', '"ab"', '()', '@'));
+    const piece = fc.tuple(atom, fc.constantFrom('', '', '*', '+', '?', '{2}', '{1,3}', '{2,}', '{0}')).map(([a, r]) => a + r);
+    const seq = fc.array(piece, { minLength: 1, maxLength: 5 }).map((ps) => ps.join(''));
+    const pattern = fc.oneof(seq, fc.tuple(seq, seq).map(([x, y]) => `(${x})+${y}`), fc.tuple(seq, seq).map(([x, y]) => `${x}|${y}`));
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '1', 'A'), maxLength: 10 });
+    fc.assert(
+      fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 20 }), fc.boolean(), (p, texts, ci) => {
+        const plain = RE2JS.compile(`^(?:${luceneToRe2(p)})$`, RE2JS.DOTALL | (ci ? RE2JS.CASE_INSENSITIVE : 0));
+        const compiled = compileLuceneRegex([p], ci);
+        for (const t of texts) {
+          const want = plain.matches(t);
+          expect(compiled.matches(t)).toBe(want);
+          if (want && compiled.needles) expect(compiled.needles.some((n) => t.includes(n))).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

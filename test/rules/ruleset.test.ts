@@ -62,13 +62,14 @@ query = "process.name: cmd.exe"
     expect(m.stats().dispatched).toBe(1 + 2 + 1 + 1 + 0);
   });
 
-  it('indexes numbers, booleans, optional fields and non-ASCII substrings, and still misses nothing', () => {
+  it('indexes numbers, booleans, optional fields, non-ASCII substrings and the texts regexes require, and still misses nothing', () => {
     const set = new RuleSet([
       rule('num', 'process where problemchild.prediction == 1'),
       rule('bool', 'process where process.interactive == true'),
       rule('opt', 'any where ?dll.name : "mstscax.dll"'),
       rule('rtlo', 'any where file.path : "*\u{202E}*"'),
       rule('ports', 'network where destination.port in (22, 3389)'),
+      rule('spaces', 'process where process.command_line regex ".*[ ]{20,}.*"'),
     ]);
     const events = [
       ev(1, 'process', { problemchild: { prediction: 1 } }),
@@ -85,14 +86,16 @@ query = "process.name: cmd.exe"
       ev(12, 'network', { destination: { port: 22 } }),
       ev(13, 'network', { destination: { port: '3389' } }),
       ev(14, 'network', { destination: { port: 80 } }),
+      ev(15, 'process', { process: { command_line: `cmd${' '.repeat(25)}/c` } }),
+      ev(16, 'process', { process: { command_line: `cmd${' '.repeat(5)}/c` } }),
     ];
     const m = set.matcher();
     const alerts = events.flatMap((e) => m.push(e)).map((a) => `${a.rule.rule_id}@${String(a.last_event_time).slice(20, 23)}`);
     const alone = set.rules.flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${String(a.last_event_time).slice(20, 23)}`));
     expect([...alerts].sort()).toEqual([...alone].sort());
-    expect(alerts).toEqual(['num@001', 'num@002', 'bool@005', 'bool@006', 'opt@008', 'rtlo@010', 'ports@012', 'ports@013']);
+    expect(alerts).toEqual(['num@001', 'num@002', 'bool@005', 'bool@006', 'opt@008', 'rtlo@010', 'ports@012', 'ports@013', 'spaces@015']);
     // Each event reaches only the rule it matches.
-    expect(m.stats().dispatched).toBe(8);
+    expect(m.stats().dispatched).toBe(9);
   });
 
   it('hands a sequence an event for a later stage only while some sequence waits for that stage', () => {
