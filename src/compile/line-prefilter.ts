@@ -6,8 +6,9 @@
  * can match only if one of its string values contains that text, and a JSON
  * line spells its string values out. So each stage gives a set of needles of
  * which the line must contain one; a query's needles are the union over all
- * its stages, `until` and missing stages included. A stage without needles
- * (a regex, a range, a function, `any where true`) turns the prefilter off.
+ * its stages, `until` and missing stages included; a regex gives the text
+ * every match contains, when there is one. A stage without needles (a range,
+ * a function, most regexes, `any where true`) turns the prefilter off.
  *
  * The test must never drop a line that could matter, so it is conservative:
  * - needles are written as JSON writes them (quotes and backslashes escaped),
@@ -25,6 +26,16 @@ import type { QueryPlan } from './plan.js';
 import { resolveField, type Schema } from './schema.js';
 import { SubstringIndex } from './substring-index.js';
 import { anchorOf } from './wildcard-set.js';
+import { regexNeedles, RegexSyntaxError } from './regex.js';
+
+function regexNeedlesOrNull(patterns: readonly string[], caseInsensitive: boolean): string[] | null {
+  try {
+    return regexNeedles(patterns, caseInsensitive);
+  } catch (e) {
+    if (e instanceof RegexSyntaxError) return null;
+    throw e;
+  }
+}
 
 /** Text that a matching event's JSON must contain. */
 export interface Needle {
@@ -69,6 +80,8 @@ class NeedleFinder {
     for (const t of texts) {
       if (t === '' || NUMBER_TEXT.test(t)) return null;
       const text = jsonText(t);
+      // A lone surrogate is escaped alone, but may stand paired in the line.
+      if (text.includes('\\u')) return null;
       needles.push({ text: foldCase ? text.toLowerCase() : text, foldCase });
     }
     return needles.length > 0 ? { needles, tier: fieldTier(fieldName(field)) } : null;
@@ -94,8 +107,13 @@ class NeedleFinder {
         return this.requirement(field, [value.value], false);
       }
       case 'Match': {
-        if (!this.usable(e.subject) || e.operator === 'regex' || e.operator === 'regex~') return null;
+        if (!this.usable(e.subject)) return null;
         if (!e.patterns.every((p) => p.type === 'String')) return null;
+        if (e.operator === 'regex' || e.operator === 'regex~') {
+          // Case-insensitive regexes only give texts without letters, which need no folding.
+          const texts = regexNeedlesOrNull(e.patterns.map((p) => (p as A.StringLiteral).value), e.operator === 'regex~');
+          return texts ? this.requirement(e.subject, texts, false) : null;
+        }
         // A wildcard pattern needs its longest literal run somewhere in the value.
         const texts = e.patterns.map((p) => anchorOf((p as A.StringLiteral).value));
         return this.requirement(e.subject, texts, e.operator !== 'like');
