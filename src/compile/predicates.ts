@@ -15,7 +15,6 @@ import { type BoundField, type Scope, docValuesOf } from './scope.js';
 import { ExpressionCompiler, SlotTable, fold, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 import { parseCidr, type CidrBlock } from './types/ip.js';
-import { inEvaluationOrder } from './conjunct-order.js';
 
 export type { Predicate };
 
@@ -41,8 +40,7 @@ export class PredicateCompiler {
   compile(e: A.Expression): Predicate {
     switch (e.type) {
       case 'And': {
-        // Compiled in written order, so errors come in that order; evaluated in ranked order.
-        const parts = inEvaluationOrder(e.operands, e.operands.map((o) => this.compile(o))).filter((p) => p !== ALWAYS);
+        const parts = e.operands.map((o) => this.compile(o)).filter((p) => p !== ALWAYS);
         if (parts.includes(NEVER)) return NEVER;
         if (parts.length === 0) return ALWAYS;
         if (parts.length === 1) return parts[0]!;
