@@ -38,31 +38,8 @@ function keyValues(k: KeyField, event: Event): KeyValue[] {
   return out;
 }
 
-/**
- * The key value of a field that holds one plain value needing no conversion
- * (the usual case), or undefined when the general path must decide.
- */
-function plainKeyValue(k: KeyField, event: Event): KeyValue | undefined {
-  const field = k.field;
-  if (!field) return undefined;
-  const raw = field.read(event);
-  const type = field.spec?.type;
-  if (typeof raw === 'string') return type === undefined || type === 'keyword' || type === 'text' || type === 'ip' || type === 'version' ? raw : undefined;
-  if (typeof raw === 'number' || typeof raw === 'boolean') return type === undefined ? raw : undefined;
-  return undefined;
-}
-
 /** Every key combination of an event for a list of key fields; empty when the event has no usable key. */
 export function keyCombinations(fields: readonly KeyField[], event: Event): KeyValue[][] {
-  // One value per field: one combination, read without the general walk.
-  const plain: KeyValue[] = new Array(fields.length);
-  let allPlain = true;
-  for (let i = 0; i < fields.length && allPlain; i++) {
-    const v = plainKeyValue(fields[i]!, event);
-    if (v === undefined) allPlain = false;
-    else plain[i] = v;
-  }
-  if (allPlain) return [plain];
   if (fields.length === 1) {
     const values = keyValues(fields[0]!, event);
     return values.length === 1 ? [values] : values.map((v) => [v]);
@@ -80,12 +57,8 @@ export function keyCombinations(fields: readonly KeyField[], event: Event): KeyV
 
 /** A string that is equal for equal key values (types kept apart: 5 is not "5"). */
 export function keyId(values: readonly KeyValue[]): string {
-  // The common case, one string key, is its own id. Every other id is a JSON
-  // array, so a lone string that starts like one is serialised too.
-  if (values.length === 1) {
-    const v = values[0];
-    if (typeof v === 'string' && v.charCodeAt(0) !== 91 /* [ */) return v;
-  }
+  // The common case, one string key, without serialising an array.
+  if (values.length === 1 && typeof values[0] === 'string') return `s${values[0]}`;
   return JSON.stringify(values);
 }
 
