@@ -1,9 +1,10 @@
 /**
  * Many rules, one pass over one stream. Each event is read for its time once
  * and dispatched only to the rules that could use it: those with a stage for
- * one of the event's categories (or `any`), narrowed further by the exact
- * values a stage requires (literal-index.ts). Every rule keeps its own
- * matching state and decides with its full condition.
+ * one of the event's categories (or `any`), narrowed further by the values or
+ * substrings a stage requires (literal-index.ts), and, for a sequence found
+ * through a later stage, only while it waits for that stage. Every rule
+ * keeps its own matching state and decides with its full condition.
  */
 import { compileFieldReader, type Event, type FieldReader, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { eventFiltersOf } from '../parser/ast.js';
