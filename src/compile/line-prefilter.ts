@@ -110,9 +110,10 @@ class NeedleFinder {
         if (!this.usable(e.subject)) return null;
         if (!e.patterns.every((p) => p.type === 'String')) return null;
         if (e.operator === 'regex' || e.operator === 'regex~') {
-          // Case-insensitive regexes only give texts without letters, which need no folding.
-          const texts = regexNeedlesOrNull(e.patterns.map((p) => (p as A.StringLiteral).value), e.operator === 'regex~');
-          return texts ? this.requirement(e.subject, texts, false) : null;
+          // A case-insensitive regex gives ASCII-folded texts, found in the folded value.
+          const caseInsensitive = e.operator === 'regex~';
+          const texts = regexNeedlesOrNull(e.patterns.map((p) => (p as A.StringLiteral).value), caseInsensitive);
+          return texts ? this.requirement(e.subject, texts, caseInsensitive) : null;
         }
         // A wildcard pattern needs its longest literal run somewhere in the value.
         const texts = e.patterns.map((p) => anchorOf((p as A.StringLiteral).value));

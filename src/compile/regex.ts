@@ -11,6 +11,7 @@
  * linear-time equivalent here and are rejected.
  */
 import { RE2JS } from 're2js';
+import { foldAscii } from './case-folding.js';
 
 /** A Lucene pattern that cannot be translated, with the offset of the problem. */
 export class RegexSyntaxError extends Error {
@@ -101,8 +102,10 @@ class LuceneTranslator {
       this.pos++;
       parts.push(this.intersection());
     }
-    // Of alternatives, nothing common is worked out.
-    return { re: parts.map((p) => p.re).join('|'), literal: parts.length === 1 ? parts[0]!.literal : UNKNOWN };
+    const re = parts.map((p) => p.re).join('|');
+    if (parts.length === 1) return { re, literal: parts[0]!.literal };
+    // Every match holds the required text of one alternative: what they all share is required.
+    return { re, literal: { exact: null, required: commonText(parts.map((p) => p.literal.required)) } };
   }
 
   private intersection(): Piece {
@@ -265,6 +268,22 @@ class LuceneTranslator {
   }
 }
 
+/**
+ * The longest text that occurs in every one of `texts` (a few short ones; ''
+ * past the limits, which only loses a needle).
+ */
+function commonText(texts: readonly string[]): string {
+  if (texts.length > 16 || texts.some((t) => t === '')) return '';
+  const shortest = texts.reduce((a, b) => (b.length < a.length ? b : a)).slice(0, 64);
+  for (let length = shortest.length; length > 0; length--) {
+    for (let start = 0; start + length <= shortest.length; start++) {
+      const candidate = shortest.slice(start, start + length);
+      if (texts.every((t) => t.includes(candidate))) return candidate;
+    }
+  }
+  return '';
+}
+
 /** What `min` to `max` repetitions of a piece are known to match (`max` undefined: no bound). */
 function repeated(literal: Literal, min: number, max: number | undefined): Literal {
   if (min === 0) return max === 0 ? exactly('') : UNKNOWN;
@@ -285,15 +304,25 @@ export interface RegexMatcher {
   readonly matches: (text: string) => boolean;
   /**
    * Texts one of which every matching value contains, or null when none is
-   * known. For case-insensitive patterns only texts without letters are
-   * given, since Unicode case folding maps some letters to others far apart.
+   * known. For case-insensitive patterns they are ASCII-folded, and a value
+   * contains one once ASCII-folded too.
    */
   readonly needles: readonly string[] | null;
 }
 
 /**
- * For each pattern, a text that every value it matches contains; null
- * unless every pattern has one.
+ * Under Unicode simple case folding, as RE2 matches case-insensitively, the
+ * only characters outside ASCII that match ASCII ones are the Kelvin sign
+ * (k) and the long s (s). A needle of other ASCII characters is therefore
+ * found in any matching value once both are ASCII-folded.
+ */
+const FOLDS_WITHIN_ASCII = /^[\x00-\x7f]*$/;
+const FOLDS_OUTSIDE_ASCII = /[ksKS]/;
+
+/**
+ * For each pattern, a text that every value it matches contains (ASCII-folded,
+ * for a case-insensitive pattern, and then to be looked for in the folded
+ * value); null unless every pattern has one.
  *
  * @throws RegexSyntaxError when a pattern uses syntax we cannot translate
  */
@@ -301,8 +330,13 @@ export function regexNeedles(patterns: readonly string[], caseInsensitive: boole
   const needles: string[] = [];
   for (const p of patterns) {
     const needle = new LuceneTranslator(p).translate().literal.required;
-    if (needle === '' || (caseInsensitive && /\p{L}/u.test(needle))) return null;
-    needles.push(needle);
+    if (needle === '') return null;
+    if (!caseInsensitive) {
+      needles.push(needle);
+      continue;
+    }
+    if (!FOLDS_WITHIN_ASCII.test(needle) || FOLDS_OUTSIDE_ASCII.test(needle)) return null;
+    needles.push(foldAscii(needle));
   }
   return needles;
 }
@@ -324,13 +358,15 @@ export function compileLuceneRegex(patterns: readonly string[], caseInsensitive:
   }
   const needles = regexNeedles(patterns, caseInsensitive);
   if (needles === null) return { matches: (text) => re.matches(text), needles };
+  const fold = caseInsensitive ? foldAscii : (text: string) => text;
   if (needles.length === 1) {
     const needle = needles[0]!;
-    return { matches: (text) => text.includes(needle) && re.matches(text), needles };
+    return { matches: (text) => fold(text).includes(needle) && re.matches(text), needles };
   }
   return {
     matches: (text) => {
-      for (let i = 0; i < needles.length; i++) if (text.includes(needles[i]!)) return re.matches(text);
+      const folded = fold(text);
+      for (let i = 0; i < needles.length; i++) if (folded.includes(needles[i]!)) return re.matches(text);
       return false;
     },
     needles,

@@ -27,10 +27,11 @@ describe('needles a query requires of the raw line', () => {
     ['process where process.name == "a.exe" or process.parent.name : "b.exe"', ['a.exe', '~b.exe']],
     // Every stage contributes, until and missing stages too.
     ['sequence by host.id with maxspan=1m [process where process.name == "a"] ![file where file.name == "b"] until [network where destination.domain == "c"]', ['a', 'b', 'c']],
-    // A regex gives the text every match contains; with regex~ only one without letters.
+    // A regex gives the text every match contains; regex~ gives it folded, unless a k or an s is in it.
     ['process where process.name regex "cmd.*"', ['cmd']],
-    ['process where process.name regex~ ".*\\\\\\\\temp\\\\\\\\x"', null],
-    ['process where process.command_line regex~ ".*[ ]{3}.*"', ['   ']],
+    ['process where process.name regex~ ".*\\\\\\\\Temp\\\\\\\\x"', ['~\\\\temp\\\\x']],
+    ['process where process.name regex~ ".*Task.*"', null],
+    ['process where process.command_line regex~ ".*[ ]{3}.*"', ['~   ']],
     // Nothing to go on.
     ['process where process.name regex "c.*|d.*"', null],
     ['process where process.pid > 4', null],
@@ -168,6 +169,7 @@ const PROPERTY_QUERIES = [
   'any where destination.domain : "*Ünicode*" and source.ip != "127.0.0.1"',
   // The pattern's own text matches it, so the generated values hit it.
   'any where process.name regex "C:.Temp.*" or process.args : "*-x*"',
+  'any where process.name regex~ "C:.TEMP.*" or process.args : "*-x*"',
 ];
 
 describe('the prefilter never drops a line whose event matches', () => {
