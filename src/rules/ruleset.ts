@@ -48,6 +48,8 @@ interface FieldIndex {
   /** The lengths of the shortest and longest keys of byValue. */
   shortestValue: number;
   longestValue: number;
+  /** The {@link shapeOf} of every key of byValue. */
+  readonly shapes: Set<number>;
   /** Rules by a substring they need; ids index `anchorEntries`. */
   readonly anchors: SubstringIndex;
   readonly anchorEntries: Hook[][];
@@ -76,6 +78,19 @@ interface CategoryGroup {
 }
 
 const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldGroups: [] });
+
+/** A UTF-16 unit as ASCII folding leaves it. */
+const foldUnit = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+
+/**
+ * A number that is equal for texts equal once ASCII-folded: their length and
+ * their first and last units, folded. Reads three things, not the whole text.
+ */
+function shapeOf(text: string): number {
+  const n = text.length;
+  if (n === 0) return 0;
+  return (n * 65536 + foldUnit(text.charCodeAt(0))) * 65536 + foldUnit(text.charCodeAt(n - 1));
+}
 
 function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGroup[] {
   const groups = new Map<string, FieldIndex[]>();
@@ -143,8 +158,9 @@ class Dispatcher {
 
   private visitValue(byField: FieldIndex, v: string | number | boolean): void {
     const text = keywordOf(v);
-    // Folding keeps lengths, so a text of a length no indexed value has needs neither folding nor a lookup.
-    const mayEqual = text.length >= byField.shortestValue && text.length <= byField.longestValue;
+    // Folding keeps lengths and ends, so a text whose length and end characters no
+    // indexed value has needs neither folding nor a lookup (which hashes all of it).
+    const mayEqual = text.length >= byField.shortestValue && text.length <= byField.longestValue && byField.shapes.has(shapeOf(text));
     if (!mayEqual && byField.anchorEntries.length === 0) return;
     const key = foldAscii(text);
     if (mayEqual) {
@@ -279,12 +295,13 @@ export class RuleSet {
         for (const { field: name, values, anchors } of requirement) {
           let byField = index.fields.get(name);
           if (!byField) {
-            byField = { read: compileFieldReader(name), byValue: new Map(), shortestValue: Infinity, longestValue: -1, anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
+            byField = { read: compileFieldReader(name), byValue: new Map(), shortestValue: Infinity, longestValue: -1, shapes: new Set(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
             index.fields.set(name, byField);
           }
           for (const v of values) {
             byField.shortestValue = Math.min(byField.shortestValue, v.length);
             byField.longestValue = Math.max(byField.longestValue, v.length);
+            byField.shapes.add(shapeOf(v));
             const list = byField.byValue.get(v) ?? [];
             addUnique(list, hook);
             byField.byValue.set(v, list);
