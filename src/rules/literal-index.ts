@@ -87,6 +87,24 @@ export class RequirementFinder {
     return requirementOf(e, this.rules);
   }
 
+  /**
+   * A second requirement of the condition, to check before the rule is
+   * handed an event that met the first: the best one among the other
+   * conjuncts that asks for exact values only, of other fields. Null when
+   * there is none.
+   */
+  guardOf(e: A.Expression, first: Requirement): Requirement | null {
+    if (e.type !== 'And') return null;
+    const taken = new Set(first.map((r) => r.field));
+    let best: Requirement | null = null;
+    for (const o of e.operands) {
+      const r = requirementOf(o, this.rules);
+      if (r === null || r === first || r.some((x) => x.anchors.length > 0 || x.values.length === 0 || taken.has(x.field))) continue;
+      if (best === null || better(r, best)) best = r;
+    }
+    return best;
+  }
+
   private leaf(e: A.Expression): Requirement | null {
     switch (e.type) {
       case 'Match': {

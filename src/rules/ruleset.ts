@@ -38,6 +38,23 @@ interface Entry {
 interface Hook {
   readonly entry: Entry;
   readonly stage: number;
+  /** A second requirement of the stage, checked before the rule gets the event; null for none. */
+  readonly guard: Guard | null;
+}
+
+/** One of these fields has one of its values (ASCII-folded keyword text). */
+type Guard = ReadonlyArray<{ readonly read: FieldReader; readonly values: ReadonlySet<string> }>;
+
+/** Whether the event meets a guard; `test` is reused so that no closure is made per event. */
+function meets(guard: Guard, event: Event, test: { values: ReadonlySet<string> | null; fn: (v: string | number | boolean) => boolean }): boolean {
+  for (let i = 0; i < guard.length; i++) {
+    const g = guard[i]!;
+    const raw = g.read(event);
+    if (raw === undefined || raw === null) continue;
+    test.values = g.values;
+    if (someValue(raw, test.fn)) return true;
+  }
+  return false;
 }
 
 /** Rules to consider for events of one category: some always, some by field value. */
@@ -152,6 +169,7 @@ class Dispatcher {
     const entry = hook.entry;
     if (entry.lastIndex === this.index) return;
     if (hook.stage >= 0 && !entry.runner.wants(hook.stage)) return;
+    if (hook.guard !== null && !meets(hook.guard, this.event!, this.guardTest)) return;
     entry.lastIndex = this.index;
     this.chosen.push(entry);
   }
@@ -169,6 +187,13 @@ class Dispatcher {
     }
     if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
   }
+
+  /** The event being dispatched, for guards. */
+  private event: Event | null = null;
+  private readonly guardTest = {
+    values: null as ReadonlySet<string> | null,
+    fn: (v: string | number | boolean): boolean => this.guardTest.values!.has(foldAscii(keywordOf(v))),
+  };
 
   /** The field whose values {@link visitEachValue} is visiting. */
   private field: FieldIndex | null = null;
@@ -204,6 +229,7 @@ class Dispatcher {
     chosen.length = 0;
     this.index = item.index;
     const event = item.event;
+    this.event = event;
     for (const g of this.groups) {
       this.visitIndex(g.any, event);
       const raw = g.read(event);
@@ -280,14 +306,16 @@ export class RuleSet {
       }
       const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
       for (const [stage, filter] of eventFiltersOf(plan.query).entries()) {
-        // Only a sequence's wish for an event changes as it runs.
-        const hook: Hook = { entry, stage: plan.kind === 'sequence' ? stage : -1 };
         let index = group.any;
         if (filter.category !== null) {
           index = group.byCategory.get(filter.category) ?? newIndex();
           group.byCategory.set(filter.category, index);
         }
         const requirement = finder.of(filter.condition);
+        const guardRequirement = requirement && finder.guardOf(filter.condition, requirement);
+        const guard = guardRequirement ? guardRequirement.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })) : null;
+        // Only a sequence's wish for an event changes as it runs.
+        const hook: Hook = { entry, stage: plan.kind === 'sequence' ? stage : -1, guard };
         if (!requirement) {
           addUnique(index.scan, hook);
           continue;

@@ -98,6 +98,16 @@ query = "process.name: cmd.exe"
     expect(m.stats().dispatched).toBe(9);
   });
 
+  it('checks a second requirement of a stage before handing a rule the event', () => {
+    const set = new RuleSet([rule('guarded', 'process where host.os.type == "linux" and process.name : "sh" and event.type in ("start", "exec")')]);
+    const m = set.matcher();
+    const shell = (t: number, os: unknown, type: unknown) => ev(t, 'process', { host: { os: { type: os } }, process: { name: 'SH' }, event: { category: 'process', type } });
+    const alerts = [shell(1, 'windows', 'start'), shell(2, 'linux', 'start'), shell(3, ['macos', 'linux'], ['end', 'exec']), shell(4, 'linux', 'end'), shell(5, undefined, 'start')].flatMap((e) => m.push(e));
+    expect(alerts.map((a) => a.last_event_time)).toEqual(['1970-01-01T00:00:00.002Z', '1970-01-01T00:00:00.003Z']);
+    // The name is indexed; the OS, the better of the other two, is checked first: 1 and 5 never reach the rule.
+    expect(m.stats().dispatched).toBe(3);
+  });
+
   it('hands a sequence an event for a later stage only while some sequence waits for that stage', () => {
     const set = new RuleSet([rule('later', 'sequence by host.id [network where destination.port == 22] [process where process.name : "sh"]')]);
     const m = set.matcher();
