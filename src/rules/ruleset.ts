@@ -100,13 +100,15 @@ const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldGroup
 const foldUnit = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 
 /**
- * A number that is equal for texts equal once ASCII-folded: their length and
- * their first and last units, folded. Reads three things, not the whole text.
+ * A small integer that is equal for texts equal once ASCII-folded, made of
+ * their length and their first and last units, folded: three reads, not the
+ * whole text. Different texts may share one (it only rules texts out), and it
+ * stays within 30 bits, so no number is allocated for it.
  */
 function shapeOf(text: string): number {
   const n = text.length;
   if (n === 0) return 0;
-  return (n * 65536 + foldUnit(text.charCodeAt(0))) * 65536 + foldUnit(text.charCodeAt(n - 1));
+  return ((n << 16) ^ (foldUnit(text.charCodeAt(0)) << 8) ^ foldUnit(text.charCodeAt(n - 1))) & 0x3fffffff;
 }
 
 function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGroup[] {
@@ -159,7 +161,8 @@ class Dispatcher {
     for (const index of allIndexes) {
       for (const byField of index.fields.values()) {
         byField.anchorHit = (id) => {
-          for (const hook of byField.anchorEntries[id]!) this.visit(hook);
+          const hooks = byField.anchorEntries[id]!;
+          for (let i = 0; i < hooks.length; i++) this.visit(hooks[i]!);
         };
       }
     }
@@ -183,7 +186,7 @@ class Dispatcher {
     const key = foldAscii(text);
     if (mayEqual) {
       const list = byField.byValue.get(key);
-      if (list) for (const hook of list) this.visit(hook);
+      if (list) for (let i = 0; i < list.length; i++) this.visit(list[i]!);
     }
     if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
   }
@@ -203,7 +206,9 @@ class Dispatcher {
   };
 
   private visitIndex(index: CategoryIndex, event: Event): void {
-    for (const hook of index.scan) this.visit(hook);
+    // Indexed loops throughout: this runs for every event, and for-of here showed up as iterator garbage.
+    const scan = index.scan;
+    for (let i = 0; i < scan.length; i++) this.visit(scan[i]!);
     const groups = index.fieldGroups;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
@@ -230,7 +235,8 @@ class Dispatcher {
     this.index = item.index;
     const event = item.event;
     this.event = event;
-    for (const g of this.groups) {
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi]!;
       this.visitIndex(g.any, event);
       const raw = g.read(event);
       if (typeof raw === 'string') {
