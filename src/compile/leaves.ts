@@ -53,6 +53,15 @@ function booleanOf(v: Primitive): boolean | undefined {
   return undefined;
 }
 
+/**
+ * A literal as a field without a schema compares it: a text value with its
+ * keyword text, a number with its number (a boolean literal has none), a
+ * boolean with its boolean.
+ */
+function dynamicForms(literal: Primitive, isFloat: boolean): { asText: string; numeric: number | undefined; asBoolean: boolean | undefined } {
+  return { asText: keywordOf(literal, isFloat), numeric: typeof literal === 'boolean' ? undefined : numberOf(literal), asBoolean: booleanOf(literal) };
+}
+
 const ORDER_TESTS: Record<Exclude<ComparisonOperator, '==' | '!='>, (c: number) => boolean> = {
   '<': (c) => c < 0,
   '<=': (c) => c <= 0,
@@ -198,10 +207,7 @@ export class LeafCompiler {
    * as a keyword, a number value numerically, a boolean as a boolean.
    */
   private dynamicComparison(read: BoundField['read'], op: Exclude<ComparisonOperator, '!='>, literal: Primitive, literalIsFloat: boolean): Predicate {
-    const asText = keywordOf(literal, literalIsFloat);
-    const asNumber = numberOf(literal as Primitive);
-    const asBoolean = booleanOf(literal as Primitive);
-    const numeric = typeof literal === 'boolean' ? undefined : asNumber;
+    const { asText, numeric, asBoolean } = dynamicForms(literal, literalIsFloat);
     if (op === '==') {
       return anyValue(read, (v) => {
           if (typeof v === 'string') return v === asText;
@@ -316,12 +322,10 @@ export class LeafCompiler {
     const numbers = new Set<number>();
     const booleans = new Set<boolean>();
     for (const { value, isFloat } of values) {
-      const literal = value as Primitive;
-      texts.add(keywordOf(literal, isFloat));
-      const n = typeof literal === 'boolean' ? undefined : numberOf(literal);
-      if (n !== undefined) numbers.add(n);
-      const b = booleanOf(literal);
-      if (b !== undefined) booleans.add(b);
+      const { asText, numeric, asBoolean } = dynamicForms(value as Primitive, isFloat);
+      texts.add(asText);
+      if (numeric !== undefined) numbers.add(numeric);
+      if (asBoolean !== undefined) booleans.add(asBoolean);
     }
     return anyValue(read, (v) => (typeof v === 'string' ? texts.has(v) : typeof v === 'number' ? numbers.has(v) : booleans.has(v)));
   }

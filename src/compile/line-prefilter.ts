@@ -26,16 +26,7 @@ import type { QueryPlan } from './plan.js';
 import { resolveField, type Schema } from './schema.js';
 import { SubstringIndex } from './substring-index.js';
 import { anchorOf } from './wildcard-set.js';
-import { regexNeedles, RegexSyntaxError } from './regex.js';
-
-function regexNeedlesOrNull(patterns: readonly string[], caseInsensitive: boolean): string[] | null {
-  try {
-    return regexNeedles(patterns, caseInsensitive);
-  } catch (e) {
-    if (e instanceof RegexSyntaxError) return null;
-    throw e;
-  }
-}
+import { regexNeedles } from './regex.js';
 
 /** Text that a matching event's JSON must contain. */
 export interface Needle {
@@ -112,7 +103,7 @@ class NeedleFinder {
         if (e.operator === 'regex' || e.operator === 'regex~') {
           // A case-insensitive regex gives ASCII-folded texts, found in the folded value.
           const caseInsensitive = e.operator === 'regex~';
-          const texts = regexNeedlesOrNull(e.patterns.map((p) => (p as A.StringLiteral).value), caseInsensitive);
+          const texts = regexNeedles(e.patterns.map((p) => (p as A.StringLiteral).value), caseInsensitive);
           return texts ? this.requirement(e.subject, texts, caseInsensitive) : null;
         }
         // A wildcard pattern needs its longest literal run somewhere in the value.

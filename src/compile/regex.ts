@@ -322,14 +322,19 @@ const FOLDS_OUTSIDE_ASCII = /[ksKS]/;
 /**
  * For each pattern, a text that every value it matches contains (ASCII-folded,
  * for a case-insensitive pattern, and then to be looked for in the folded
- * value); null unless every pattern has one.
- *
- * @throws RegexSyntaxError when a pattern uses syntax we cannot translate
+ * value); null unless every pattern has one. A pattern we cannot translate
+ * has none (compiling it reports the error).
  */
 export function regexNeedles(patterns: readonly string[], caseInsensitive: boolean): string[] | null {
   const needles: string[] = [];
   for (const p of patterns) {
-    const needle = new LuceneTranslator(p).translate().literal.required;
+    let needle: string;
+    try {
+      needle = new LuceneTranslator(p).translate().literal.required;
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) return null;
+      throw e;
+    }
     if (needle === '') return null;
     if (!caseInsensitive) {
       needles.push(needle);

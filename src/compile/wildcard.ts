@@ -107,7 +107,7 @@ export class WildcardPattern {
       const t = segs[0]!.join('');
       // The shortest text that can match; with length-keeping folding, shorter texts are ruled out unfolded.
       const min = this.keepsLength ? t.length : 0;
-      if (!this.leadingStar && !this.trailingStar) return this.keepsLength ? (text) => text.length === min && fold(text) === t : (text) => fold(text) === t;
+      if (!this.leadingStar && !this.trailingStar) return (text) => text.length >= min && fold(text) === t;
       if (!this.leadingStar) return (text) => text.length >= min && fold(text).startsWith(t);
       if (!this.trailingStar) return (text) => text.length >= min && fold(text).endsWith(t);
       return (text) => text.length >= min && fold(text).includes(t);

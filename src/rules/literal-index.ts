@@ -9,9 +9,10 @@
 import type * as A from '../parser/ast.js';
 import { fieldName } from '../parser/ast.js';
 import { foldAscii } from '../compile/case-folding.js';
+import { keywordOf } from '../compile/leaves.js';
 import { resolveField, type Schema } from '../compile/schema.js';
 import { anchorOf } from '../compile/wildcard-set.js';
-import { regexNeedles, RegexSyntaxError } from '../compile/regex.js';
+import { regexNeedles } from '../compile/regex.js';
 import { fieldTier, requirementOf, type RequirementRules } from '../compile/requirements.js';
 
 /** `field` has one of `values`, or a value containing one of `anchors` (all ASCII-folded keyword text). */
@@ -45,14 +46,13 @@ function regexRequirement(field: string, e: A.Match): Requirement | null {
     if (p.type !== 'String') return null;
     patterns.push(p.value);
   }
-  let needles: string[] | null;
-  try {
-    needles = regexNeedles(patterns, e.operator === 'regex~');
-  } catch (err) {
-    if (err instanceof RegexSyntaxError) return null;
-    throw err;
-  }
+  const needles = regexNeedles(patterns, e.operator === 'regex~');
   return needles ? [{ field, values: [], anchors: needles.map(foldAscii) }] : null;
+}
+
+/** Index key of an event value: the same text the literal's key was made from. */
+export function valueKey(v: string | number | boolean): string {
+  return foldAscii(keywordOf(v));
 }
 
 function hasWildcard(s: string): boolean {
@@ -99,7 +99,7 @@ export class RequirementFinder {
     let best: Requirement | null = null;
     for (const o of e.operands) {
       const r = requirementOf(o, this.rules);
-      if (r === null || r === first || r.some((x) => x.anchors.length > 0 || x.values.length === 0 || taken.has(x.field))) continue;
+      if (r === null || r.some((x) => x.anchors.length > 0 || x.values.length === 0 || taken.has(x.field))) continue;
       if (best === null || better(r, best)) best = r;
     }
     return best;

@@ -8,7 +8,7 @@
  */
 import { compileFieldReader, type Event, type FieldReader, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { eventFiltersOf } from '../parser/ast.js';
-import { RequirementFinder } from './literal-index.js';
+import { RequirementFinder, valueKey } from './literal-index.js';
 import { keywordOf } from '../compile/leaves.js';
 import { foldAscii } from '../compile/case-folding.js';
 import { SubstringIndex } from '../compile/substring-index.js';
@@ -62,9 +62,6 @@ interface FieldIndex {
   readonly read: FieldReader;
   /** Rules by an exact value they need. */
   readonly byValue: Map<string, Hook[]>;
-  /** The lengths of the shortest and longest keys of byValue. */
-  shortestValue: number;
-  longestValue: number;
   /** The {@link shapeOf} of every key of byValue. */
   readonly shapes: Set<number>;
   /** Rules by a substring they need; ids index `anchorEntries`. */
@@ -178,10 +175,11 @@ class Dispatcher {
   }
 
   private visitValue(byField: FieldIndex, v: string | number | boolean): void {
+    // valueKey(v), taken in two steps: folding keeps lengths and ends, so a text
+    // whose shape no indexed value has needs neither folding nor a lookup (which
+    // hashes all of it).
     const text = keywordOf(v);
-    // Folding keeps lengths and ends, so a text whose length and end characters no
-    // indexed value has needs neither folding nor a lookup (which hashes all of it).
-    const mayEqual = text.length >= byField.shortestValue && text.length <= byField.longestValue && byField.shapes.has(shapeOf(text));
+    const mayEqual = byField.shapes.has(shapeOf(text));
     if (!mayEqual && byField.anchorEntries.length === 0) return;
     const key = foldAscii(text);
     if (mayEqual) {
@@ -195,7 +193,7 @@ class Dispatcher {
   private event: Event | null = null;
   private readonly guardTest = {
     values: null as ReadonlySet<string> | null,
-    fn: (v: string | number | boolean): boolean => this.guardTest.values!.has(foldAscii(keywordOf(v))),
+    fn: (v: string | number | boolean): boolean => this.guardTest.values!.has(valueKey(v)),
   };
 
   /** The field whose values {@link visitEachValue} is visiting. */
@@ -329,12 +327,10 @@ export class RuleSet {
         for (const { field: name, values, anchors } of requirement) {
           let byField = index.fields.get(name);
           if (!byField) {
-            byField = { read: compileFieldReader(name), byValue: new Map(), shortestValue: Infinity, longestValue: -1, shapes: new Set(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
+            byField = { read: compileFieldReader(name), byValue: new Map(), shapes: new Set(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
             index.fields.set(name, byField);
           }
           for (const v of values) {
-            byField.shortestValue = Math.min(byField.shortestValue, v.length);
-            byField.longestValue = Math.max(byField.longestValue, v.length);
             byField.shapes.add(shapeOf(v));
             const list = byField.byValue.get(v) ?? [];
             addUnique(list, hook);
