@@ -8,7 +8,7 @@
  */
 import { compileFieldReader, type Event, type FieldReader, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { eventFiltersOf } from '../parser/ast.js';
-import { RequirementFinder, valueKey } from './literal-index.js';
+import { type Requirement, RequirementFinder, valueKey } from './literal-index.js';
 import { keywordOf } from '../compile/leaves.js';
 import { foldAscii } from '../compile/case-folding.js';
 import { SubstringIndex } from '../compile/substring-index.js';
@@ -72,6 +72,7 @@ interface FieldIndex {
   anchorHit: (id: number) => void;
 }
 
+/** The stages an event of one category may meet: its own and the `any` ones (`any` alone for other categories). */
 interface CategoryIndex {
   readonly scan: Hook[];
   readonly fields: Map<string, FieldIndex>;
@@ -121,6 +122,37 @@ function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGrou
 
 function addUnique(list: Hook[], hook: Hook): void {
   if (!list.some((h) => h.entry === hook.entry && h.stage === hook.stage)) list.push(hook);
+}
+
+/** Files a stage under its requirement: by value or substring of a field, or scanned for every event of the index. */
+function addStage(index: CategoryIndex, hook: Hook, requirement: Requirement | null): void {
+  if (!requirement) {
+    addUnique(index.scan, hook);
+    return;
+  }
+  for (const { field: name, values, anchors } of requirement) {
+    let byField = index.fields.get(name);
+    if (!byField) {
+      byField = { read: compileFieldReader(name), byValue: new Map(), shapes: new Set(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
+      index.fields.set(name, byField);
+    }
+    for (const v of values) {
+      byField.shapes.add(shapeOf(v));
+      const list = byField.byValue.get(v) ?? [];
+      addUnique(list, hook);
+      byField.byValue.set(v, list);
+    }
+    for (const a of anchors) {
+      let id = byField.anchorIds.get(a);
+      if (id === undefined) {
+        id = byField.anchorEntries.length;
+        byField.anchorEntries.push([]);
+        byField.anchorIds.set(a, id);
+        byField.anchors.add(a, id);
+      }
+      addUnique(byField.anchorEntries[id]!, hook);
+    }
+  }
 }
 
 export interface RuleSetStats {
@@ -235,21 +267,25 @@ class Dispatcher {
     this.event = event;
     for (let gi = 0; gi < this.groups.length; gi++) {
       const g = this.groups[gi]!;
-      this.visitIndex(g.any, event);
       const raw = g.read(event);
+      let index: CategoryIndex | undefined;
       if (typeof raw === 'string') {
-        const index = g.byCategory.get(raw);
-        if (index) this.visitIndex(index, event);
+        index = g.byCategory.get(raw);
       } else if (Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string') {
         // The usual shape of a category: one value in an array.
-        const index = g.byCategory.get(raw[0]);
-        if (index) this.visitIndex(index, event);
+        index = g.byCategory.get(raw[0]);
       } else {
+        // Several categories: each index holds the `any` stages, and a rule gets an event once.
+        let found = false;
         for (const v of fieldValues(raw)) {
-          const index = g.byCategory.get(String(v));
-          if (index) this.visitIndex(index, event);
+          const each = g.byCategory.get(String(v));
+          if (!each) continue;
+          this.visitIndex(each, event);
+          found = true;
         }
+        if (found) continue;
       }
+      this.visitIndex(index ?? g.any, event);
     }
     this.dispatched += chosen.length;
     // Rules keep separate state, so the order they see the event in does not
@@ -286,7 +322,8 @@ export class RuleSet {
   }
 
   private build(options: StreamOptions): { groups: CategoryGroup[]; entries: Entry[] } {
-    const groups = new Map<string, CategoryGroup>();
+    /** Per category field: each stage's hook with its category (null for `any`) and requirement. */
+    const stagesByField = new Map<string, { read: FieldReader; stages: Array<{ category: string | null; hook: Hook; requirement: Requirement | null }> }>();
     const entries: Entry[] = [];
     for (const [position, rule] of this.rules.entries()) {
       const plan = rule.compiled.plan;
@@ -303,54 +340,39 @@ export class RuleSet {
       };
       entries.push(entry);
       const field = plan.options.eventCategoryField;
-      let group = groups.get(field);
-      if (!group) {
-        group = { read: plan.categoryField, byCategory: new Map(), any: newIndex() };
-        groups.set(field, group);
+      let byField = stagesByField.get(field);
+      if (!byField) {
+        byField = { read: plan.categoryField, stages: [] };
+        stagesByField.set(field, byField);
       }
       const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
       for (const [stage, filter] of eventFiltersOf(plan.query).entries()) {
-        let index = group.any;
-        if (filter.category !== null) {
-          index = group.byCategory.get(filter.category) ?? newIndex();
-          group.byCategory.set(filter.category, index);
-        }
         const requirement = finder.of(filter.condition);
         const guardRequirement = requirement && finder.guardOf(filter.condition, requirement);
         const guard = guardRequirement ? guardRequirement.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })) : null;
         // Only a sequence's wish for an event changes as it runs.
         const hook: Hook = { entry, stage: plan.kind === 'sequence' ? stage : -1, guard };
-        if (!requirement) {
-          addUnique(index.scan, hook);
-          continue;
-        }
-        for (const { field: name, values, anchors } of requirement) {
-          let byField = index.fields.get(name);
-          if (!byField) {
-            byField = { read: compileFieldReader(name), byValue: new Map(), shapes: new Set(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
-            index.fields.set(name, byField);
-          }
-          for (const v of values) {
-            byField.shapes.add(shapeOf(v));
-            const list = byField.byValue.get(v) ?? [];
-            addUnique(list, hook);
-            byField.byValue.set(v, list);
-          }
-          for (const a of anchors) {
-            let id = byField.anchorIds.get(a);
-            if (id === undefined) {
-              id = byField.anchorEntries.length;
-              byField.anchorEntries.push([]);
-              byField.anchorIds.set(a, id);
-              byField.anchors.add(a, id);
-            }
-            addUnique(byField.anchorEntries[id]!, hook);
-          }
-        }
+        byField.stages.push({ category: filter.category, hook, requirement });
       }
     }
-    for (const g of groups.values()) for (const index of [g.any, ...g.byCategory.values()]) index.fieldGroups = groupByFirstSegment(index.fields);
-    return { groups: [...groups.values()], entries };
+    // Each category's index holds the `any` stages too, so that an event of a
+    // known category walks one index and reads each field there once.
+    const groups: CategoryGroup[] = [];
+    for (const { read, stages } of stagesByField.values()) {
+      const group: CategoryGroup = { read, byCategory: new Map(), any: newIndex() };
+      for (const { category } of stages) if (category !== null && !group.byCategory.has(category)) group.byCategory.set(category, newIndex());
+      for (const { category, hook, requirement } of stages) {
+        if (category !== null) {
+          addStage(group.byCategory.get(category)!, hook, requirement);
+          continue;
+        }
+        addStage(group.any, hook, requirement);
+        for (const index of group.byCategory.values()) addStage(index, hook, requirement);
+      }
+      for (const index of [group.any, ...group.byCategory.values()]) index.fieldGroups = groupByFirstSegment(index.fields);
+      groups.push(group);
+    }
+    return { groups, entries };
   }
 
   /**

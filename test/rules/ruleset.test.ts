@@ -62,6 +62,29 @@ query = "process.name: cmd.exe"
     expect(m.stats().dispatched).toBe(1 + 2 + 1 + 1 + 0);
   });
 
+  it('reaches an `any` rule through every category index, once per event, and without a category', () => {
+    const set = new RuleSet([rules[0]!, rules[2]!]);
+    const root = { user: { name: 'root' } };
+    const input: Event[] = [
+      ev(1, 'process', root),
+      { '@timestamp': 2, event: { category: ['process', 'file'] }, ...root },
+      { '@timestamp': 3, event: { category: ['dns', 'x'] }, ...root },
+      { '@timestamp': 4, ...root },
+      ev(5, 'process', { process: { name: 'cmd.exe' }, ...root }),
+    ];
+    const m = set.matcher();
+    const alerts = input.flatMap((e) => m.push(e)).concat(m.flush());
+    expect(alerts.map((a) => `${a.rule.rule_id}@${a.last_event_time}`)).toEqual([
+      'any@1970-01-01T00:00:00.001Z',
+      'any@1970-01-01T00:00:00.002Z',
+      'any@1970-01-01T00:00:00.003Z',
+      'any@1970-01-01T00:00:00.004Z',
+      'proc@1970-01-01T00:00:00.005Z',
+      'any@1970-01-01T00:00:00.005Z',
+    ]);
+    expect(m.stats().dispatched).toBe(6);
+  });
+
   it('indexes numbers, booleans, optional fields, non-ASCII substrings and the texts regexes require, and still misses nothing', () => {
     const set = new RuleSet([
       rule('num', 'process where problemchild.prediction == 1'),
