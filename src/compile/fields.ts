@@ -345,6 +345,21 @@ export function anyValue(read: FieldReader, test: (value: string | number | bool
   };
 }
 
+/**
+ * Whether some value of the field is exactly `value` (see {@link someValue}).
+ * A category is nearly always one text in an array: that shape is decided
+ * here without a call per value.
+ */
+export function someValueIs(raw: RawField, value: string | number | boolean): boolean {
+  if (raw === value) return true;
+  if (Array.isArray(raw) && raw.length === 1) {
+    const only: unknown = raw[0];
+    const t = typeof only;
+    if (t === 'string' || t === 'number' || t === 'boolean') return only === value;
+  }
+  return typeof raw === 'object' && raw !== null && someValue(raw, (v) => v === value);
+}
+
 /** The values of a field as a flat list, without nulls or objects. */
 export function fieldValues(raw: RawField): Array<string | number | boolean> {
   const out: Array<string | number | boolean> = [];

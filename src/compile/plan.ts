@@ -7,7 +7,7 @@ import type * as A from '../parser/ast.js';
 import { fieldName } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
 import { RUNNABLE_PIPES } from '../parser/structure.js';
-import { anyValue } from './fields.js';
+import { someValueIs } from './fields.js';
 import type { FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
 import { type BoundField, Scope } from './scope.js';
@@ -138,8 +138,8 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     const condition = predicates.compile(f.condition);
     if (f.category === null) return { category: null, matches: condition, condition };
     const name = f.category;
-    const inCategory = anyValue(category.read, (v) => v === name);
-    return { category: name, matches: (e) => inCategory(e) && condition(e), condition };
+    const read = category.read;
+    return { category: name, matches: (e) => someValueIs(read(e), name) && condition(e), condition };
   };
   const keys = (by: readonly A.Field[]): KeyField[] =>
     by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));

@@ -29,22 +29,25 @@ function twoDigits(s: string, i: number): number {
 }
 
 // Consecutive events nearly always fall on the same day: its start is worked
-// out once and reused while the date text stays the same.
-let cachedDate = '';
-let cachedDateMs = 0;
+// out once and reused while the date stays the same (compared as one number,
+// which is cheaper than comparing its text).
+let cachedDay = -1;
+let cachedDayMs = 0;
 
 /** Milliseconds of 00:00 UTC on the date in `s[0..10)` (YYYY-MM-DD), or -1. */
 function dateStartMs(s: string): number {
-  if (cachedDate !== '' && s.startsWith(cachedDate)) return cachedDateMs;
   const hi = twoDigits(s, 0);
   const lo = twoDigits(s, 2);
   const mo = twoDigits(s, 5);
   const d = twoDigits(s, 8);
   if (hi < 0 || lo < 0 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || mo < 1 || mo > 12 || d < 1) return -1;
   if (d > 28) return -1; // month lengths: let the full parser check them
-  cachedDateMs = daysFromCivil(hi * 100 + lo, mo, d) * 86_400_000;
-  cachedDate = s.slice(0, 10);
-  return cachedDateMs;
+  const day = ((hi * 100 + lo) * 100 + mo) * 100 + d;
+  if (day !== cachedDay) {
+    cachedDayMs = daysFromCivil(hi * 100 + lo, mo, d) * 86_400_000;
+    cachedDay = day;
+  }
+  return cachedDayMs;
 }
 
 /**

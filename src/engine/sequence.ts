@@ -16,7 +16,7 @@
  * docs/sequences.md). A candidate with trailing missing stages waits until
  * the stream's time shows no such event can come in time.
  */
-import { type Event, someValue } from '../compile/fields.js';
+import { type Event, someValueIs } from '../compile/fields.js';
 import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
 import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
 import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';
@@ -102,8 +102,8 @@ export class SequenceMatcher {
   /** Per filter: the query's keys followed by the stage's own. */
   private readonly keyFields: KeyField[][];
   private readonly untilKeyFields: KeyField[] | null;
-  /** Per filter: its category and a value test for it, built once; null for `any`. */
-  private readonly categoryTests: ({ category: string; test: (v: unknown) => boolean } | null)[];
+  /** Per filter: its category; null for `any`. */
+  private readonly categories: (string | null)[];
   /** When the next sweep of stale state is due. */
   private nextSweep: EventTime | null = null;
   private readonly states = new Map<string, KeyState>();
@@ -141,7 +141,7 @@ export class SequenceMatcher {
     this.keyCache = this.filters.map(() => undefined);
     this.keyFields = this.filters.map((f) => [...plan.keys, ...f.keys]);
     this.untilKeyFields = plan.until ? [...plan.keys, ...plan.until.keys] : null;
-    this.categoryTests = this.filters.map(({ filter: { category } }) => (category === null ? null : { category, test: (v: unknown) => v === category }));
+    this.categories = this.filters.map(({ filter: { category } }) => category);
     const positiveAt: number[] = [];
     expanded.forEach((s) => {
       if (s.missing) {
@@ -268,8 +268,8 @@ export class SequenceMatcher {
     let any = false;
     for (let i = 0; i < this.filters.length; i++) {
       const f = this.filters[i]!.filter;
-      const inCategory = this.categoryTests[i] ?? null;
-      const m = (inCategory === null || categories === inCategory.category || someValue(categories, inCategory.test)) && this.worthEvaluating(i) && f.condition(event);
+      const category = this.categories[i] ?? null;
+      const m = (category === null || someValueIs(categories, category)) && this.worthEvaluating(i) && f.condition(event);
       flags[i] = m;
       if (m) any = true;
     }

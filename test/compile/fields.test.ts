@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClosureFieldReader, compileFieldReader, fieldValues, type FieldReader } from '../../src/compile/fields.js';
+import { buildClosureFieldReader, compileFieldReader, fieldValues, someValueIs, type FieldReader } from '../../src/compile/fields.js';
 
 /** How Elasticsearch flattens a document: every (dotted path, value) pair. */
 function flatten(node: unknown, prefix: string, out: Array<[string, unknown]>): void {
@@ -81,5 +81,13 @@ describe('fieldValues (any-value semantics over arrays)', () => {
     [['a', 'b', [], [[['c']]], 'd', ['e']], ['a', 'b', 'c', 'd', 'e']],
   ])('%j → %j', (raw, expected) => {
     expect(fieldValues(raw)).toEqual(expected);
+  });
+});
+
+describe('someValueIs (one value looked for, any-value semantics)', () => {
+  const shapes: unknown[] = ['a', 'b', 1, '1', true, null, undefined, { a: 'a' }, [], ['a'], ['b'], [1], [null], [['a']], [{ a: 'a' }], ['b', 'a'], [['b'], ['a']], [[]], [true]];
+  const wanted: Array<string | number | boolean> = ['a', 1, true];
+  it.each(shapes.flatMap((raw) => wanted.map((v) => [raw, v] as const)))('%j has %j as the flattened values say', (raw, v) => {
+    expect(someValueIs(raw, v)).toBe(fieldValues(raw).includes(v));
   });
 });
