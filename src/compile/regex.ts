@@ -66,11 +66,23 @@ const UNKNOWN: Literal = { exact: null, required: '' };
 const exactly = (text: string): Literal => (text.length > MAX_REQUIRED ? { exact: null, required: text.slice(0, MAX_REQUIRED) } : { exact: text, required: text });
 const longer = (a: string, b: string): string => (b.length > a.length ? b : a);
 
-/** A translated piece: RE2 syntax, and what is known of its matches. */
+/**
+ * A translated piece: RE2 syntax, and what is known of its matches: their
+ * literal text, and their shortest and longest length in UTF-16 units
+ * (`max` may be Infinity). Lengths hold under case-insensitive matching too:
+ * Unicode simple case folding never pairs a character inside the Basic
+ * Multilingual Plane with one outside it.
+ */
 interface Piece {
   readonly re: string;
   readonly literal: Literal;
+  readonly min: number;
+  readonly max: number;
 }
+
+/** One character that may lie outside the BMP (two units). */
+const ANY_CHAR = { min: 1, max: 2 };
+const ANY_TEXT = { min: 0, max: Infinity };
 
 /** Recursive-descent translation of Lucene RegExp syntax (flags ALL) into RE2 syntax. */
 class LuceneTranslator {
@@ -103,9 +115,11 @@ class LuceneTranslator {
       parts.push(this.intersection());
     }
     const re = parts.map((p) => p.re).join('|');
-    if (parts.length === 1) return { re, literal: parts[0]!.literal };
+    if (parts.length === 1) return { ...parts[0]!, re };
+    const min = Math.min(...parts.map((p) => p.min));
+    const max = Math.max(...parts.map((p) => p.max));
     // Every match holds the required text of one alternative: what they all share is required.
-    return { re, literal: { exact: null, required: commonText(parts.map((p) => p.literal.required)) } };
+    return { re, literal: { exact: null, required: commonText(parts.map((p) => p.literal.required)) }, min, max };
   }
 
   private intersection(): Piece {
@@ -120,9 +134,13 @@ class LuceneTranslator {
     let run = '';
     let best = '';
     let allExact = true;
+    let min = 0;
+    let max = 0;
     while (this.pos < this.chars.length && this.peek() !== '|' && this.peek() !== ')' && this.peek() !== '&') {
       const piece = this.repeat();
       re += piece.re;
+      min += piece.min;
+      max += piece.max;
       if (piece.literal.exact !== null) {
         run += piece.literal.exact;
         continue;
@@ -131,7 +149,7 @@ class LuceneTranslator {
       best = longer(longer(best, run.slice(0, MAX_REQUIRED)), piece.literal.required);
       run = '';
     }
-    return { re, literal: allExact ? exactly(run) : { exact: null, required: longer(best, run.slice(0, MAX_REQUIRED)) } };
+    return { re, literal: allExact ? exactly(run) : { exact: null, required: longer(best, run.slice(0, MAX_REQUIRED)) }, min, max };
   }
 
   private repeat(): Piece {
@@ -140,7 +158,7 @@ class LuceneTranslator {
       const ch = this.peek();
       if (ch === '?' || ch === '*' || ch === '+') {
         this.pos++;
-        atom = { re: `(?:${atom.re})${ch}`, literal: ch === '+' ? { exact: null, required: atom.literal.required } : UNKNOWN };
+        atom = { re: `(?:${atom.re})${ch}`, literal: ch === '+' ? { exact: null, required: atom.literal.required } : UNKNOWN, ...repeatedLength(atom, ch === '+' ? 1 : 0, ch === '?' ? 1 : undefined) };
       } else if (ch === '{') {
         const rest = this.chars.slice(this.pos).join('');
         const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(rest);
@@ -150,7 +168,8 @@ class LuceneTranslator {
         const max = m[3] ? Number(m[3]) : undefined;
         if (min > 1000 || (max !== undefined && max > 1000)) this.fail('repetition counts above 1000 are not supported');
         if (max !== undefined && max < min) this.fail(`invalid repetition {${m[1]},${m[3]}}`);
-        atom = { re: `(?:${atom.re}){${m[1]}${m[2] ?? ''}${m[3] ?? ''}}`, literal: repeated(atom.literal, min, m[2] === undefined ? min : max) };
+        const upTo = m[2] === undefined ? min : max;
+        atom = { re: `(?:${atom.re}){${m[1]}${m[2] ?? ''}${m[3] ?? ''}}`, literal: repeated(atom.literal, min, upTo), ...repeatedLength(atom, min, upTo) };
       } else return atom;
     }
   }
@@ -173,6 +192,7 @@ class LuceneTranslator {
     // A class of one plain character, `[ ]`, matches just that character.
     let members = 0;
     let only = '';
+    let astral = negate;
     while (this.peek() !== ']' || first) {
       if (this.pos >= this.chars.length) this.fail("unterminated character class: missing ']'");
       first = false;
@@ -181,6 +201,7 @@ class LuceneTranslator {
       if (lo.shorthand !== undefined) {
         body += lo.shorthand;
         members++;
+        astral = true;
         continue;
       }
       if (this.peek() === '-' && this.chars[this.pos + 1] !== ']' && this.pos + 1 < this.chars.length) {
@@ -190,13 +211,15 @@ class LuceneTranslator {
         if (lo.ch.codePointAt(0)! > hi.ch.codePointAt(0)!) this.fail(`invalid range ${lo.ch}-${hi.ch}`);
         body += `${quoteClassChar(lo.ch)}-${quoteClassChar(hi.ch)}`;
         members++;
+        if (hi.ch.length > 1) astral = true;
       } else {
         body += quoteClassChar(lo.ch);
         only = lo.ch;
+        if (lo.ch.length > 1) astral = true;
       }
     }
     this.pos++;
-    return { re: `[${negate ? '^' : ''}${body}]`, literal: !negate && members === 1 ? exactly(only) : UNKNOWN };
+    return { re: `[${negate ? '^' : ''}${body}]`, literal: !negate && members === 1 ? exactly(only) : UNKNOWN, min: 1, max: astral ? 2 : 1 };
   }
 
   private classChar(): { ch: string; shorthand?: string } {
@@ -216,28 +239,30 @@ class LuceneTranslator {
     switch (ch) {
       case '.':
         this.pos++;
-        return { re: '.', literal: UNKNOWN };
+        return { re: '.', literal: UNKNOWN, ...ANY_CHAR };
       case '#':
+        // The empty language: no length is ruled out, which is never wrong.
         this.pos++;
-        return { re: '[^\\x{0}-\\x{10FFFF}]', literal: UNKNOWN };
+        return { re: '[^\\x{0}-\\x{10FFFF}]', literal: UNKNOWN, ...ANY_TEXT };
       case '@':
         this.pos++;
-        return { re: '.*', literal: UNKNOWN };
+        return { re: '.*', literal: UNKNOWN, ...ANY_TEXT };
       case '"': {
         const end = this.chars.indexOf('"', this.pos + 1);
         if (end < 0) this.fail('unterminated quoted string: missing \'"\'');
         const literal = this.chars.slice(this.pos + 1, end);
         this.pos = end + 1;
-        return { re: literal.length === 0 ? '(?:)' : `(?:${literal.map(quoteChar).join('')})`, literal: exactly(literal.join('')) };
+        const text = literal.join('');
+        return { re: literal.length === 0 ? '(?:)' : `(?:${literal.map(quoteChar).join('')})`, literal: exactly(text), min: text.length, max: text.length };
       }
       case '(': {
         this.pos++;
         if (++this.depth > 100) this.fail('groups nest too deeply');
-        const inner = this.peek() === ')' ? { re: '', literal: exactly('') } : this.union();
+        const inner = this.peek() === ')' ? { re: '', literal: exactly(''), min: 0, max: 0 } : this.union();
         this.depth--;
         if (this.peek() !== ')') this.fail("missing ')'");
         this.pos++;
-        return { re: `(?:${inner.re})`, literal: inner.literal };
+        return { ...inner, re: `(?:${inner.re})` };
       }
       case '<':
         this.fail("numeric intervals '<n-m>' and named automata '<name>' are not supported");
@@ -247,7 +272,7 @@ class LuceneTranslator {
         if (next === undefined) this.fail('a pattern cannot end with a backslash');
         this.pos += 2;
         const short = SHORTHAND[next];
-        return short !== undefined ? { re: short, literal: UNKNOWN } : { re: quoteChar(next), literal: exactly(next) };
+        return short !== undefined ? { re: short, literal: UNKNOWN, ...ANY_CHAR } : { re: quoteChar(next), literal: exactly(next), min: next.length, max: next.length };
       }
       case '*':
       case '+':
@@ -259,12 +284,12 @@ class LuceneTranslator {
       case '}':
         // Lucene reads these as literal characters outside a class.
         this.pos++;
-        return { re: quoteChar(ch), literal: exactly(ch) };
+        return { re: quoteChar(ch), literal: exactly(ch), min: 1, max: 1 };
       default:
         this.pos++;
-        return { re: quoteChar(ch), literal: exactly(ch) };
+        return { re: quoteChar(ch), literal: exactly(ch), min: ch.length, max: ch.length };
     }
-    return { re: '', literal: UNKNOWN };
+    return { re: '', literal: UNKNOWN, ...ANY_TEXT };
   }
 }
 
@@ -292,6 +317,12 @@ function repeated(literal: Literal, min: number, max: number | undefined): Liter
   const times = literal.exact.length === 0 ? 1 : Math.min(min, Math.ceil((MAX_REQUIRED + 1) / literal.exact.length));
   const text = literal.exact.repeat(times);
   return max === min && times === min ? exactly(text) : { exact: null, required: text.slice(0, MAX_REQUIRED) };
+}
+
+/** The lengths of `min` to `max` repetitions of a piece (`max` undefined: no bound). */
+function repeatedLength(piece: Piece, min: number, max: number | undefined): { min: number; max: number } {
+  if (max === 0 || piece.max === 0) return { min: 0, max: 0 };
+  return { min: piece.min * min, max: max === undefined ? Infinity : piece.max * max };
 }
 
 /** Translates a Lucene regular expression into RE2 syntax. */
@@ -348,28 +379,33 @@ export function regexNeedles(patterns: readonly string[], caseInsensitive: boole
 
 /**
  * Compiles Lucene patterns into one anchored matcher (Elasticsearch joins a
- * list of patterns with `|`). Values without any of the patterns' required
- * texts are ruled out before the regex runs.
+ * list of patterns with `|`). Values of a length no pattern can match, or
+ * without any of the patterns' required texts, are ruled out before the
+ * regex runs.
  *
  * @throws RegexSyntaxError when a pattern uses syntax we cannot translate
  */
 export function compileLuceneRegex(patterns: readonly string[], caseInsensitive: boolean): RegexMatcher {
-  const body = patterns.map((p) => `(?:${luceneToRe2(p)})`).join('|');
+  const pieces = patterns.map((p) => new LuceneTranslator(p).translate());
+  const body = pieces.map((p) => `(?:${p.re})`).join('|');
   let re;
   try {
     re = RE2JS.compile(`^(?:${body})$`, RE2JS.DOTALL | (caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0));
   } catch (e) {
     throw new RegexSyntaxError(`invalid regular expression: ${(e as Error).message}`, 0);
   }
+  const shortest = Math.min(...pieces.map((p) => p.min));
+  const longest = Math.max(...pieces.map((p) => p.max));
   const needles = regexNeedles(patterns, caseInsensitive);
-  if (needles === null) return { matches: (text) => re.matches(text), needles };
+  if (needles === null) return { matches: (text) => text.length >= shortest && text.length <= longest && re.matches(text), needles };
   const fold = caseInsensitive ? foldAscii : (text: string) => text;
   if (needles.length === 1) {
     const needle = needles[0]!;
-    return { matches: (text) => fold(text).includes(needle) && re.matches(text), needles };
+    return { matches: (text) => text.length >= shortest && text.length <= longest && fold(text).includes(needle) && re.matches(text), needles };
   }
   return {
     matches: (text) => {
+      if (text.length < shortest || text.length > longest) return false;
       const folded = fold(text);
       for (let i = 0; i < needles.length; i++) if (folded.includes(needles[i]!)) return re.matches(text);
       return false;
