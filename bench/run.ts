@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- --quick] [-- scenario…]`: runs the benchmark scenarios,
- * prints one table and writes bench/results/latest.json. Figures are ratios or
- * rates measured in the same run, so they compare across machines.
+ * prints one table and writes bench/results/latest.json (a run of named
+ * scenarios writes partial.json instead, so that it never replaces the
+ * figures of a full run). Figures are ratios or rates measured in the same
+ * run, so they compare across machines.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -67,7 +69,7 @@ const out = {
   quick,
   results,
 };
-const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+const file = join(dirname(fileURLToPath(import.meta.url)), 'results', only.length > 0 ? 'partial.json' : 'latest.json');
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nwritten to ${file}`);
