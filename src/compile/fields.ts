@@ -65,62 +65,13 @@ export function compileFieldReader(name: string): FieldReader {
   return reader;
 }
 
-/** Whether the event (at any depth) has a key with a dot in it; computed once per event. */
-let dottedEvent: Event | undefined;
-let dottedEpoch = -1;
-let dottedAnswer = false;
-/** Reused by every walk: the walk runs once per event and never re-enters itself. */
-const walkStack: unknown[] = [];
-function eventHasDottedKeys(event: Event): boolean {
-  if (event === dottedEvent && epoch === dottedEpoch) return dottedAnswer;
-  let found = false;
-  const stack = walkStack;
-  stack.length = 0;
-  stack.push(event);
-  for (let steps = 0; stack.length > 0 && !found; steps++) {
-    // Past the budget (a huge or cyclic object) the answer is "maybe": the exact path decides.
-    if (steps === MAX_WALK_STEPS) {
-      found = true;
-      break;
-    }
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const item of node) if (item !== null && typeof item === 'object') stack.push(item);
-      continue;
-    }
-    for (const key in node) {
-      // An inherited dotted key only makes the answer "maybe", which the exact
-      // path then settles; only own objects are walked into, so a polluted
-      // prototype can never make the walk go round in circles.
-      if (key.includes('.')) {
-        found = true;
-        break;
-      }
-      const v = (node as Record<string, unknown>)[key];
-      if (v !== null && typeof v === 'object' && hasOwn.call(node, key)) stack.push(v);
-    }
-  }
-  stack.length = 0;
-  dottedEvent = event;
-  dottedEpoch = epoch;
-  dottedAnswer = found;
-  return found;
-}
-
-/** Whether the event itself (not its objects) has a key with a dot in it; computed once per event. */
+/** The last event {@link hasTopLevelDottedKey} looked at, and its answer. */
 let topDottedEvent: Event | undefined;
 let topDottedEpoch = -1;
 let topDottedAnswer = false;
 
-/**
- * Whether a field whose name starts with `segment` could have a value in the
- * event: only when the event has the key `segment` itself or a dotted key
- * (which might start with it). Lets callers skip whole families of fields
- * (`kubernetes.*`, `okta.*`) that an event does not have.
- */
-export function mayHaveFieldsUnder(event: Event, segment: string): boolean {
-  if (hasOwn.call(event, segment)) return true;
+/** Whether the event itself (not its objects) has an own key with a dot in it; computed once per event. */
+function hasTopLevelDottedKey(event: Event): boolean {
   if (event !== topDottedEvent || epoch !== topDottedEpoch) {
     let found = false;
     for (const key in event) {
@@ -134,6 +85,16 @@ export function mayHaveFieldsUnder(event: Event, segment: string): boolean {
     topDottedAnswer = found;
   }
   return topDottedAnswer;
+}
+
+/**
+ * Whether a field whose name starts with `segment` could have a value in the
+ * event: only when the event has the key `segment` itself or a dotted key
+ * (which might start with it). Lets callers skip whole families of fields
+ * (`kubernetes.*`, `okta.*`) that an event does not have.
+ */
+export function mayHaveFieldsUnder(event: Event, segment: string): boolean {
+  return hasOwn.call(event, segment) || hasTopLevelDottedKey(event);
 }
 
 /** Builds the reader for a dotted field name. */
@@ -183,14 +144,24 @@ function buildFieldReader(name: string, generate = true): FieldReader {
     return false;
   };
 
-  /** Whether any object along the plain path (levels 0..upTo) holds a dotted key for the rest of the path. */
+  /**
+   * Whether any object along the plain path (levels 0..upTo) holds a dotted
+   * key for the rest of the path. Only levels that leave two segments or more
+   * can; at the top, most events have no dotted key at all, which is known
+   * once per event, and below it each level costs a lookup per candidate key
+   * (one for the usual three-segment name).
+   */
   const dottedAlongPath = (event: object, upTo: number): boolean => {
-    // Most events have no dotted key anywhere; that is known once per event.
-    if (!eventHasDottedKeys(event as Event)) return false;
+    const last = Math.min(upTo, n - 2);
+    if (last < 0) return false;
+    if (hasTopLevelDottedKey(event as Event) && mayHoldDottedKey(event, 0)) return true;
     let node: unknown = event;
-    for (let j = 0; j <= upTo && node !== null && typeof node === 'object' && !Array.isArray(node); j++) {
+    for (let j = 1; j <= last; j++) {
+      const seg = segments[j - 1]!;
+      if (!hasOwn.call(node, seg)) return false;
+      node = (node as Record<string, unknown>)[seg];
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) return false;
       if (mayHoldDottedKey(node, j)) return true;
-      node = (node as Record<string, unknown>)[segments[j]!];
     }
     return false;
   };

@@ -51,6 +51,20 @@ describe.each(readers)('field reader (%s fast path)', (_, readerFor) => {
     expect(wrong.slice(0, 3)).toEqual([]);
   });
 
+  it.each<[string, Record<string, unknown>, unknown]>([
+    ['a.b.c', { a: { 'b.c': 1 } }, 1],
+    ['a.b.c', { 'a.b': { c: 2 } }, 2],
+    ['a.b.c', { 'a.b.c': 3 }, 3],
+    ['a.b.c', { a: { b: {} }, 'a.b.c': 4 }, 4],
+    ['a.b.c', { a: { b: {}, 'b.c': 5 } }, 5],
+    ['a.b.c.d', { a: { b: { 'c.d': 6 } } }, 6],
+    ['a.b.c.d', { a: { 'b.c': { d: 7 } } }, 7],
+    ['a.b', { a: {}, x: { 'a.b': 1 } }, undefined],
+    ['a.b.c', { a: { b: { 'c.d': 1 } } }, undefined],
+  ])('reads %s through a dotted key at any level of %j', (name, event, expected) => {
+    expect(readerFor(name)(event)).toEqual(expected);
+  });
+
   it('never reads Object.prototype, even when something has been added to it', () => {
     const proto = Object.prototype as Record<string, unknown>;
     proto.polluted = 'yes';
