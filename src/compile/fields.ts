@@ -65,6 +65,58 @@ export function compileFieldReader(name: string): FieldReader {
   return reader;
 }
 
+/**
+ * Keys one walk for dotted keys looks at before it gives up: ordinary events
+ * have well under a hundred, and are walked whole, once each; a larger one is
+ * never walked further, and its absent fields are checked along their own
+ * paths instead, so a read costs no more on a large event.
+ */
+const DOTTED_WALK_KEYS = 128;
+
+/** Whether the event (at any depth) may have a key with a dot in it; computed once per event. */
+let dottedEvent: Event | undefined;
+let dottedEpoch = -1;
+let dottedAnswer = false;
+/** Reused by every walk: the walk runs once per event and never re-enters itself. */
+const walkStack: unknown[] = [];
+function eventMayHaveDottedKeys(event: Event): boolean {
+  if (event === dottedEvent && epoch === dottedEpoch) return dottedAnswer;
+  let found = false;
+  const stack = walkStack;
+  stack.length = 0;
+  stack.push(event);
+  let keys = 0;
+  while (stack.length > 0 && !found) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length && keys < DOTTED_WALK_KEYS; i++, keys++) {
+        const item: unknown = node[i];
+        if (item !== null && typeof item === 'object') stack.push(item);
+      }
+    } else {
+      for (const key in node) {
+        // An inherited dotted key only makes the answer "maybe", which the exact
+        // path then settles; only own objects are walked into, so a polluted
+        // prototype can never make the walk go round in circles.
+        if (key.includes('.') || ++keys > DOTTED_WALK_KEYS) {
+          found = true;
+          break;
+        }
+        const v = (node as Record<string, unknown>)[key];
+        if (v !== null && typeof v === 'object' && hasOwn.call(node, key)) stack.push(v);
+      }
+    }
+    // Past the budget (a large or cyclic object) the answer is "maybe" too.
+    if (keys >= DOTTED_WALK_KEYS) found = true;
+  }
+  stack.length = 0;
+  dottedEvent = event;
+  dottedEpoch = epoch;
+  dottedAnswer = found;
+  return found;
+}
+
 /** The last event {@link hasTopLevelDottedKey} looked at, and its answer. */
 let topDottedEvent: Event | undefined;
 let topDottedEpoch = -1;
@@ -147,13 +199,15 @@ function buildFieldReader(name: string, generate = true): FieldReader {
   /**
    * Whether any object along the plain path (levels 0..upTo) holds a dotted
    * key for the rest of the path. Only levels that leave two segments or more
-   * can; at the top, most events have no dotted key at all, which is known
-   * once per event, and below it each level costs a lookup per candidate key
-   * (one for the usual three-segment name).
+   * can; at the top, whether the event has any dotted key is known once per
+   * event, and below it each level costs a lookup per candidate key (one for
+   * the usual three-segment name).
    */
   const dottedAlongPath = (event: object, upTo: number): boolean => {
     const last = Math.min(upTo, n - 2);
     if (last < 0) return false;
+    // Most events have no dotted key anywhere, which one walk tells once per event.
+    if (!eventMayHaveDottedKeys(event as Event)) return false;
     if (hasTopLevelDottedKey(event as Event) && mayHoldDottedKey(event, 0)) return true;
     let node: unknown = event;
     for (let j = 1; j <= last; j++) {
