@@ -199,23 +199,21 @@ function buildFieldReader(name: string, generate = true): FieldReader {
   /**
    * Whether any object along the plain path (levels 0..upTo) holds a dotted
    * key for the rest of the path. Only levels that leave two segments or more
-   * can; at the top, whether the event has any dotted key is known once per
-   * event, and below it each level costs a lookup per candidate key (one for
-   * the usual three-segment name).
+   * can, and each costs a lookup per candidate key (one for the usual
+   * three-segment name).
    */
   const dottedAlongPath = (event: object, upTo: number): boolean => {
     const last = Math.min(upTo, n - 2);
-    if (last < 0) return false;
     // Most events have no dotted key anywhere, which one walk tells once per event.
-    if (!eventMayHaveDottedKeys(event as Event)) return false;
-    if (hasTopLevelDottedKey(event as Event) && mayHoldDottedKey(event, 0)) return true;
-    let node: unknown = event;
-    for (let j = 1; j <= last; j++) {
-      const seg = segments[j - 1]!;
-      if (!hasOwn.call(node, seg)) return false;
-      node = (node as Record<string, unknown>)[seg];
-      if (node === null || typeof node !== 'object' || Array.isArray(node)) return false;
+    if (last < 0 || !eventMayHaveDottedKeys(event as Event)) return false;
+    let node: object = event;
+    for (let j = 0; j <= last; j++) {
       if (mayHoldDottedKey(node, j)) return true;
+      const seg = segments[j]!;
+      if (!hasOwn.call(node, seg)) return false;
+      const next: unknown = (node as Record<string, unknown>)[seg];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) return false;
+      node = next;
     }
     return false;
   };
@@ -382,7 +380,7 @@ export function someValueIs(raw: RawField, value: string | number | boolean): bo
     const t = typeof only;
     if (t === 'string' || t === 'number' || t === 'boolean') return only === value;
   }
-  return typeof raw === 'object' && raw !== null && someValue(raw, (v) => v === value);
+  return Array.isArray(raw) && someValue(raw, (v) => v === value);
 }
 
 /** The values of a field as a flat list, without nulls or objects. */

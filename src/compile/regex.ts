@@ -357,15 +357,23 @@ const FOLDS_OUTSIDE_ASCII = /[ksKS]/;
  * has none (compiling it reports the error).
  */
 export function regexNeedles(patterns: readonly string[], caseInsensitive: boolean): string[] | null {
-  const needles: string[] = [];
+  const pieces: Piece[] = [];
   for (const p of patterns) {
-    let needle: string;
     try {
-      needle = new LuceneTranslator(p).translate().literal.required;
+      pieces.push(new LuceneTranslator(p).translate());
     } catch (e) {
       if (e instanceof RegexSyntaxError) return null;
       throw e;
     }
+  }
+  return needlesOf(pieces, caseInsensitive);
+}
+
+/** {@link regexNeedles} of patterns already translated. */
+function needlesOf(pieces: readonly Piece[], caseInsensitive: boolean): string[] | null {
+  const needles: string[] = [];
+  for (const { literal } of pieces) {
+    const needle = literal.required;
     if (needle === '') return null;
     if (!caseInsensitive) {
       needles.push(needle);
@@ -396,20 +404,15 @@ export function compileLuceneRegex(patterns: readonly string[], caseInsensitive:
   }
   const shortest = Math.min(...pieces.map((p) => p.min));
   const longest = Math.max(...pieces.map((p) => p.max));
-  const needles = regexNeedles(patterns, caseInsensitive);
-  if (needles === null) return { matches: (text) => text.length >= shortest && text.length <= longest && re.matches(text), needles };
+  const needles = needlesOf(pieces, caseInsensitive);
   const fold = caseInsensitive ? foldAscii : (text: string) => text;
-  if (needles.length === 1) {
-    const needle = needles[0]!;
-    return { matches: (text) => text.length >= shortest && text.length <= longest && fold(text).includes(needle) && re.matches(text), needles };
-  }
-  return {
-    matches: (text) => {
-      if (text.length < shortest || text.length > longest) return false;
-      const folded = fold(text);
-      for (let i = 0; i < needles.length; i++) if (folded.includes(needles[i]!)) return re.matches(text);
-      return false;
-    },
-    needles,
-  };
+  const hasNeedle =
+    needles === null
+      ? () => true
+      : (text: string): boolean => {
+          const folded = fold(text);
+          for (let i = 0; i < needles.length; i++) if (folded.includes(needles[i]!)) return true;
+          return false;
+        };
+  return { matches: (text) => text.length >= shortest && text.length <= longest && hasNeedle(text) && re.matches(text), needles };
 }

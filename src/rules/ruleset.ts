@@ -57,7 +57,7 @@ function meets(guard: Guard, event: Event, test: { values: ReadonlySet<string> |
   return false;
 }
 
-/** Rules to consider for events of one category: some always, some by field value. */
+/** One field of a category index: the stages that need one of its values, or a substring of one. */
 interface FieldIndex {
   readonly read: FieldReader;
   /** Rules by an exact value they need. */
@@ -93,6 +93,8 @@ interface CategoryGroup {
 }
 
 const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldGroups: [] });
+
+const indexesOf = (group: CategoryGroup): CategoryIndex[] => [group.any, ...group.byCategory.values()];
 
 /** A UTF-16 unit as ASCII folding leaves it. */
 const foldUnit = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
@@ -186,8 +188,7 @@ class Dispatcher {
     private readonly groups: readonly CategoryGroup[],
     private readonly orderer: EventOrderer,
   ) {
-    const allIndexes = groups.flatMap((g) => [g.any, ...g.byCategory.values()]);
-    for (const index of allIndexes) {
+    for (const index of groups.flatMap(indexesOf)) {
       for (const byField of index.fields.values()) {
         byField.anchorHit = (id) => {
           const hooks = byField.anchorEntries[id]!;
@@ -325,9 +326,10 @@ export class RuleSet {
     /** Per category field: each stage's hook with its category (null for `any`) and requirement. */
     const stagesByField = new Map<string, { read: FieldReader; stages: Array<{ category: string | null; hook: Hook; requirement: Requirement | null }> }>();
     const entries: Entry[] = [];
+    const window = options.window !== undefined ? durationToNanos(options.window, 'window') : undefined;
     for (const [position, rule] of this.rules.entries()) {
       const plan = rule.compiled.plan;
-      const windowNs = options.window !== undefined ? durationToNanos(options.window, 'window') : (rule.lookbackNs ?? undefined);
+      const windowNs = window ?? rule.lookbackNs ?? undefined;
       const entry: Entry = {
         position,
         rule,
@@ -369,7 +371,7 @@ export class RuleSet {
         addStage(group.any, hook, requirement);
         for (const index of group.byCategory.values()) addStage(index, hook, requirement);
       }
-      for (const index of [group.any, ...group.byCategory.values()]) index.fieldGroups = groupByFirstSegment(index.fields);
+      for (const index of indexesOf(group)) index.fieldGroups = groupByFirstSegment(index.fields);
       groups.push(group);
     }
     return { groups, entries };
