@@ -199,21 +199,23 @@ function buildFieldReader(name: string, generate = true): FieldReader {
   /**
    * Whether any object along the plain path (levels 0..upTo) holds a dotted
    * key for the rest of the path. Only levels that leave two segments or more
-   * can, and each costs a lookup per candidate key (one for the usual
-   * three-segment name).
+   * can; at the top, whether the event has any dotted key is known once per
+   * event, and below it each level costs a lookup per candidate key (one for
+   * the usual three-segment name).
    */
   const dottedAlongPath = (event: object, upTo: number): boolean => {
     const last = Math.min(upTo, n - 2);
+    if (last < 0) return false;
     // Most events have no dotted key anywhere, which one walk tells once per event.
-    if (last < 0 || !eventMayHaveDottedKeys(event as Event)) return false;
-    let node: object = event;
-    for (let j = 0; j <= last; j++) {
-      if (mayHoldDottedKey(node, j)) return true;
-      const seg = segments[j]!;
+    if (!eventMayHaveDottedKeys(event as Event)) return false;
+    if (hasTopLevelDottedKey(event as Event) && mayHoldDottedKey(event, 0)) return true;
+    let node: unknown = event;
+    for (let j = 1; j <= last; j++) {
+      const seg = segments[j - 1]!;
       if (!hasOwn.call(node, seg)) return false;
-      const next: unknown = (node as Record<string, unknown>)[seg];
-      if (next === null || typeof next !== 'object' || Array.isArray(next)) return false;
-      node = next;
+      node = (node as Record<string, unknown>)[seg];
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) return false;
+      if (mayHoldDottedKey(node, j)) return true;
     }
     return false;
   };
