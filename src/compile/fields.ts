@@ -99,10 +99,11 @@ function eventMayHaveDottedKeys(event: Event): boolean {
         // An inherited dotted key only makes the answer "maybe", which the exact
         // path then settles; only own objects are walked into, so a polluted
         // prototype can never make the walk go round in circles.
-        if (key.includes('.') || ++keys > DOTTED_WALK_KEYS) {
+        if (key.includes('.')) {
           found = true;
           break;
         }
+        if (++keys >= DOTTED_WALK_KEYS) break;
         const v = (node as Record<string, unknown>)[key];
         if (v !== null && typeof v === 'object' && hasOwn.call(node, key)) stack.push(v);
       }
@@ -382,8 +383,14 @@ export function someValueIs(raw: RawField, value: string | number | boolean): bo
     const t = typeof only;
     if (t === 'string' || t === 'number' || t === 'boolean') return only === value;
   }
-  return Array.isArray(raw) && someValue(raw, (v) => v === value);
+  if (!Array.isArray(raw)) return false;
+  wantedValue = value;
+  return someValue(raw, isWantedValue);
 }
+
+/** The value {@link someValueIs} looks for, so that no test closure is made per call. */
+let wantedValue: string | number | boolean = '';
+const isWantedValue = (v: string | number | boolean): boolean => v === wantedValue;
 
 /** The values of a field as a flat list, without nulls or objects. */
 export function fieldValues(raw: RawField): Array<string | number | boolean> {

@@ -268,7 +268,7 @@ export class SequenceMatcher {
     let any = false;
     for (let i = 0; i < this.filters.length; i++) {
       const f = this.filters[i]!.filter;
-      const category = this.categories[i] ?? null;
+      const category = this.categories[i]!;
       const m = (category === null || someValueIs(categories, category)) && this.worthEvaluating(i) && f.condition(event);
       flags[i] = m;
       if (m) any = true;
