@@ -4,7 +4,7 @@
  * fraction for nanoseconds) or ISO-8601 text.
  */
 import { someValue, type RawField } from '../compile/fields.js';
-import { daysFromCivil, parseIsoSpan } from '../compile/types/date.js';
+import { daysFromCivil, daysInMonth, parseIsoSpan } from '../compile/types/date.js';
 
 /** A point in time: whole milliseconds since the epoch plus nanoseconds within the millisecond. */
 export interface EventTime {
@@ -41,10 +41,11 @@ function dateStartMs(s: string): number {
   const mo = twoDigits(s, 5);
   const d = twoDigits(s, 8);
   if (hi < 0 || lo < 0 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || mo < 1 || mo > 12 || d < 1) return -1;
-  if (d > 28) return -1; // month lengths: let the full parser check them
   const day = ((hi * 100 + lo) * 100 + mo) * 100 + d;
   if (day !== cachedDay) {
-    cachedDayMs = daysFromCivil(hi * 100 + lo, mo, d) * 86_400_000;
+    const year = hi * 100 + lo;
+    if (d > 28 && d > daysInMonth(year, mo)) return -1; // not a date: the full parser reports it
+    cachedDayMs = daysFromCivil(year, mo, d) * 86_400_000;
     cachedDay = day;
   }
   return cachedDayMs;

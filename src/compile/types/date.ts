@@ -32,7 +32,8 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-function daysInMonth(y: number, m: number): number {
+/** Days in month m (1–12) of year y, proleptic Gregorian. */
+export function daysInMonth(y: number, m: number): number {
   return [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 }
 
