@@ -59,6 +59,9 @@ const FIELD_TIERS = new Map<string, number>([
   ...['event.action', 'event.module', 'event.dataset', 'event.provider', 'event.code', 'network.protocol', 'data_stream.dataset'].map((f) => [f, 1] as const),
 ]);
 
+/** The fields with few distinct values, by name: the candidates for splitting rules by value (see ruleset.ts). */
+export const FEW_VALUE_FIELDS: readonly string[] = [...FIELD_TIERS.keys()];
+
 /** 0 for telling fields; 1 or 2 for fields with few distinct values. */
 export function fieldTier(name: string): number {
   return FIELD_TIERS.get(name) ?? 0;

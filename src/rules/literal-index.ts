@@ -60,20 +60,104 @@ function hasWildcard(s: string): boolean {
 }
 
 export class RequirementFinder {
+  private readonly pinned = new WeakMap<A.Expression, ReadonlyMap<string, readonly string[]>>();
+  private readonly placements = new WeakMap<A.Expression, { readonly requirement: Requirement | null; readonly guard: Requirement | null }>();
+  private readonly blind = new Map<string, RequirementFinder>();
+
+  /**
+   * @param excluded fields whose conjuncts are not requirements here: the
+   * RuleSet has already split stages by their values (see {@link excluding}).
+   */
   constructor(
     private readonly schema: Schema | undefined,
     private readonly timestampField: string,
+    private readonly excluded: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** The same finder, blind to more fields (made once per set of fields). */
+  excluding(fields: ReadonlySet<string>): RequirementFinder {
+    if (fields.size === 0) return this;
+    const key = [...fields].sort().join('\u0000');
+    let finder = this.blind.get(key);
+    if (!finder) {
+      finder = new RequirementFinder(this.schema, this.timestampField, new Set([...this.excluded, ...fields]));
+      this.blind.set(key, finder);
+    }
+    return finder;
+  }
 
   /** Only fields read as keyword text (or untyped) compare by their text. */
   private indexable(field: A.Field): string | null {
     const name = fieldName(field);
     // An optional field is read like any other; where a schema lacks it, the type check below says no.
     if (name === this.timestampField) return null;
-    if (!this.schema) return name;
-    const resolved = resolveField(this.schema, name);
+    const path = this.schema ? this.keywordPath(name) : name;
+    return path !== null && this.excluded.has(path) ? null : path;
+  }
+
+  private keywordPath(name: string): string | null {
+    const resolved = resolveField(this.schema!, name);
     const type = resolved?.spec?.type;
     return type === 'keyword' || type === 'text' ? resolved!.path : null;
+  }
+
+  /**
+   * Per field, the exact values (ASCII-folded keyword text) one of which it
+   * must have for the condition to hold: a conjunction pins what any of its
+   * conjuncts pins (to the values they all allow), a disjunction what every
+   * branch pins (to the values of any). Fields the condition does not pin to
+   * a list of values are absent.
+   */
+  pinnedValues(e: A.Expression): ReadonlyMap<string, readonly string[]> {
+    let pinned = this.pinned.get(e);
+    if (!pinned) {
+      pinned = this.pinnedOf(e);
+      this.pinned.set(e, pinned);
+    }
+    return pinned;
+  }
+
+  private pinnedOf(e: A.Expression): ReadonlyMap<string, readonly string[]> {
+    switch (e.type) {
+      case 'And': {
+        const out = new Map<string, readonly string[]>();
+        for (const o of e.operands) {
+          for (const [field, values] of this.pinnedValues(o)) {
+            const before = out.get(field);
+            out.set(field, before ? before.filter((v) => values.includes(v)) : values);
+          }
+        }
+        return out;
+      }
+      case 'Or': {
+        const [first, ...rest] = e.operands.map((o) => this.pinnedValues(o));
+        const out = new Map<string, readonly string[]>();
+        for (const [field, values] of first ?? []) {
+          if (rest.every((p) => p.has(field))) out.set(field, [...new Set([...values, ...rest.flatMap((p) => p.get(field)!)])]);
+        }
+        return out;
+      }
+      case 'Comparison':
+      case 'Match':
+      case 'In': {
+        const r = this.leaf(e);
+        const only = r?.length === 1 ? r[0]! : null;
+        return only && only.anchors.length === 0 && only.values.length > 0 ? new Map([[only.field, only.values]]) : new Map();
+      }
+      default:
+        return new Map();
+    }
+  }
+
+  /** Where the index files a stage: its requirement, and a guard to check before handing it an event (see {@link guardOf}). */
+  placement(e: A.Expression): { readonly requirement: Requirement | null; readonly guard: Requirement | null } {
+    let p = this.placements.get(e);
+    if (!p) {
+      const requirement = this.of(e);
+      p = { requirement, guard: requirement && this.guardOf(e, requirement) };
+      this.placements.set(e, p);
+    }
+    return p;
   }
 
   private readonly rules: RequirementRules<Requirement> = {

@@ -1,19 +1,19 @@
 /**
  * Many rules, one pass over one stream. Each event is read for its time once
  * and dispatched only to the rules that could use it: those with a stage for
- * one of the event's categories (or `any`), narrowed further by the values or
- * substrings a stage requires (literal-index.ts), and, for a sequence found
- * through a later stage, only while it waits for that stage. Every rule
- * keeps its own matching state and decides with its full condition.
+ * one of the event's categories (or `any`) and, where most rules pin a field
+ * such as `host.os.type`, for the event's value of it, narrowed further by
+ * the values or substrings a stage requires (rule-index.ts), and, for a
+ * sequence found through a later stage, only while it waits for that stage.
+ * Every rule keeps its own matching state and decides with its full condition.
  */
-import { compileFieldReader, type Event, type FieldReader, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
-import { eventFiltersOf } from '../parser/ast.js';
-import { type Requirement, RequirementFinder, valueKey } from './literal-index.js';
+import { type Event, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
+import { valueKey } from './literal-index.js';
 import { keywordOf } from '../compile/leaves.js';
 import { foldAscii } from '../compile/case-folding.js';
-import { SubstringIndex } from '../compile/substring-index.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import type { OrderedEvent } from '../engine/order.js';
+import { type CategoryGroup, type CategoryIndex, type FieldIndex, type Guard, type Hook, type SplitIndex, buildRuleIndex, shapeOf } from './rule-index.js';
 import { createRunner, type QueryRunner } from '../engine/runner.js';
 import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, type OrderSource, type StreamOptions } from '../engine/stream.js';
 import { durationToNanos } from '../engine/duration.js';
@@ -29,22 +29,6 @@ interface Entry {
   lastIndex: number;
 }
 
-/**
- * A rule reached through one of its stages. For sequences, `stage` is that
- * stage's place in the query: the rule is asked whether it wants an event for
- * that stage now (a later stage wants nothing while no sequence waits for it).
- * -1 for rules that always want what their stages match.
- */
-interface Hook {
-  readonly entry: Entry;
-  readonly stage: number;
-  /** A second requirement of the stage, checked before the rule gets the event; null for none. */
-  readonly guard: Guard | null;
-}
-
-/** One of these fields has one of its values (ASCII-folded keyword text). */
-type Guard = ReadonlyArray<{ readonly read: FieldReader; readonly values: ReadonlySet<string> }>;
-
 /** Whether the event meets a guard; `test` is reused so that no closure is made per event. */
 function meets(guard: Guard, event: Event, test: { values: ReadonlySet<string> | null; fn: (v: string | number | boolean) => boolean }): boolean {
   for (let i = 0; i < guard.length; i++) {
@@ -55,106 +39,6 @@ function meets(guard: Guard, event: Event, test: { values: ReadonlySet<string> |
     if (someValue(raw, test.fn)) return true;
   }
   return false;
-}
-
-/** One field of a category index: the stages that need one of its values, or a substring of one. */
-interface FieldIndex {
-  readonly read: FieldReader;
-  /** Rules by an exact value they need. */
-  readonly byValue: Map<string, Hook[]>;
-  /** The {@link shapeOf} of every key of byValue. */
-  readonly shapes: Set<number>;
-  /** Rules by a substring they need; ids index `anchorEntries`. */
-  readonly anchors: SubstringIndex;
-  readonly anchorEntries: Hook[][];
-  readonly anchorIds: Map<string, number>;
-  /** Visits the rules of one anchor id; set by the Dispatcher that owns this index. */
-  anchorHit: (id: number) => void;
-}
-
-/** The stages an event of one category may meet: its own and the `any` ones (`any` alone for other categories). */
-interface CategoryIndex {
-  readonly scan: Hook[];
-  readonly fields: Map<string, FieldIndex>;
-  /** The same fields grouped by their first name segment, for the per-event walk. */
-  fieldGroups: FieldGroup[];
-}
-
-/** Indexed fields that share a first segment: an event without it has none of them. */
-interface FieldGroup {
-  readonly segment: string;
-  readonly fields: FieldIndex[];
-}
-
-interface CategoryGroup {
-  readonly read: (e: Event) => unknown;
-  readonly byCategory: Map<string, CategoryIndex>;
-  readonly any: CategoryIndex;
-}
-
-const newIndex = (): CategoryIndex => ({ scan: [], fields: new Map(), fieldGroups: [] });
-
-const indexesOf = (group: CategoryGroup): CategoryIndex[] => [group.any, ...group.byCategory.values()];
-
-/** A UTF-16 unit as ASCII folding leaves it. */
-const foldUnit = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
-
-/**
- * A small integer that is equal for texts equal once ASCII-folded, made of
- * their length and their first and last units, folded: three reads, not the
- * whole text. Different texts may share one (it only rules texts out), and it
- * stays within 30 bits, so no number is allocated for it.
- */
-function shapeOf(text: string): number {
-  const n = text.length;
-  if (n === 0) return 0;
-  return ((n << 16) ^ (foldUnit(text.charCodeAt(0)) << 8) ^ foldUnit(text.charCodeAt(n - 1))) & 0x3fffffff;
-}
-
-function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGroup[] {
-  const groups = new Map<string, FieldIndex[]>();
-  for (const [name, index] of fields) {
-    const segment = name.split('.')[0]!;
-    const list = groups.get(segment) ?? [];
-    list.push(index);
-    groups.set(segment, list);
-  }
-  return [...groups].map(([segment, list]) => ({ segment, fields: list }));
-}
-
-function addUnique(list: Hook[], hook: Hook): void {
-  if (!list.some((h) => h.entry === hook.entry && h.stage === hook.stage)) list.push(hook);
-}
-
-/** Files a stage under its requirement: by value or substring of a field, or scanned for every event of the index. */
-function addStage(index: CategoryIndex, hook: Hook, requirement: Requirement | null): void {
-  if (!requirement) {
-    addUnique(index.scan, hook);
-    return;
-  }
-  for (const { field: name, values, anchors } of requirement) {
-    let byField = index.fields.get(name);
-    if (!byField) {
-      byField = { read: compileFieldReader(name), byValue: new Map(), shapes: new Set(), anchors: new SubstringIndex(), anchorEntries: [], anchorIds: new Map(), anchorHit: () => {} };
-      index.fields.set(name, byField);
-    }
-    for (const v of values) {
-      byField.shapes.add(shapeOf(v));
-      const list = byField.byValue.get(v) ?? [];
-      addUnique(list, hook);
-      byField.byValue.set(v, list);
-    }
-    for (const a of anchors) {
-      let id = byField.anchorIds.get(a);
-      if (id === undefined) {
-        id = byField.anchorEntries.length;
-        byField.anchorEntries.push([]);
-        byField.anchorIds.set(a, id);
-        byField.anchors.add(a, id);
-      }
-      addUnique(byField.anchorEntries[id]!, hook);
-    }
-  }
 }
 
 export interface RuleSetStats {
@@ -186,26 +70,26 @@ class Dispatcher {
 
   constructor(
     private readonly groups: readonly CategoryGroup[],
+    /** By the rule's place in the set, as hooks name them. */
+    private readonly entries: readonly Entry[],
     private readonly orderer: EventOrderer,
-  ) {
-    for (const index of groups.flatMap(indexesOf)) {
-      for (const byField of index.fields.values()) {
-        byField.anchorHit = (id) => {
-          const hooks = byField.anchorEntries[id]!;
-          for (let i = 0; i < hooks.length; i++) this.visit(hooks[i]!);
-        };
-      }
-    }
-  }
+  ) {}
 
   private visit(hook: Hook): void {
-    const entry = hook.entry;
+    const entry = this.entries[hook.rule]!;
     if (entry.lastIndex === this.index) return;
     if (hook.stage >= 0 && !entry.runner.wants(hook.stage)) return;
     if (hook.guard !== null && !meets(hook.guard, this.event!, this.guardTest)) return;
     entry.lastIndex = this.index;
     this.chosen.push(entry);
   }
+
+  /** The field whose substrings {@link anchorHit} reports. */
+  private anchorField: FieldIndex | null = null;
+  private readonly anchorHit = (id: number): void => {
+    const hooks = this.anchorField!.anchorEntries[id]!;
+    for (let i = 0; i < hooks.length; i++) this.visit(hooks[i]!);
+  };
 
   private visitValue(byField: FieldIndex, v: string | number | boolean): void {
     // valueKey(v), taken in two steps: folding keeps lengths and ends, so a text
@@ -219,7 +103,10 @@ class Dispatcher {
       const list = byField.byValue.get(key);
       if (list) for (let i = 0; i < list.length; i++) this.visit(list[i]!);
     }
-    if (byField.anchorEntries.length > 0) byField.anchors.scan(key, byField.anchorHit);
+    if (byField.anchorEntries.length > 0) {
+      this.anchorField = byField;
+      byField.anchors.scan(key, this.anchorHit);
+    }
   }
 
   /** The event being dispatched, for guards. */
@@ -237,6 +124,10 @@ class Dispatcher {
   };
 
   private visitIndex(index: CategoryIndex, event: Event): void {
+    if (index.kind === 'split') {
+      this.visitSplit(index, event);
+      return;
+    }
     // Indexed loops throughout: this runs for every event, and for-of here showed up as iterator garbage.
     const scan = index.scan;
     for (let i = 0; i < scan.length; i++) this.visit(scan[i]!);
@@ -258,6 +149,25 @@ class Dispatcher {
         }
       }
     }
+  }
+
+  private visitSplit(index: SplitIndex, event: Event): void {
+    const raw = index.read(event);
+    if (typeof raw === 'string') {
+      this.visitIndex(index.byValue.get(foldAscii(raw)) ?? index.rest, event);
+      return;
+    }
+    // Several values (or one that is not text): each part, one rule still meeting the event once.
+    let found = false;
+    if (raw !== undefined && raw !== null) {
+      for (const v of fieldValues(raw)) {
+        const part = index.byValue.get(valueKey(v));
+        if (!part) continue;
+        this.visitIndex(part, event);
+        found = true;
+      }
+    }
+    if (!found) this.visitIndex(index.rest, event);
   }
 
   dispatch(item: OrderedEvent<Event>, out: Alert[]): void {
@@ -322,59 +232,22 @@ export class RuleSet {
     if (fields.size > 1) throw new TypeError('RuleSet: all rules must share one timestamp field and tiebreaker field');
   }
 
-  private build(options: StreamOptions): { groups: CategoryGroup[]; entries: Entry[] } {
-    /** Per category field: each stage's hook with its category (null for `any`) and requirement. */
-    const stagesByField = new Map<string, { read: FieldReader; stages: Array<{ category: string | null; hook: Hook; requirement: Requirement | null }> }>();
-    const entries: Entry[] = [];
+  /** The index of the rules, built on first use and shared by every matcher. */
+  private index: CategoryGroup[] | undefined;
+
+  /** Each rule's matching state for one matcher, by its place in the set. */
+  private entries(options: StreamOptions): Entry[] {
     const window = options.window !== undefined ? durationToNanos(options.window, 'window') : undefined;
-    for (const [position, rule] of this.rules.entries()) {
-      const plan = rule.compiled.plan;
-      const windowNs = window ?? rule.lookbackNs ?? undefined;
-      const entry: Entry = {
-        position,
-        rule,
-        runner: createRunner(plan, {
-          windowNs,
-          maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES,
-          maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
-        }),
-        lastIndex: -1,
-      };
-      entries.push(entry);
-      const field = plan.options.eventCategoryField;
-      let byField = stagesByField.get(field);
-      if (!byField) {
-        byField = { read: plan.categoryField, stages: [] };
-        stagesByField.set(field, byField);
-      }
-      const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
-      for (const [stage, filter] of eventFiltersOf(plan.query).entries()) {
-        const requirement = finder.of(filter.condition);
-        const guardRequirement = requirement && finder.guardOf(filter.condition, requirement);
-        const guard = guardRequirement ? guardRequirement.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })) : null;
-        // Only a sequence's wish for an event changes as it runs.
-        const hook: Hook = { entry, stage: plan.kind === 'sequence' ? stage : -1, guard };
-        byField.stages.push({ category: filter.category, hook, requirement });
-      }
-    }
-    // Each category's index holds the `any` stages too, so that an event of a
-    // known category walks one index and reads each field there once.
-    const groups: CategoryGroup[] = [];
-    for (const { read, stages } of stagesByField.values()) {
-      const group: CategoryGroup = { read, byCategory: new Map(), any: newIndex() };
-      for (const { category } of stages) if (category !== null && !group.byCategory.has(category)) group.byCategory.set(category, newIndex());
-      for (const { category, hook, requirement } of stages) {
-        if (category !== null) {
-          addStage(group.byCategory.get(category)!, hook, requirement);
-          continue;
-        }
-        addStage(group.any, hook, requirement);
-        for (const index of group.byCategory.values()) addStage(index, hook, requirement);
-      }
-      for (const index of indexesOf(group)) index.fieldGroups = groupByFirstSegment(index.fields);
-      groups.push(group);
-    }
-    return { groups, entries };
+    return this.rules.map((rule, position) => ({
+      position,
+      rule,
+      runner: createRunner(rule.compiled.plan, {
+        windowNs: window ?? rule.lookbackNs ?? undefined,
+        maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES,
+        maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
+      }),
+      lastIndex: -1,
+    }));
   }
 
   /**
@@ -398,9 +271,10 @@ export class RuleSet {
 
   /** A push-based matcher over all rules. */
   matcher(options: StreamOptions = {}): RuleSetMatcher {
-    const { groups, entries } = this.build(options);
+    const entries = this.entries(options);
+    this.index ??= buildRuleIndex(this.rules);
     const orderer = new EventOrderer(this.orderSource(), options);
-    const dispatcher = new Dispatcher(groups, orderer);
+    const dispatcher = new Dispatcher(this.index, entries, orderer);
     let alerts = 0;
     const dispatchAll = (items: OrderedEvent<Event>[]): Alert[] => {
       const out: Alert[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRule, RuleSet, type Event } from '../../src/index.js';
+import { buildRuleIndex, type CategoryIndex } from '../../src/rules/rule-index.js';
 
 const rule = (id: string, query: string, extra = '') =>
   parseRule(`[rule]
@@ -129,6 +130,75 @@ query = "process.name: cmd.exe"
     expect(alerts.map((a) => a.last_event_time)).toEqual(['1970-01-01T00:00:00.002Z', '1970-01-01T00:00:00.003Z']);
     // The name is indexed; the OS, the better of the other two, is checked first: 1 and 5 never reach the rule.
     expect(m.stats().dispatched).toBe(3);
+  });
+
+  describe('split by the value most rules require of a field with few values (host.os.type)', () => {
+    // Enough rules pinned to one OS each for the split to pay, some pinned by a
+    // disjunction or a case-insensitive match, some to no OS at all.
+    const pinned = [
+      ...Array.from({ length: 14 }, (_, i) => rule(`win${i}`, `process where host.os.type == "windows" and process.args_count >= ${i}`)),
+      ...Array.from({ length: 14 }, (_, i) => rule(`lin${i}`, `process where host.os.type : "Linux" and process.args_count >= ${i}`)),
+      ...Array.from({ length: 6 }, (_, i) => rule(`mac${i}`, `process where host.os.type in ("macos") and process.args_count >= ${i}`)),
+      rule('either', 'process where (host.os.type == "linux" and user.id == "0") or (host.os.type == "macos" and user.name == "root")'),
+      rule('never', 'process where host.os.type == "linux" and host.os.type == "windows"'),
+      rule('no-os', 'process where process.args_count >= 2'),
+      rule('any-os', 'any where process.args_count >= 3 and host.os.type == "windows"'),
+      rule('seq', 'sequence by host.id [process where host.os.type == "linux" and process.args_count >= 1] [process where host.os.type == "windows"]'),
+    ];
+    const proc = (t: number, os: unknown, extra: Record<string, unknown> = {}) => ev(t, 'process', { host: { id: 'h', os: { type: os } }, process: { args_count: 3 }, ...extra });
+    const events = [
+      proc(1, 'windows'),
+      proc(2, 'linux', { user: { id: '0' } }),
+      proc(3, 'Windows'),
+      proc(4, ['macos', 'linux'], { user: { name: 'root' } }),
+      proc(5, undefined),
+      proc(6, 'solaris'),
+      proc(7, 5),
+      proc(8, 'linux'),
+      proc(9, 'windows'),
+      ev(10, 'process', { host: { id: 'h', 'os.type': 'linux' }, process: { args_count: 3 } }),
+      ev(11, 'file', { host: { os: { type: 'windows' } }, process: { args_count: 3 } }),
+    ];
+
+    const splitOf = (index: CategoryIndex | undefined) => (index?.kind === 'split' ? { field: index.field, values: [...index.byValue.keys()].sort() } : null);
+
+    it('splits a category by the field most of its rules pin, when that pays', () => {
+      const [group] = buildRuleIndex(new RuleSet(pinned).rules);
+      expect(splitOf(group!.byCategory.get('process'))).toEqual({ field: 'host.os.type', values: ['linux', 'macos', 'windows'] });
+      // Few rules: filed as they are.
+      expect(splitOf(buildRuleIndex(new RuleSet(pinned.slice(0, 20)).rules)[0]!.byCategory.get('process'))).toBeNull();
+    });
+
+    it('does not split when each value is pinned by a few rules and many pin none', () => {
+      // Every part would hold the 30 rules without a dataset again.
+      const spread = [
+        ...Array.from({ length: 30 }, (_, i) => rule(`d${i}`, `process where data_stream.dataset == "set${i % 10}" and process.args_count >= ${i}`)),
+        ...Array.from({ length: 30 }, (_, i) => rule(`o${i}`, `process where process.args_count >= ${i}`)),
+      ];
+      expect(splitOf(buildRuleIndex(new RuleSet(spread).rules)[0]!.byCategory.get('process'))).toBeNull();
+    });
+
+    it('gives the alerts of every rule run alone', () => {
+      const alerts = new RuleSet(pinned).run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time}`);
+      const alone = pinned.flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time}`));
+      expect([...alerts].sort()).toEqual([...alone].sort());
+      // The split field being the one a rule reads with case rules of its own: `:` folds, `==` does not.
+      expect(alerts.filter((a) => a.endsWith('@1970-01-01T00:00:00.003Z')).map((a) => a.split('@')[0])).toEqual(['no-os']);
+      expect(alone.length).toBeGreaterThan(40);
+    });
+
+    it('hands an event only to the rules that require its value, or none', () => {
+      const m = new RuleSet(pinned).matcher();
+      m.push(proc(1, 'windows'));
+      // 14 Windows rules, the rule without an OS, the `any` one and the second stage of
+      // the sequence, which waits for nothing yet and is not asked.
+      expect(m.stats().dispatched).toBe(16);
+      m.push(proc(2, 'solaris'));
+      expect(m.stats().dispatched).toBe(17);
+      m.push(proc(3, ['linux', 'macos']));
+      // 14 + 6 + the sequence's first stage + no-os, each once; `either` also needs a user it does not have.
+      expect(m.stats().dispatched).toBe(17 + 22);
+    });
   });
 
   it('hands a sequence an event for a later stage only while some sequence waits for that stage', () => {
