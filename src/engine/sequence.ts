@@ -99,6 +99,7 @@ export class SequenceMatcher {
   private readonly flags: boolean[];
   /** Per filter: the key combinations of the event being pushed, read on first use. */
   private readonly keyCache: (KeyValue[][] | undefined)[];
+  private readonly keyIdCache: (string[] | undefined)[];
   /** Per filter: the query's keys followed by the stage's own. */
   private readonly keyFields: KeyField[][];
   private readonly untilKeyFields: KeyField[] | null;
@@ -139,6 +140,7 @@ export class SequenceMatcher {
     const filterIndex = new Map(this.filters.map((f, i) => [f, i]));
     this.flags = this.filters.map(() => false);
     this.keyCache = this.filters.map(() => undefined);
+    this.keyIdCache = this.filters.map(() => undefined);
     this.keyFields = this.filters.map((f) => [...plan.keys, ...f.keys]);
     this.untilKeyFields = plan.until ? [...plan.keys, ...plan.until.keys] : null;
     this.categories = this.filters.map(({ filter: { category } }) => category);
@@ -184,8 +186,7 @@ export class SequenceMatcher {
    * evictions; moving a key to the young end costs a delete and an insert,
    * so within a quarter of the horizon it stays where it is (see expire()).
    */
-  private state(values: readonly KeyValue[], now: EventTime): KeyState {
-    const id = keyId(values);
+  private state(values: readonly KeyValue[], now: EventTime, id = keyId(values)): KeyState {
     let s = this.states.get(id);
     if (!s) {
       s = { values, pending: new Array(Math.max(0, this.positives.length - 1)).fill(undefined), missing: this.missingStages.map(() => []), awaiting: [], touched: now, placedMs: now.ms };
@@ -207,6 +208,11 @@ export class SequenceMatcher {
   /** The event's key combinations for one filter, read once per push. */
   private keysOf(filter: number, event: Event): KeyValue[][] {
     return (this.keyCache[filter] ??= keyCombinations(this.keyFields[filter]!, event));
+  }
+
+  /** The ids of {@link keysOf}, made once per push: stages repeated by `runs` look them up again and again. */
+  private keyIdsOf(filter: number, event: Event): string[] {
+    return (this.keyIdCache[filter] ??= this.keysOf(filter, event).map(keyId));
   }
 
   private setPending(s: KeyState, i: number, p: Partial | undefined): void {
@@ -279,6 +285,7 @@ export class SequenceMatcher {
     if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);
+    this.keyIdCache.fill(undefined);
     let completed: Candidate[] | null = null;
     const n = this.positives.length;
 
@@ -305,16 +312,20 @@ export class SequenceMatcher {
 
     for (let p = n - 1; p >= 0; p--) {
       const filter = this.positiveFilter[p]!;
-      if (!flags[filter]) continue;
-      for (const key of this.keysOf(filter, event)) {
+      // No key waits for stage p: nothing to look up (a run of 60 stages has most of them empty).
+      if (!flags[filter] || (p > 0 && this.pendingAt[p - 1] === 0)) continue;
+      const ids = this.keyIdsOf(filter, event);
+      const keys = this.keyCache[filter]!;
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
         if (p === 0) {
-          const s = this.state(key, now);
+          const s = this.state(key, now, ids[k]!);
           if (n === 1) (completed ??= []).push({ events: [item], key, decision: undefined });
           else this.setPending(s, 0, { events: [item] });
           continue;
         }
         // A later stage only extends a partial sequence: keys without one are not looked at further.
-        const id = keyId(key);
+        const id = ids[k]!;
         const s = this.states.get(id);
         const prev = s?.pending[p - 1];
         if (!s || !prev) continue;
