@@ -59,9 +59,19 @@ function hasWildcard(s: string): boolean {
   return s.includes('*') || s.includes('?');
 }
 
+/** How the RuleSet's index files a stage. */
+export interface Placement {
+  /** What it is filed under; null: it is scanned for every event of its category. */
+  readonly requirement: Requirement | null;
+  /** A second requirement, on other fields, checked before the stage gets an event ({@link RequirementFinder.guardOf}). */
+  readonly guard: Requirement | null;
+  /** Fields that must have a value ({@link RequirementFinder.presenceOf}). */
+  readonly present: readonly string[];
+}
+
 export class RequirementFinder {
   private readonly pinned = new WeakMap<A.Expression, ReadonlyMap<string, readonly string[]>>();
-  private readonly placements = new WeakMap<A.Expression, { readonly requirement: Requirement | null; readonly guard: Requirement | null }>();
+  private readonly placements = new WeakMap<A.Expression, Placement>();
   private readonly blind = new Map<string, RequirementFinder>();
 
   /**
@@ -149,12 +159,12 @@ export class RequirementFinder {
     }
   }
 
-  /** Where the index files a stage: its requirement, and a guard to check before handing it an event (see {@link guardOf}). */
-  placement(e: A.Expression): { readonly requirement: Requirement | null; readonly guard: Requirement | null } {
+  /** Where the index files a stage, and what it checks before handing the stage an event. */
+  placement(e: A.Expression): Placement {
     let p = this.placements.get(e);
     if (!p) {
       const requirement = this.of(e);
-      p = { requirement, guard: requirement && this.guardOf(e, requirement) };
+      p = { requirement, guard: requirement && this.guardOf(e, requirement), present: this.presenceOf(e) };
       this.placements.set(e, p);
     }
     return p;
@@ -169,6 +179,28 @@ export class RequirementFinder {
   /** A requirement of a condition, or null when any event might match. */
   of(e: A.Expression): Requirement | null {
     return requirementOf(e, this.rules);
+  }
+
+  /**
+   * The fields that the condition itself tests for a value, in conjuncts
+   * such as `container.id like "?*"` or `process.executable != null`: a rule
+   * written so expects events without them, and is not handed those.
+   */
+  presenceOf(e: A.Expression): string[] {
+    const out = new Set<string>();
+    for (const o of e.type === 'And' ? e.operands : [e]) {
+      let field: A.Field | null = null;
+      if (o.type === 'Comparison' && o.operator === '!=') {
+        if (o.left.type === 'Field' && o.right.type === 'Null') field = o.left;
+        else if (o.right.type === 'Field' && o.left.type === 'Null') field = o.right;
+      } else if (o.type === 'Match' && (o.operator === ':' || o.operator === 'like' || o.operator === 'like~') && o.subject.type === 'Field') {
+        if (o.patterns.length > 0 && o.patterns.every((p) => p.type === 'String' && p.value === '?*')) field = o.subject;
+      }
+      if (field === null) continue;
+      const name = fieldName(field);
+      out.add(this.schema ? (resolveField(this.schema, name)?.path ?? name) : name);
+    }
+    return [...out];
   }
 
   /**

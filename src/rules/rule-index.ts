@@ -28,6 +28,8 @@ export interface Hook {
   readonly stage: number;
   /** A second requirement of the stage, checked before the rule gets the event; null for none. */
   readonly guard: Guard | null;
+  /** Fields that must have a value for the stage to match, checked before the rule gets the event; null for none. */
+  readonly present: readonly FieldReader[] | null;
 }
 
 /** One of these fields has one of its values (ASCII-folded keyword text). */
@@ -164,8 +166,13 @@ function placementOf(spec: StageSpec, done: ReadonlySet<string>): { readonly hoo
   const finder = spec.finder.excluding(done);
   let placed = spec.placed.get(finder);
   if (!placed) {
-    const { requirement, guard } = finder.placement(spec.condition);
-    const hook: Hook = { rule: spec.rule, stage: spec.stage, guard: guard && guard.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })) };
+    const { requirement, guard, present } = finder.placement(spec.condition);
+    const hook: Hook = {
+      rule: spec.rule,
+      stage: spec.stage,
+      guard: guard && guard.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })),
+      present: present.length > 0 ? present.map(compileFieldReader) : null,
+    };
     placed = { hook, requirement };
     spec.placed.set(finder, placed);
   }

@@ -7,7 +7,7 @@
  * sequence found through a later stage, only while it waits for that stage.
  * Every rule keeps its own matching state and decides with its full condition.
  */
-import { type Event, fieldValues, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
+import { type Event, type FieldReader, fieldValues, hasValue, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { valueKey } from './literal-index.js';
 import { keywordOf } from '../compile/leaves.js';
 import { foldAscii } from '../compile/case-folding.js';
@@ -27,6 +27,12 @@ interface Entry {
   readonly runner: QueryRunner;
   /** The last event index dispatched to this rule, so one event reaches a rule once. */
   lastIndex: number;
+}
+
+/** Whether each of the fields has a value in the event. */
+function allPresent(fields: readonly FieldReader[], event: Event): boolean {
+  for (let i = 0; i < fields.length; i++) if (!hasValue(fields[i]!(event))) return false;
+  return true;
 }
 
 /** Whether the event meets a guard; `test` is reused so that no closure is made per event. */
@@ -80,6 +86,7 @@ class Dispatcher {
     if (entry.lastIndex === this.index) return;
     if (hook.stage >= 0 && !entry.runner.wants(hook.stage)) return;
     if (hook.guard !== null && !meets(hook.guard, this.event!, this.guardTest)) return;
+    if (hook.present !== null && !allPresent(hook.present, this.event!)) return;
     entry.lastIndex = this.index;
     this.chosen.push(entry);
   }

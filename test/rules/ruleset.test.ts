@@ -201,6 +201,25 @@ query = "process.name: cmd.exe"
     });
   });
 
+  it('hands a rule that tests fields for a value only the events that have them', () => {
+    const set = new RuleSet([
+      rule('container', 'process where event.type == "start" and container.id like "?*" and process.args_count > 1'),
+      rule('exe', 'process where ?process.executable != null and process.name : "sh"'),
+    ]);
+    const events = [
+      ev(1, 'process', { event: { category: 'process', type: 'start' }, process: { args_count: 2, name: 'sh' } }),
+      ev(2, 'process', { event: { category: 'process', type: 'start' }, container: { id: 'c1' }, process: { args_count: 2, name: 'sh', executable: '/bin/sh' } }),
+      ev(3, 'process', { event: { category: 'process', type: 'start' }, container: { id: '' }, process: { args_count: 2, name: 'SH', executable: [null] } }),
+      ev(4, 'process', { event: { category: 'process', type: 'start' }, 'container.id': 'c2', process: { args_count: 2, name: 'sh', executable: ['/bin/sh'] } }),
+    ];
+    const m = set.matcher();
+    const alerts = events.flatMap((e) => m.push(e)).map((a) => `${a.rule.rule_id}@${a.last_event_time}`);
+    expect(alerts).toEqual(['container@1970-01-01T00:00:00.002Z', 'exe@1970-01-01T00:00:00.002Z', 'container@1970-01-01T00:00:00.004Z', 'exe@1970-01-01T00:00:00.004Z']);
+    expect(alerts.sort()).toEqual(set.rules.flatMap((r) => r.run(events).map((a) => `${a.rule.rule_id}@${a.last_event_time}`)).sort());
+    // Event 1 has neither field; event 3 has an empty container id (a value) but no executable.
+    expect(m.stats().dispatched).toBe(5);
+  });
+
   it('hands a sequence an event for a later stage only while some sequence waits for that stage', () => {
     const set = new RuleSet([rule('later', 'sequence by host.id [network where destination.port == 22] [process where process.name : "sh"]')]);
     const m = set.matcher();
