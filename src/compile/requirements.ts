@@ -59,7 +59,7 @@ const FIELD_TIERS = new Map<string, number>([
   ...['event.action', 'event.module', 'event.dataset', 'event.provider', 'event.code', 'network.protocol', 'data_stream.dataset'].map((f) => [f, 1] as const),
 ]);
 
-/** The fields with few distinct values, by name: the candidates for splitting rules by value (see ruleset.ts). */
+/** The fields with few distinct values, by name: the candidates for splitting rules by value (see rules/rule-index.ts). */
 export const FEW_VALUE_FIELDS: readonly string[] = [...FIELD_TIERS.keys()];
 
 /** 0 for telling fields; 1 or 2 for fields with few distinct values. */

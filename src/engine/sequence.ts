@@ -99,6 +99,7 @@ export class SequenceMatcher {
   private readonly flags: boolean[];
   /** Per filter: the key combinations of the event being pushed, read on first use. */
   private readonly keyCache: (KeyValue[][] | undefined)[];
+  /** Per filter: the ids of those combinations ({@link keyId}), made on first use. */
   private readonly keyIdCache: (string[] | undefined)[];
   /** Per filter: the query's keys followed by the stage's own. */
   private readonly keyFields: KeyField[][];

@@ -158,23 +158,27 @@ class Dispatcher {
     }
   }
 
+  /** The indexes that a field's values pick, each once however often its value repeats (a hostile event may repeat one a million times). */
+  private distinctParts(byValue: ReadonlyMap<string, CategoryIndex>, raw: unknown, key: (v: string | number | boolean) => string): CategoryIndex[] {
+    const parts: CategoryIndex[] = [];
+    if (raw === undefined || raw === null) return parts;
+    for (const v of fieldValues(raw)) {
+      const part = byValue.get(key(v));
+      if (part && !parts.includes(part)) parts.push(part);
+    }
+    return parts;
+  }
+
   private visitSplit(index: SplitIndex, event: Event): void {
     const raw = index.read(event);
     if (typeof raw === 'string') {
       this.visitIndex(index.byValue.get(foldAscii(raw)) ?? index.rest, event);
       return;
     }
-    // Several values (or one that is not text): each part, one rule still meeting the event once.
-    let found = false;
-    if (raw !== undefined && raw !== null) {
-      for (const v of fieldValues(raw)) {
-        const part = index.byValue.get(valueKey(v));
-        if (!part) continue;
-        this.visitIndex(part, event);
-        found = true;
-      }
-    }
-    if (!found) this.visitIndex(index.rest, event);
+    // Several values (or one that is not text): each part, and one rule still meets the event once.
+    const parts = this.distinctParts(index.byValue, raw, valueKey);
+    if (parts.length === 0) this.visitIndex(index.rest, event);
+    for (const part of parts) this.visitIndex(part, event);
   }
 
   dispatch(item: OrderedEvent<Event>, out: Alert[]): void {
@@ -194,14 +198,11 @@ class Dispatcher {
         index = g.byCategory.get(raw[0]);
       } else {
         // Several categories: each index holds the `any` stages, and a rule gets an event once.
-        let found = false;
-        for (const v of fieldValues(raw)) {
-          const each = g.byCategory.get(String(v));
-          if (!each) continue;
-          this.visitIndex(each, event);
-          found = true;
+        const indexes = this.distinctParts(g.byCategory, raw, String);
+        if (indexes.length > 0) {
+          for (const each of indexes) this.visitIndex(each, event);
+          continue;
         }
-        if (found) continue;
       }
       this.visitIndex(index ?? g.any, event);
     }

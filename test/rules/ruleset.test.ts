@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { SequenceMatcher } from '../../src/engine/sequence.js';
 import { parseRule, RuleSet, type Event } from '../../src/index.js';
 import { buildRuleIndex, type CategoryIndex } from '../../src/rules/rule-index.js';
 
@@ -185,6 +186,21 @@ query = "process.name: cmd.exe"
       // The split field being the one a rule reads with case rules of its own: `:` folds, `==` does not.
       expect(alerts.filter((a) => a.endsWith('@1970-01-01T00:00:00.003Z')).map((a) => a.split('@')[0])).toEqual(['no-os']);
       expect(alone.length).toBeGreaterThan(40);
+    });
+
+    it('walks the part of a value (and the index of a category) once, however often the event repeats it', () => {
+      const m = new RuleSet(pinned).matcher();
+      // The sequence's second stage is filed in the Windows part and asked each time that part is walked.
+      const wants = vi.spyOn(SequenceMatcher.prototype, 'wants');
+      try {
+        m.push(proc(1, Array.from({ length: 10_000 }, () => 'windows')));
+        expect(wants).toHaveBeenCalledTimes(1);
+        // The same for an event's categories.
+        m.push(ev(2, 'process', { event: { category: Array.from({ length: 10_000 }, () => 'process') }, host: { id: 'h', os: { type: 'windows' } } }));
+        expect(wants).toHaveBeenCalledTimes(2);
+      } finally {
+        wants.mockRestore();
+      }
     });
 
     it('hands an event only to the rules that require its value, or none', () => {
