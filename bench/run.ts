@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- scenario…]`: runs the benchmark scenarios,
  * prints one table and writes bench/results/latest.json (a run of named
- * scenarios writes partial.json instead, so that it never replaces the
- * figures of a full run). Figures are ratios or rates measured in the same
+ * scenarios writes partial.json instead, and a --quick run quick.json, so
+ * that neither replaces the figures of a full run). Figures are ratios or rates measured in the same
  * run, so they compare across machines.
  */
 import { spawnSync } from 'node:child_process';
@@ -69,7 +69,10 @@ const out = {
   quick,
   results,
 };
-const file = join(dirname(fileURLToPath(import.meta.url)), 'results', only.length > 0 ? 'partial.json' : 'latest.json');
+// Only a full-size run of every scenario stands as the latest figures; a
+// partial or quick one is written beside them.
+const name = only.length > 0 ? 'partial.json' : quick ? 'quick.json' : 'latest.json';
+const file = join(dirname(fileURLToPath(import.meta.url)), 'results', name);
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nwritten to ${file}`);
