@@ -296,13 +296,15 @@ export class SequenceMatcher {
     for (let mi = 0; mi < this.missingStages.length; mi++) {
       const m = this.missingStages[mi]!;
       if (!flags[m.filter]) continue;
-      for (const key of this.keysOf(m.filter, event)) {
+      const keys = this.keysOf(m.filter, event);
+      const ids = this.keyIdsOf(m.filter, event);
+      for (let k = 0; k < keys.length; k++) {
         if (m.position === 'trailing') {
-          const s = this.states.get(keyId(key));
+          const s = this.states.get(ids[k]!);
           if (s && s.awaiting.length > 0) this.trailingEvent(s, now);
           continue;
         }
-        const s = m.position === 'leading' ? this.state(key, now) : this.states.get(keyId(key));
+        const s = m.position === 'leading' ? this.state(keys[k]!, now, ids[k]!) : this.states.get(ids[k]!);
         if (!s) continue;
         const history = s.missing[mi]!;
         history.push(now);
@@ -315,8 +317,8 @@ export class SequenceMatcher {
       const filter = this.positiveFilter[p]!;
       // No key waits for stage p: nothing to look up (a run of 60 stages has most of them empty).
       if (!flags[filter] || (p > 0 && this.pendingAt[p - 1] === 0)) continue;
+      const keys = this.keysOf(filter, event);
       const ids = this.keyIdsOf(filter, event);
-      const keys = this.keyCache[filter]!;
       for (let k = 0; k < keys.length; k++) {
         const key = keys[k]!;
         if (p === 0) {

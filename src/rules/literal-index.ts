@@ -111,6 +111,11 @@ export class RequirementFinder {
     return type === 'keyword' || type === 'text' ? resolved!.path : null;
   }
 
+  /** The path a field name is read at, whatever its type. */
+  private pathOf(name: string): string {
+    return this.schema ? (resolveField(this.schema, name)?.path ?? name) : name;
+  }
+
   /**
    * Per field, the exact values (ASCII-folded keyword text) one of which it
    * must have for the condition to hold: a conjunction pins what any of its
@@ -197,8 +202,7 @@ export class RequirementFinder {
         if (o.patterns.length > 0 && o.patterns.every((p) => p.type === 'String' && p.value === '?*')) field = o.subject;
       }
       if (field === null) continue;
-      const name = fieldName(field);
-      out.add(this.schema ? (resolveField(this.schema, name)?.path ?? name) : name);
+      out.add(this.pathOf(fieldName(field)));
     }
     return [...out];
   }

@@ -280,17 +280,22 @@ function groupByFirstSegment(fields: ReadonlyMap<string, FieldIndex>): FieldGrou
   return [...groups].map(([segment, list]) => ({ segment, fields: list }));
 }
 
+/** Adds a hook to a list unless this filing just added it (a requirement may name a value twice). */
+function addOnce(list: Hook[], hook: Hook): void {
+  if (list[list.length - 1] !== hook) list.push(hook);
+}
+
 /**
  * Files a stage under its requirement: by value or substring of a field, or
  * scanned for every event of the index. A stage comes to one index once, so
- * only its own requirement can name a value twice.
+ * only its own requirement can name a value twice, and its hook is then the
+ * last one on that list.
  */
 function addStage(index: FieldsIndex, hook: Hook, requirement: Requirement | null): void {
   if (!requirement) {
     index.scan.push(hook);
     return;
   }
-  const filed = new Set<string>();
   for (const { field: name, values, anchors } of requirement) {
     let byField = index.fields.get(name);
     if (!byField) {
@@ -298,16 +303,12 @@ function addStage(index: FieldsIndex, hook: Hook, requirement: Requirement | nul
       index.fields.set(name, byField);
     }
     for (const v of values) {
-      if (filed.has(`${name}\u0000=${v}`)) continue;
-      filed.add(`${name}\u0000=${v}`);
       byField.shapes.add(shapeOf(v));
       const list = byField.byValue.get(v);
-      if (list) list.push(hook);
+      if (list) addOnce(list, hook);
       else byField.byValue.set(v, [hook]);
     }
     for (const a of anchors) {
-      if (filed.has(`${name}\u0000*${a}`)) continue;
-      filed.add(`${name}\u0000*${a}`);
       let id = byField.anchorIds.get(a);
       if (id === undefined) {
         id = byField.anchorEntries.length;
@@ -315,7 +316,7 @@ function addStage(index: FieldsIndex, hook: Hook, requirement: Requirement | nul
         byField.anchorIds.set(a, id);
         byField.anchors.add(a, id);
       }
-      byField.anchorEntries[id]!.push(hook);
+      addOnce(byField.anchorEntries[id]!, hook);
     }
   }
 }

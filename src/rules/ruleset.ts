@@ -172,7 +172,7 @@ class Dispatcher {
   private visitSplit(index: SplitIndex, event: Event): void {
     const raw = index.read(event);
     if (typeof raw === 'string') {
-      this.visitIndex(index.byValue.get(foldAscii(raw)) ?? index.rest, event);
+      this.visitIndex(index.byValue.get(valueKey(raw)) ?? index.rest, event);
       return;
     }
     // Several values (or one that is not text): each part, and one rule still meets the event once.
