@@ -2,7 +2,7 @@
  * The Rule model: what an Elastic detection-rule TOML file says, typed, and
  * how to run it. Unknown keys are kept as they are in `extra`.
  */
-import { EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
+import { codeFrame, EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
 import { compile, type CompiledQuery } from '../engine/compiled-query.js';
 import type { Schema } from '../compile/schema.js';
 import type { Event } from '../compile/fields.js';
@@ -278,15 +278,19 @@ export class Rule {
       if (e instanceof EqlSyntaxError || e instanceof EqlSemanticError) {
         // Point into the TOML file, not only into the query.
         const at = locateKey(text, 'rule', 'query');
-        const { line, column } = e;
-        const pos = at && line !== null && column !== null ? positionInFile(at, line, column) : null;
+        const span = e instanceof EqlSyntaxError ? { offset: e.offset, length: e.length } : e.location && { offset: e.location.start.offset, length: e.location.end.offset - e.location.start.offset };
+        const pos = at && span ? positionInFile(text, at, this.query!, span.offset) : null;
+        const end = at && span ? positionInFile(text, at, this.query!, span.offset + span.length) : null;
+        // Escapes inside the span make it longer in the file than in the query.
+        const width = pos && end && end.line === pos.line ? end.column - pos.column : (span?.length ?? 1);
         throw new RuleLoadError('RULE_QUERY', `the query does not compile: ${e.reason}`, {
           file: this.file,
           line: pos?.line ?? at?.line ?? null,
           column: pos?.column ?? at?.column ?? null,
           key: 'rule.query',
           cause: e as EqlError,
-          frame: e.frame,
+          // Framed in the file, at the same place as the line and column above.
+          frame: pos ? codeFrame(text, pos.line, pos.column, Math.max(1, width)) : e.frame,
         });
       }
       throw e;

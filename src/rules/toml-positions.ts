@@ -59,7 +59,74 @@ export function locateKey(text: string, table: string, key: string): KeyPosition
   return null;
 }
 
-/** Maps a position inside a string value (1-based line and column of the value) to the file. */
-export function positionInFile(at: KeyPosition, line: number, column: number): { line: number; column: number } {
-  return { line: at.valueLine + line - 1, column: line === 1 ? at.valueColumn + column - 1 : column };
+/** 0-based offset of a 1-based line and column. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset + column - 1;
+}
+
+/** 1-based line and column of a 0-based offset; a CRLF ends a line like LF. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
+const isLineEnd = (c: string | undefined) => c === '\n' || c === '\r';
+
+/**
+ * How many characters of the file the next character(s) of the value take,
+ * reading from `raw`: an escape takes 2 to 10, a line-ending backslash with
+ * the blank space after it takes all of that and stands for nothing, CRLF
+ * stands for one or two. Returns [file characters, value characters].
+ */
+function stepOf(raw: string, r: number, basic: boolean, multiline: boolean): [number, number] {
+  const c = raw[r];
+  if (basic && c === '\\') {
+    const e = raw[r + 1];
+    if (e === 'u') return [6, 1];
+    if (e === 'U') return [10, Number.parseInt(raw.slice(r + 2, r + 10), 16) > 0xffff ? 2 : 1];
+    if (multiline && (isBlank(e) || isLineEnd(e))) {
+      let end = r + 1;
+      while (end < raw.length && (isBlank(raw[end]) || isLineEnd(raw[end]))) end++;
+      return [end - r, 0];
+    }
+    return [2, 1];
+  }
+  return [1, 1];
+}
+
+/**
+ * Maps an offset inside the decoded `query` string to a 1-based line and
+ * column of the file. Escapes (`\"`, `\u0041`), a line-ending backslash in
+ * a `"""` string and CRLF line ends make the file's text longer than the
+ * value, so the two are walked side by side.
+ */
+export function positionInFile(text: string, at: KeyPosition, value: string, valueOffset: number): { line: number; column: number } {
+  const start = offsetOf(text, at.valueLine, at.valueColumn);
+  const basic = at.delimiter === '"' || at.delimiter === '"""';
+  let r = start;
+  let d = 0;
+  while (d < valueOffset && r < text.length) {
+    // A CRLF in the file may be one newline in the value (parsers may normalise it).
+    if (text[r] === '\r' && text[r + 1] === '\n' && value[d] === '\n') {
+      r += 2;
+      d += 1;
+      continue;
+    }
+    const [fileChars, valueChars] = stepOf(text, r, basic, at.multiline);
+    r += fileChars;
+    d += valueChars;
+  }
+  return lineColumnAt(text, r);
 }

@@ -160,6 +160,37 @@ note = "kept too"
   });
 });
 
+/** A rule whose query is written as `query = <value>`, with the value as given. */
+const RULE_WITH_VALUE = (value: string) => RULE('x').replace("query = '''\nx\n'''", `query = ${value}`);
+
+describe('query errors point into the file whatever string form the query takes', () => {
+  // Each case: the query value as written in the file, and where the '=' of its `x = 2` is in the file.
+  const cases: Array<[string, string, { line: number; column: number }]> = [
+    ['a multi-line literal string', "'''\nprocess where x = 2\n'''", { line: 18, column: 17 }],
+    ['a literal string', "'process where x = 2'", { line: 17, column: 26 }],
+    ['a basic string with escaped quotes', '"process where process.name : \\"cmd.exe\\" and x = 2"', { line: 17, column: 57 }],
+    ['a basic string with \\u escapes', '"process where process.name : \\u0022a\\u0022 and x = 2"', { line: 17, column: 59 }],
+    ['a multi-line basic string with a line-ending backslash', '"""process where \\\n    x = 2"""', { line: 18, column: 7 }],
+    ['a multi-line basic string with CRLF line ends', '"""\r\nprocess where\r\n  x = 2\r\n"""', { line: 19, column: 5 }],
+  ];
+  it.each(cases)('%s', (_name, value, expected) => {
+    const text = RULE_WITH_VALUE(value);
+    let error: RuleLoadError | undefined;
+    try {
+      parseRule(text, { file: 'q.toml' });
+    } catch (e) {
+      error = e as RuleLoadError;
+    }
+    expect(error?.code).toBe('RULE_QUERY');
+    expect({ line: error!.line, column: error!.column }).toEqual(expected);
+    // The frame shows the file's own line, with the caret under the '='.
+    const lines = text.split(/\r?\n/);
+    expect(lines[expected.line - 1]![expected.column - 1]).toBe('=');
+    expect(error!.message).toContain(`> ${expected.line} | ${lines[expected.line - 1]}`);
+    expect(error!.message).toContain(`| ${' '.repeat(expected.column - 1)}^\n`.trimEnd());
+  });
+});
+
 describe('loading files', () => {
   let dir = '';
   beforeAll(() => {
