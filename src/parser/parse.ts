@@ -146,8 +146,12 @@ export function parse(source: string): Query {
   if (lexError) {
     const position: Position = { offset: lexError.offset, line: lexError.line ?? 1, column: lexError.column ?? 1 };
     const ch = source.slice(lexError.offset, lexError.offset + 2);
-    const reason = ch.startsWith('/*') ? 'unterminated comment: /* needs a matching */' : `unexpected character '${String.fromCodePoint(source.codePointAt(lexError.offset) ?? 0)}'`;
-    throw new EqlSyntaxError(reason, source, position);
+    const reason = ch.startsWith('/*')
+      ? 'unterminated comment: /* needs a matching */'
+      : ch === '!:'
+        ? "'!:' is not an operator: negate the match instead, as in 'not x : \"a\"'"
+        : `unexpected character '${String.fromCodePoint(source.codePointAt(lexError.offset) ?? 0)}'`;
+    throw new EqlSyntaxError(reason, source, position, { length: ch === '!:' ? 2 : 1 });
   }
   rejectForbiddenTokens(source, tokens);
   checkNesting(source, tokens);
