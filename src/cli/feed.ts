@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { EqlEventError } from '../errors.js';
-import { type InputProgress, readRecordBatches } from './input.js';
+import { type InputProgress, type InputRecord, readRecordBatches } from './input.js';
 import type { LinePrefilter } from '../compile/line-prefilter.js';
 import type { ParsedOptions } from './common.js';
 import { UsageError } from './output.js';
@@ -21,6 +21,13 @@ export interface FeedCounts {
 }
 
 export class StrictInputError extends Error {}
+
+/** An event file that cannot be read at all: missing, a folder, or broken compression. */
+export class UnreadableInputError extends Error {
+  constructor(file: string, cause: unknown) {
+    super(`${file}: cannot read: ${(cause as Error).message ?? String(cause)}`);
+  }
+}
 
 export interface Feeder {
   readonly counts: FeedCounts;
@@ -69,24 +76,37 @@ export function createFeeder(options: FeederOptions): Feeder {
           try {
             progress.bytesTotal += statSync(name).size;
           } catch (e) {
-            throw new StrictInputError(`${name}: ${(e as Error).message}`);
+            throw new UnreadableInputError(name, e);
           }
         }
       }
       for (const name of inputs) {
-        for await (const batch of readRecordBatches(name, progress, { mayMatch: options.mayMatch })) {
-          for (const record of batch) {
-            counts.read++;
-            if (!record.ok) {
-              report(`${record.file}:${record.line}`, record.reason);
-              continue;
+        // Stepped by hand so that a failure of the file itself, not of the consumer, is told apart.
+        const batches = readRecordBatches(name, progress, { mayMatch: options.mayMatch })[Symbol.asyncIterator]();
+        try {
+          for (;;) {
+            let step: IteratorResult<InputRecord[]>;
+            try {
+              step = await batches.next();
+            } catch (e) {
+              throw new UnreadableInputError(name, e);
             }
-            current = record;
-            counts.events++;
-            const more = await push(record.event);
-            current = null;
-            if (more === false) return;
+            if (step.done) break;
+            for (const record of step.value) {
+              counts.read++;
+              if (!record.ok) {
+                report(`${record.file}:${record.line}`, record.reason);
+                continue;
+              }
+              current = record;
+              counts.events++;
+              const more = await push(record.event);
+              current = null;
+              if (more === false) return;
+            }
           }
+        } finally {
+          await batches.return(undefined);
         }
       }
     },

@@ -17,13 +17,14 @@ Run "eql-engine <command> --help" for a command's options.
   --help      print this help
 
 Exit codes: 0 success; 1 problems found by check, or a match with --fail-on-match;
-2 usage error or invalid query; 3 bad input under --strict.`;
+2 usage error, invalid query or unreadable event file; 3 bad input under --strict.`;
 
-const EVENT_OPTIONS = `Event options:
-  --timestamp-field <field>   field that orders events (default @timestamp)
+/** Only for query: rules carry their own fields. */
+const FIELD_OPTIONS = `  --timestamp-field <field>   field that orders events (default @timestamp)
   --tiebreaker-field <field>  field that orders equal timestamps
-  --category-field <field>    field that holds the event category (default event.category)
-  --mapping <file>            an Elasticsearch mapping (JSON) giving field types
+  --category-field <field>    field that holds the event category (default event.category)`;
+
+const EVENT_OPTIONS = `  --mapping <file>            an Elasticsearch mapping (JSON) giving field types
   --reorder-window <duration> hold events this long to sort late arrivals (e.g. 5s)
   --strict                    stop at the first bad line (exit 3)
   --prefilter                 skip, unparsed, lines no query could match (faster;
@@ -38,7 +39,8 @@ export const QUERY_HELP = `Usage: eql-engine query '<eql>' [files…] [options]
 Runs one EQL query over events and prints each match (an event, a sequence or
 a sample) as it becomes final. Pipes (| head, | tail) apply.
 
-  --size <n>                  the most matches to print
+  --size <n>                  the most matches to print (the most recent, as Elasticsearch)
+${FIELD_OPTIONS}
 ${EVENT_OPTIONS}`;
 
 export const RUN_HELP = `Usage: eql-engine run [rule files, folders or globs…] --events <files…> [options]
@@ -47,8 +49,10 @@ Runs detection rules over events in one pass and prints an alert for each
 detection. With no rules named, runs the bundled rules.
 
   --events <files…>           event files (or - for stdin); default stdin
-  --size <n>                  the most alerts to print
-${EVENT_OPTIONS}`;
+  --size <n>                  the most alerts to print (the first; reading stops there)
+${EVENT_OPTIONS}
+
+Rules use their own timestamp, tiebreaker and category fields.`;
 
 export const CHECK_HELP = `Usage: eql-engine check [rule files, folders or globs…] [--json]
 

@@ -71,7 +71,8 @@ async function* bytesOf(name: string, progress: InputProgress): AsyncGenerator<B
 /**
  * The records of one input, a batch per chunk read (one promise per chunk,
  * not per event). The format is decided by the first non-blank character:
- * `[` starts a JSON array, anything else is NDJSON.
+ * `[` starts a JSON array, anything else is NDJSON. A leading byte-order mark
+ * is dropped.
  */
 export async function* readRecordBatches(name: string, progress: InputProgress, options: ReadOptions = {}): AsyncGenerator<InputRecord[]> {
   const mayMatch = options.mayMatch;
@@ -89,7 +90,8 @@ export async function* readRecordBatches(name: string, progress: InputProgress, 
       const m = /\S/.exec(pending);
       if (!m) continue;
       mode = m[0] === '[' ? 'array' : 'ndjson';
-      text = pending;
+      // A byte-order mark counts as blank above, but JSON.parse would reject the first line for it.
+      text = pending.charCodeAt(0) === 0xfeff ? pending.slice(1) : pending;
       pending = '';
     }
     if (mode === 'array') {

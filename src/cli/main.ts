@@ -1,7 +1,8 @@
 /**
  * The `eql-engine` command. It reads files or stdin, writes results to stdout
  * and diagnostics to stderr, and exits with 0 (success), 1 (problems found or
- * --fail-on-match), 2 (usage or invalid query) or 3 (bad input with --strict).
+ * --fail-on-match), 2 (usage, invalid query or unreadable event file) or 3
+ * (bad input with --strict).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

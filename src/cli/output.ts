@@ -6,6 +6,8 @@ export type Format = 'ndjson' | 'json' | 'table';
 export class Output {
   private first = true;
   closed = false;
+  /** Items written so far. */
+  count = 0;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -24,6 +26,7 @@ export class Output {
   }
 
   async item(item: unknown): Promise<void> {
+    this.count++;
     switch (this.format) {
       case 'ndjson':
         return this.write(`${JSON.stringify(item)}\n`);

@@ -97,7 +97,29 @@ describe('eql-engine query', () => {
     const all = lines(cli(['query', SEQUENCE, EVENTS]).stdout);
     expect(lines(cli(['query', `${SEQUENCE} | head 2`, EVENTS]).stdout)).toEqual(all.slice(0, 2));
     expect(lines(cli(['query', `${SEQUENCE} | tail 2`, EVENTS]).stdout)).toEqual(all.slice(-2));
-    expect(lines(cli(['query', SEQUENCE, EVENTS, '--size', '3']).stdout)).toEqual(all.slice(-3));
+    const sized = cli(['query', SEQUENCE, EVENTS, '--size', '3']);
+    expect(lines(sized.stdout)).toEqual(all.slice(-3));
+    // The summary tells what was found from what was printed.
+    expect(sized.stderr).toMatch(new RegExp(`; ${all.length} matches \\(3 printed\\) in `));
+    expect(cli(['query', SEQUENCE, EVENTS]).stderr).toMatch(new RegExp(`; ${all.length} matches in `));
+  });
+
+  it('reads a file that starts with a byte-order mark', () => {
+    writeFileSync(join(dir, 'bom.ndjson'), `\uFEFF${eventsText}`);
+    const r = cli(['query', 'process where true', join(dir, 'bom.ndjson')]);
+    expect(r.stderr).not.toMatch(/not valid JSON/);
+    expect(lines(r.stdout)).toEqual(lines(cli(['query', 'process where true', EVENTS]).stdout));
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'nosuch.ndjson'), /nosuch\.ndjson: cannot read: ENOENT/],
+    ['a folder', () => dir, /cannot read: EISDIR/],
+    ['broken gzip', () => (writeFileSync(join(dir, 'broken.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3])), join(dir, 'broken.gz')), /broken\.gz: cannot read: /],
+  ])('exits 2 naming the file when an event file cannot be read: %s', (_what, file, message) => {
+    const r = cli(['query', 'process where true', file()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('writes a JSON array or a table on request', () => {
@@ -194,6 +216,20 @@ describe('eql-engine run', () => {
 
   it('exits 1 with --fail-on-match when an alert fires', () => {
     expect(cli(['run', '--events', EVENTS, '--fail-on-match', '--quiet']).code).toBe(1);
+  });
+
+  it('lists in its help only the options it takes', () => {
+    const help = cli(['run', '--help']).stdout;
+    expect(help).not.toMatch(/--timestamp-field|--tiebreaker-field|--category-field/);
+    expect(cli(['query', '--help']).stdout).toMatch(/--timestamp-field/);
+    expect(cli(['run', '--events', EVENTS, '--timestamp-field', 'ts']).code).toBe(2);
+  });
+
+  it("warns of a rule it cannot load with a frame of the file's own line", () => {
+    const r = cli(['run', join(dir, 'broken-rule.toml'), 'rules/windows', '--events', EVENTS]);
+    expect(r.stderr).toContain('broken-rule.toml:8:5 [rule.query]');
+    expect(r.stderr).toContain('> 8 |   x = 1');
+    expect(lines(r.stdout)).toHaveLength(4);
   });
 });
 

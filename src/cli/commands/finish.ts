@@ -1,9 +1,19 @@
 /** Running a command's main loop, then the summary on stderr and the exit code. */
 import type { Io } from '../common.js';
-import { type Feeder, StrictInputError } from '../feed.js';
+import { type Feeder, StrictInputError, UnreadableInputError } from '../feed.js';
 import type { Progress } from '../progress.js';
+import type { Output } from '../output.js';
 
-export async function finish(io: Io, feeder: Feeder, progress: Progress, quiet: boolean, failOnMatch: boolean, label: string, body: () => Promise<void>): Promise<number> {
+export async function finish(
+  io: Io,
+  feeder: Feeder,
+  progress: Progress,
+  output: Output,
+  quiet: boolean,
+  failOnMatch: boolean,
+  label: string,
+  body: () => Promise<void>,
+): Promise<number> {
   const started = Date.now();
   try {
     await body();
@@ -12,6 +22,10 @@ export async function finish(io: Io, feeder: Feeder, progress: Progress, quiet: 
     if (e instanceof StrictInputError) {
       io.stderr.write(`error: ${e.message}\n`);
       return 3;
+    }
+    if (e instanceof UnreadableInputError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return 2;
     }
     throw e;
   }
@@ -22,7 +36,9 @@ export async function finish(io: Io, feeder: Feeder, progress: Progress, quiet: 
     // Lines the prefilter ruled out were read but never parsed.
     const unparsed = feeder.progress.linesPrefiltered;
     const prefiltered = unparsed > 0 ? `, ${unparsed} skipped unparsed` : '';
-    io.stderr.write(`${c.read + unparsed} read, ${c.read - c.skipped} processed${prefiltered}, ${c.skipped} reported; ${c.matches} ${label} in ${seconds} s\n`);
+    // A tail or --size prints fewer than were found.
+    const printed = output.count < c.matches ? ` (${output.count} printed)` : '';
+    io.stderr.write(`${c.read + unparsed} read, ${c.read - c.skipped} processed${prefiltered}, ${c.skipped} reported; ${c.matches} ${label}${printed} in ${seconds} s\n`);
   }
   return failOnMatch && c.matches > 0 ? 1 : 0;
 }

@@ -71,7 +71,7 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
 
   const progress = new Progress(feeder.progress, feeder.counts, io.stderr.isTTY === true && !quiet, 'matches');
   progress.start();
-  return finish(io, feeder, progress, quiet, values['fail-on-match'] === true, 'matches', async () => {
+  return finish(io, feeder, progress, output, quiet, values['fail-on-match'] === true, 'matches', async () => {
     await feeder.run(files, (event) => emit(matcher.push(event as Event)));
     await emit(matcher.flush());
     if (buffered) for (const m of applyPipes(held, pipes, size ?? Infinity, 'tail')) await output.item(printable(m));

@@ -73,7 +73,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const progress = new Progress(feeder.progress, feeder.counts, io.stderr.isTTY === true && !quiet, 'alerts');
   progress.start();
   if (!quiet) io.stderr.write(`running ${set.rules.length} rule${set.rules.length === 1 ? '' : 's'}\n`);
-  return finish(io, feeder, progress, quiet, values['fail-on-match'] === true, 'alerts', async () => {
+  return finish(io, feeder, progress, output, quiet, values['fail-on-match'] === true, 'alerts', async () => {
     await feeder.run(events, (event) => emit(matcher.push(event as Event)));
     await emit(matcher.flush());
     await output.end();
