@@ -84,6 +84,14 @@ function tomlFilesUnder(dir: string, errors: RuleLoadError[]): string[] {
   return out;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Loads rules from files, folders (every `.toml` below them) and globs such as
  * `rules/**\/*.toml`. Returns the rules that loaded and an error for each file
@@ -96,11 +104,18 @@ export function loadRules(patterns: string | readonly string[], options: LoadOpt
     const scan = picomatch.scan(pattern);
     if (scan.isGlob) {
       const base = scan.base === '' ? '.' : scan.base;
+      if (!isFolder(base)) {
+        errors.push(new RuleLoadError('RULE_READ', `no such folder: ${base}`, { file: pattern }));
+        continue;
+      }
       const match = picomatch(scan.glob, { dot: false });
       const root = resolve(base);
+      const before = files.length;
       for (const f of tomlFilesUnder(base, errors)) {
         if (match(relative(root, resolve(f)).split(sep).join('/'))) files.push(f);
       }
+      // A mistyped pattern would otherwise load nothing without a word.
+      if (files.length === before) errors.push(new RuleLoadError('RULE_READ', 'no .toml file matches the pattern', { file: pattern }));
       continue;
     }
     let st;

@@ -56,9 +56,10 @@ export interface RunOptions {
   /**
    * Apply the rule's look-back (`from`, e.g. `now-9m`) as Kibana does, relative
    * to this time: only events whose `timestamp_override` field (or, without
-   * it, `@timestamp`) lies in the window take part.
+   * it, `@timestamp`) lies in the window take part. A Date, epoch
+   * milliseconds, or ISO-8601 text.
    */
-  readonly now?: Date | number;
+  readonly now?: Date | number | string;
 }
 
 const KNOWN_RULE_KEYS = new Set([
@@ -323,16 +324,20 @@ export class Rule {
   }
 
   /** Events whose look-back timestamp (timestamp_override, else @timestamp) lies within `from` of `now`. */
-  private *withinLookback(events: Iterable<Event>, now: Date | number): Generator<Event> {
-    const end = typeof now === 'number' ? now : now.getTime();
+  private withinLookback(events: Iterable<Event>, now: Date | number | string): Iterable<Event> {
+    const end = typeof now === 'number' ? now : typeof now === 'string' ? Date.parse(now) : now instanceof Date ? now.getTime() : Number.NaN;
+    if (!Number.isFinite(end)) throw new TypeError(`run(): now must be a Date, epoch milliseconds or an ISO-8601 date, not ${JSON.stringify(now)}`);
     const span = this.lookbackNs;
     const start = span === null ? -Infinity : end - span / 1e6;
     const primary = compileFieldReader(this.timestampOverride ?? '@timestamp');
     const fallback = compileFieldReader('@timestamp');
-    for (const e of events) {
-      const t = e !== null && typeof e === 'object' ? (readEventTime(primary(e)) ?? readEventTime(fallback(e))) : null;
-      // Events without a readable time go on, so that the engine reports them.
-      if (!t || (t.ms >= start && t.ms <= end)) yield e;
-    }
+    // A generator of its own, so that a bad `now` throws at the call, not at the first event.
+    return (function* () {
+      for (const e of events) {
+        const t = e !== null && typeof e === 'object' ? (readEventTime(primary(e)) ?? readEventTime(fallback(e))) : null;
+        // Events without a readable time go on, so that the engine reports them.
+        if (!t || (t.ms >= start && t.ms <= end)) yield e;
+      }
+    })();
   }
 }

@@ -25,8 +25,14 @@ export function parseToml(text: string): Record<string, unknown> {
     const err = e as { message?: string; line?: number; col?: number; fromTOML?: boolean };
     if (err && err.fromTOML) {
       const line = typeof err.line === 'number' ? err.line + 1 : null;
-      const column = typeof err.col === 'number' ? err.col + 1 : null;
-      throw new TomlSyntaxError(String(err.message ?? 'invalid TOML').split('\n')[0]!, line, column);
+      // At the end of the text the parser reports one column past the line's end.
+      const lineLength = line === null ? 0 : (body.split(/\r?\n/)[line - 1] ?? '').length;
+      const column = typeof err.col === 'number' ? Math.min(err.col + 1, lineLength + 1) : null;
+      // Its message ends with the position (and a frame), which the error gives in its own fields.
+      const reason = String(err.message ?? 'invalid TOML')
+        .split('\n')[0]!
+        .replace(/ at row \d+, col \d+, pos \d+:?$/, '');
+      throw new TomlSyntaxError(reason, line, column);
     }
     throw e;
   }

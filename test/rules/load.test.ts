@@ -157,6 +157,10 @@ note = "kept too"
     ];
     const alerts = r.run(events, { now });
     expect(alerts.map((a) => a.events.map((e) => e?.['@timestamp']))).toEqual([[at(30), at(29)]]);
+    // `now` may be a Date or ISO-8601 text too, with the same result; anything else is refused at once.
+    expect(r.run(events, { now: new Date(now) })).toEqual(alerts);
+    expect(r.run(events, { now: new Date(now).toISOString() })).toEqual(alerts);
+    expect(() => r.run(events, { now: 'yesterday' })).toThrow(/now must be a Date, epoch milliseconds or an ISO-8601 date/);
   });
 });
 
@@ -227,6 +231,10 @@ describe('loading files', () => {
     const truncated = errorFor(errors, 'truncated.toml')!;
     expect(truncated.line).toBeGreaterThan(0);
     expect(truncated.column).toBeGreaterThan(0);
+    // The position is in the error's fields, within the file's last line, and not repeated in its reason.
+    const lastLine = RULE('process where true').slice(0, 120).split('\n')[truncated.line! - 1]!;
+    expect(truncated.column).toBeLessThanOrEqual(lastLine.length + 1);
+    expect(truncated.reason).not.toMatch(/at row|pos \d/);
 
     // The query error points into the TOML file: the query starts on line 18.
     const badQuery = errorFor(errors, 'bad-query.toml')!;
@@ -253,6 +261,13 @@ describe('loading files', () => {
     expect(loadRule(join(dir, 'good.toml')).name).toBe('Test rule');
     expect(loadRule(RULE('any where true')).file).toBeNull();
     expect(loadRules(join(dir, 'missing.toml')).errors[0]!.reason).toMatch(/no such file/);
+  });
+
+  it('reports a glob that matches nothing, or whose folder does not exist, by the pattern', () => {
+    const typo = loadRules(`${dir}/**/*.tml`);
+    expect(typo.errors.map((e) => [e.file, e.reason])).toEqual([[`${dir}/**/*.tml`, 'no .toml file matches the pattern']]);
+    const noFolder = loadRules(`${dir}/nope/*.toml`);
+    expect(noFolder.errors.map((e) => [e.file, e.reason])).toEqual([[`${dir}/nope/*.toml`, `no such folder: ${dir}/nope`]]);
   });
 
   it('refuses files that are too large', () => {
