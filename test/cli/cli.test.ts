@@ -1,4 +1,4 @@
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -284,5 +284,15 @@ describe('the README', () => {
   it('has a library example that runs', () => {
     const out = execSync('node examples/run-bundled-rule.mjs', { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(out).toContain('WMI Incoming Lateral Movement: 4 alerts in 40 events');
+  });
+
+  it('has a streaming example that gives the alerts and reports bad lines without stopping', () => {
+    const input = `${eventsText.trim()}\n{bad\n[1]\n`;
+    const r = spawnSync(process.execPath, ['examples/stream-rules.mjs'], { cwd: REPO_ROOT, input, encoding: 'utf8' });
+    expect(lines(r.stdout)).toHaveLength(4);
+    expect(r.stdout).toContain('WMI Incoming Lateral Movement  2026-01-15T10:01:00.000Z  by host-01');
+    expect(r.stderr).toMatch(/line 41: not JSON/);
+    expect(r.stderr).toMatch(/event 40: an event must be a JSON object/);
+    expect(r.stderr).toMatch(/1 rule, 41 events, 4 alerts, 1 errors, 0 late/);
   });
 });
