@@ -25,7 +25,7 @@ export class StrictInputError extends Error {}
 /** An event file that cannot be read at all: missing, a folder, or broken compression. */
 export class UnreadableInputError extends Error {
   constructor(file: string, cause: unknown) {
-    super(`${file}: cannot read: ${(cause as Error).message ?? String(cause)}`);
+    super(`${file}: cannot read: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
 

@@ -39,7 +39,7 @@ export const QUERY_HELP = `Usage: eql-engine query '<eql>' [files…] [options]
 Runs one EQL query over events and prints each match (an event, a sequence or
 a sample) as it becomes final. Pipes (| head, | tail) apply.
 
-  --size <n>                  the most matches to print (the most recent, as Elasticsearch)
+  --size <n>                  the most matches to print (the most recent, as in Elasticsearch)
 ${FIELD_OPTIONS}
 ${EVENT_OPTIONS}`;
 

@@ -326,7 +326,7 @@ export class Rule {
   /** Events whose look-back timestamp (timestamp_override, else @timestamp) lies within `from` of `now`. */
   private withinLookback(events: Iterable<Event>, now: Date | number | string): Iterable<Event> {
     const end = typeof now === 'number' ? now : typeof now === 'string' ? Date.parse(now) : now instanceof Date ? now.getTime() : Number.NaN;
-    if (!Number.isFinite(end)) throw new TypeError(`run(): now must be a Date, epoch milliseconds or an ISO-8601 date, not ${JSON.stringify(now)}`);
+    if (!Number.isFinite(end)) throw new TypeError(`run(): now must be a Date, epoch milliseconds or an ISO-8601 date, not ${typeof now === 'string' ? JSON.stringify(now) : String(now)}`);
     const span = this.lookbackNs;
     const start = span === null ? -Infinity : end - span / 1e6;
     const primary = compileFieldReader(this.timestampOverride ?? '@timestamp');
