@@ -336,6 +336,8 @@ export class ExpressionCompiler {
       case 'between':
         return derive(args, (s) => S.between(a0(s), a1(s), a2(s), args.length > 3 ? a3(s) : false, ci), 'string');
       case 'cidrMatch': {
+        // Elasticsearch wants an ip-typed field here: text that is not a field (a literal, a computed string) is keyword.
+        if (e.args[0]!.type !== 'Field' && args[0]!.kind === 'string') this.typeError(e, 0, 'ip', e.args[0]!, 'string');
         const blocks = args.slice(1).map((a, i) => {
           if (!a.constant) throw this.scope.error('EQL_TYPE', `${ordinal(i + 1)} argument of [${this.scope.textOf(e.location)}] must be a constant`, e.args[i + 1]!.location);
           const v = fold(a);

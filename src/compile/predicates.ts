@@ -177,11 +177,19 @@ export class PredicateCompiler {
       }
       return { value: fold(compiled), isFloat: compiled.kind === 'float', location: v.location };
     });
-    if (e.subject.type !== 'Field') return this.script(e);
-    const bound = this.scope.bindField(e.subject);
-    if (!bound) return this.script(e);
-    const test = this.leaves.membership(bound, values, e.caseInsensitive, e.location);
-    return e.negated ? negate(test) : test;
+    // A list of nulls only folds to null in Elasticsearch, and a null filter drops every event, negated or not.
+    if (values.every((v) => v.value === null)) return NEVER;
+    if (e.subject.type === 'Field') {
+      const bound = this.scope.bindField(e.subject);
+      if (!bound) return this.script(e);
+      const test = this.leaves.membership(bound, values, e.caseInsensitive, e.location);
+      return e.negated ? negate(test) : test;
+    }
+    // Elasticsearch parses `a not in (…)` as `not (a in (…))`, and on a computed value the `not`
+    // stays outside the script: an event where `a` is null, or where no value of it is in the
+    // list, matches. A constant folds whole, null and all.
+    if (!e.negated || this.isConstant(e.subject)) return this.script(e);
+    return negate(this.script({ ...e, negated: false }));
   }
 
   private functionCall(e: A.FunctionCall): Predicate {

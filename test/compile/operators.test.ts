@@ -89,6 +89,20 @@ const TABLE: Record<string, Row[]> = {
     ['x not in ("a", "b")', { x: ['c', 'a'] }, false],
     ['x in (1, 2)', { x: 2 }, true],
     ['x not in~ ("A")', { x: 'a' }, false],
+    // On a computed value too, `not in` is `not (… in …)`: the negation stays outside the script.
+    ['length(x) not in (4)', {}, true],
+    ['length(x) not in (3)', { x: ['abc', 'de'] }, false],
+    ['length(x) not in (4, null)', { x: 'abc' }, true],
+    ['length(x) not in (3)', { x: 'abcd' }, true],
+    ['length(x) not in (3)', { x: 'abc' }, false],
+    ['string(x) not in~ ("a")', {}, true],
+    ['string(x) not in~ ("a")', { x: ['A', 'b'] }, false],
+    ['length("abc") not in (4)', {}, true],
+    // A list of nulls only folds to null, and a null condition drops every event.
+    ['x in (null)', { x: 'a' }, false],
+    ['x not in (null)', { x: 'a' }, false],
+    ['x not in (null, null)', {}, false],
+    ['length(x) not in (null)', { x: 'a' }, false],
   ],
   'and / or / not': [
     ['x == 1 and y == 2', { x: 1, y: 2 }, true],

@@ -29,9 +29,10 @@ export function toNumber(s: ScriptValue, base: ScriptValue): ScriptValue {
   if (typeof s !== 'string') return null;
   if (base !== null && (typeof base !== 'number' || !Number.isInteger(base))) return null;
   let text = s;
-  const hex = text.startsWith('0x') || text.startsWith('-0x') || text.startsWith('+0x');
+  // Only an unsigned `0x` is a prefix: Elasticsearch cannot read `-0x1F`, in any base.
+  const hex = text.startsWith('0x');
   const radix = base === null ? (hex ? 16 : 10) : base;
-  if (radix === 16 && hex) text = text.replace('0x', '');
+  if (radix === 16 && hex) text = text.slice(2);
   if (radix === 10) {
     if (/^[+-]?\d+$/.test(text)) return Number(text);
     const trimmed = text.trim();
