@@ -279,7 +279,10 @@ export class Rule {
       if (e instanceof EqlSyntaxError || e instanceof EqlSemanticError) {
         // Point into the TOML file, not only into the query.
         const at = locateKey(text, 'rule', 'query');
-        const span = e instanceof EqlSyntaxError ? { offset: e.offset, length: e.length } : e.location && { offset: e.location.start.offset, length: e.location.end.offset - e.location.start.offset };
+        const span =
+          e instanceof EqlSyntaxError
+            ? { offset: e.offset, length: e.length }
+            : e.location && { offset: e.location.start.offset, length: e.location.end.offset - e.location.start.offset };
         const pos = at && span ? positionInFile(text, at, this.query!, span.offset) : null;
         const end = at && span ? positionInFile(text, at, this.query!, span.offset + span.length) : null;
         // Escapes inside the span make it longer in the file than in the query.
