@@ -281,8 +281,8 @@ export class SequenceMatcher {
       if (m) any = true;
     }
     const until = this.plan.until;
-    // An until event only cancels: with nothing pending it has nothing to do.
-    const untilMatched = until !== null && this.pendingCount > 0 && until.filter.matches(event);
+    // An until event only cancels: with nothing pending, and nothing this event starts, it has nothing to do.
+    const untilMatched = until !== null && (this.pendingCount > 0 || any) && until.filter.matches(event);
     if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);

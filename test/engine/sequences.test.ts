@@ -1,0 +1,48 @@
+/**
+ * Sequence semantics beyond Elasticsearch's QA suite, settled by reading its
+ * code; each case is a query, events and the sequences it must give (as lists
+ * of event ids), in batch and in a stream alike.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile, type CompileOptions, type Event } from '../../src/index.js';
+
+type Row = [name: string, query: string, events: Event[], expected: string[][], options?: CompileOptions];
+
+const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+const ev = (id: string, category: string, ms: number | string, fields: Record<string, unknown> = {}): Event => ({
+  '@timestamp': typeof ms === 'number' ? at(ms) : ms,
+  event: { category, id },
+  ...fields,
+});
+const ids = (events: readonly (Event | null)[]) => events.map((e) => (e ? String((e.event as { id: string }).id) : '(missing)'));
+
+const ROWS: Row[] = [
+  [
+    'an event that starts a sequence and is also an until event cancels it, with nothing else pending',
+    'sequence [process where true] [process where true] until [process where true]',
+    [ev('p1', 'process', 1), ev('p2', 'process', 2)],
+    [],
+  ],
+  [
+    'the same, with keys and an until condition of its own',
+    'sequence by host [process where true] [network where true] until [process where x == 1]',
+    [ev('p1', 'process', 1, { host: 'a', x: 1 }), ev('n1', 'network', 2, { host: 'a' })],
+    [],
+  ],
+  [
+    'an until event that starts nothing and finds nothing pending changes nothing',
+    'sequence by host [process where x == 2] [network where true] until [process where x == 1]',
+    [ev('u', 'process', 1, { host: 'a', x: 1 }), ev('p1', 'process', 2, { host: 'a', x: 2 }), ev('n1', 'network', 3, { host: 'a' })],
+    [['p1', 'n1']],
+  ],
+];
+
+describe('sequences', () => {
+  it.each(ROWS)('%s', (_name, query, events, expected, options) => {
+    const q = compile(query, options);
+    expect(q.search(events).map((m) => ids(m.events))).toEqual(expected);
+    const m = q.matcher();
+    const streamed = [...events.flatMap((e) => m.push(e)), ...m.flush()];
+    expect(streamed.map((x) => ids(x.events))).toEqual(expected);
+  });
+});
