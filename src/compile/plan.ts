@@ -66,6 +66,8 @@ interface PlanBase {
   readonly options: ResolvedOptions;
   readonly pipes: readonly PipePlan[];
   readonly timestamp: FieldReader;
+  /** The schema maps the timestamp as `date`, which Elasticsearch stores in whole milliseconds. */
+  readonly timestampInMillis: boolean;
   readonly tiebreaker: FieldReader | null;
   /** Reads the event category field (for dispatching events to queries). */
   readonly categoryField: FieldReader;
@@ -131,7 +133,9 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
 
   // The category field must exist in a schema, as in Elasticsearch; the timestamp too.
   const category = scope.bindName(resolved.eventCategoryField, false, null)!;
-  const timestamp = scope.bindName(resolved.timestampField, true, null)?.read ?? (() => undefined);
+  const timestampField = scope.bindName(resolved.timestampField, true, null);
+  const timestamp = timestampField?.read ?? (() => undefined);
+  const timestampInMillis = timestampField?.spec?.type === 'date';
   const tiebreaker = resolved.tiebreakerField ? (scope.bindName(resolved.tiebreakerField, true, null)?.read ?? null) : null;
 
   const filter = (f: A.EventFilter): FilterPlan => {
@@ -144,7 +148,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const keys = (by: readonly A.Field[]): KeyField[] =>
     by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
 
-  const base = { query: ast, options: resolved, pipes, timestamp, tiebreaker, categoryField: category.read };
+  const base = { query: ast, options: resolved, pipes, timestamp, timestampInMillis, tiebreaker, categoryField: category.read };
   switch (ast.type) {
     case 'EventQuery':
       return { ...base, kind: 'event', filter: filter(ast.filter) };

@@ -10,7 +10,7 @@ import type { OrderedEvent } from './order.js';
 import { applyPipes, type ResultPosition } from './pipes.js';
 import type { Match } from './match.js';
 import { createRunner } from './runner.js';
-import { createStreamMatcher, orderBatch, type StreamMatcher, type StreamOptions } from './stream.js';
+import { createStreamMatcher, orderBatch, orderSourceOf, type StreamMatcher, type StreamOptions } from './stream.js';
 
 export type { Match };
 
@@ -116,8 +116,7 @@ export class CompiledQuery {
 
   /** Sorts a batch the way Elasticsearch orders an index; samples keep input order. */
   private order(events: Iterable<Event>, onError?: (e: EqlEventError) => void): OrderedEvent<Event>[] {
-    const { timestamp, tiebreaker, options, kind } = this.plan;
-    const { items, read, skipped } = orderBatch(events, { timestamp, tiebreaker, timestampField: options.timestampField, ordered: kind !== 'sample' }, onError);
+    const { items, read, skipped } = orderBatch(events, orderSourceOf(this.plan), onError);
     this.lastStats = { read, skipped };
     return items;
   }

@@ -110,6 +110,19 @@ export interface OrderSource {
   readonly timestampField: string;
   /** Samples ignore time: events need no timestamp and keep their arrival order. */
   readonly ordered: boolean;
+  /** Times are cut to whole milliseconds, as Elasticsearch stores a `date` field. */
+  readonly millisecondsOnly?: boolean;
+}
+
+/** How a query's events are ordered. */
+export function orderSourceOf(plan: QueryPlan): OrderSource {
+  return {
+    timestamp: plan.timestamp,
+    tiebreaker: plan.tiebreaker,
+    timestampField: plan.options.timestampField,
+    ordered: plan.kind !== 'sample',
+    millisecondsOnly: plan.timestampInMillis,
+  };
 }
 
 /**
@@ -166,6 +179,8 @@ export class EventOrderer {
         return null;
       }
       time = NO_TIME;
+    } else if (src.millisecondsOnly && time.ns !== 0) {
+      time = { ms: time.ms, ns: 0 };
     }
     const item: OrderedEvent<Event> = { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
     if (!src.ordered) return item;
@@ -216,10 +231,7 @@ export function guardedProcess(runner: QueryRunner, orderer: EventOrderer, item:
 
 export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}): StreamMatcher {
   const windowNs = options.window === undefined ? undefined : durationToNanos(options.window, 'window');
-  const orderer = new EventOrderer(
-    { timestamp: plan.timestamp, tiebreaker: plan.tiebreaker, timestampField: plan.options.timestampField, ordered: plan.kind !== 'sample' },
-    options,
-  );
+  const orderer = new EventOrderer(orderSourceOf(plan), options);
   const runner = createRunner(plan, {
     windowNs,
     maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES,

@@ -15,7 +15,7 @@ import { LinePrefilter } from '../compile/line-prefilter.js';
 import type { OrderedEvent } from '../engine/order.js';
 import { type CategoryGroup, type CategoryIndex, type FieldIndex, type Guard, type Hook, type SplitIndex, buildRuleIndex, shapeOf } from './rule-index.js';
 import { createRunner, type QueryRunner } from '../engine/runner.js';
-import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, type OrderSource, type StreamOptions } from '../engine/stream.js';
+import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, orderSourceOf, type OrderSource, type StreamOptions } from '../engine/stream.js';
 import { durationToNanos } from '../engine/duration.js';
 import { type Alert, toAlert } from './alert.js';
 import type { Rule } from './rule.js';
@@ -269,12 +269,9 @@ export class RuleSet {
 
   private orderSource(): OrderSource {
     const plan = this.rules[0]?.compiled.plan;
-    return {
-      timestamp: plan?.timestamp ?? (() => undefined),
-      tiebreaker: plan?.tiebreaker ?? null,
-      timestampField: plan?.options.timestampField ?? '@timestamp',
-      ordered: true,
-    };
+    // Rules of a set share their timestamp and tiebreaker fields (see the constructor).
+    if (plan) return { ...orderSourceOf(plan), ordered: true };
+    return { timestamp: () => undefined, tiebreaker: null, timestampField: '@timestamp', ordered: true };
   }
 
   /** A push-based matcher over all rules. */

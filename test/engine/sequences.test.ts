@@ -4,7 +4,7 @@
  * of event ids), in batch and in a stream alike.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, type CompileOptions, type Event } from '../../src/index.js';
+import { compile, schemaFromMapping, type CompileOptions, type Event } from '../../src/index.js';
 
 type Row = [name: string, query: string, events: Event[], expected: string[][], options?: CompileOptions];
 
@@ -15,6 +15,11 @@ const ev = (id: string, category: string, ms: number | string, fields: Record<st
   ...fields,
 });
 const ids = (events: readonly (Event | null)[]) => events.map((e) => (e ? String((e.event as { id: string }).id) : '(missing)'));
+
+const mapped = (timestamp: 'date' | 'date_nanos'): CompileOptions => ({
+  schema: schemaFromMapping({ properties: { '@timestamp': { type: timestamp }, event: { properties: { category: { type: 'keyword' }, id: { type: 'keyword' } } } } }),
+});
+const T0 = '2026-01-01T00:00:00';
 
 const ROWS: Row[] = [
   [
@@ -34,6 +39,33 @@ const ROWS: Row[] = [
     'sequence by host [process where x == 2] [network where true] until [process where x == 1]',
     [ev('u', 'process', 1, { host: 'a', x: 1 }), ev('p1', 'process', 2, { host: 'a', x: 2 }), ev('n1', 'network', 3, { host: 'a' })],
     [['p1', 'n1']],
+  ],
+  [
+    'a `date` timestamp keeps whole milliseconds: 1 s and 1 ns apart is 1 s apart, within maxspan',
+    'sequence with maxspan=1s [process where true] [network where true]',
+    [ev('p1', 'process', `${T0}.000Z`), ev('n1', 'network', '2026-01-01T00:00:01.000000001Z')],
+    [['p1', 'n1']],
+    mapped('date'),
+  ],
+  [
+    'a `date_nanos` timestamp keeps nanoseconds: 1 s and 1 ns apart is over maxspan',
+    'sequence with maxspan=1s [process where true] [network where true]',
+    [ev('p1', 'process', `${T0}.000Z`), ev('n1', 'network', '2026-01-01T00:00:01.000000001Z')],
+    [],
+    mapped('date_nanos'),
+  ],
+  [
+    'in the same millisecond of a `date` timestamp, input order decides',
+    'sequence [process where true] [network where true]',
+    [ev('p1', 'process', `${T0}.000000002Z`), ev('n1', 'network', `${T0}.000000001Z`)],
+    [['p1', 'n1']],
+    mapped('date'),
+  ],
+  [
+    'without a schema, nanoseconds order events',
+    'sequence [process where true] [network where true]',
+    [ev('p1', 'process', `${T0}.000000002Z`), ev('n1', 'network', `${T0}.000000001Z`)],
+    [],
   ],
 ];
 
