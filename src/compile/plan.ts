@@ -12,6 +12,8 @@ import type { FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
 import { type BoundField, Scope } from './scope.js';
 import { PredicateCompiler, type Predicate } from './predicates.js';
+import { conditionsWithKeyConstraints } from './key-constraints.js';
+import { EqlSemanticError } from '../errors.js';
 
 /** Options that shape how a query reads events. */
 export interface CompileOptions {
@@ -145,6 +147,20 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     const read = category.read;
     return { category: name, matches: (e) => someValueIs(read(e), name) && condition(e), condition };
   };
+  /**
+   * A stage's filter with the key constraints of the other stages added. Should
+   * the added conjuncts not compile (a key of another type in this stage), the
+   * stage keeps its own condition.
+   */
+  const constrainedFilter = (f: A.EventFilter, condition: A.Expression): FilterPlan => {
+    if (condition === f.condition) return filter(f);
+    try {
+      return filter({ ...f, condition });
+    } catch (e) {
+      if (e instanceof EqlSemanticError) return filter(f);
+      throw e;
+    }
+  };
   const keys = (by: readonly A.Field[]): KeyField[] =>
     by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
 
@@ -153,13 +169,15 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     case 'EventQuery':
       return { ...base, kind: 'event', filter: filter(ast.filter) };
     case 'SequenceQuery': {
-      const stages = ast.stages.map((s) => ({ filter: filter(s.filter), keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
+      const conditions = conditionsWithKeyConstraints(ast.stages.map((s) => ({ filter: s.filter, keys: [...ast.by, ...s.by], missing: s.missing })));
+      const stages = ast.stages.map((s, i) => ({ filter: constrainedFilter(s.filter, conditions[i]!), keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
       const until = ast.until ? { filter: filter(ast.until.filter), keys: keys(ast.until.by), runs: 1, missing: false } : null;
       const maxspanNs = ast.maxspan ? BigInt(ast.maxspan.value) * UNIT_NS[ast.maxspan.unit ?? 's']! : null;
       return { ...base, kind: 'sequence', keys: keys(ast.by), stages, until, maxspanNs };
     }
     case 'SampleQuery': {
-      const stages = ast.stages.map((s) => ({ filter: filter(s.filter), keys: keys(s.by), runs: 1, missing: false }));
+      const conditions = conditionsWithKeyConstraints(ast.stages.map((s) => ({ filter: s.filter, keys: [...ast.by, ...s.by], missing: false })));
+      const stages = ast.stages.map((s, i) => ({ filter: constrainedFilter(s.filter, conditions[i]!), keys: keys(s.by), runs: 1, missing: false }));
       return { ...base, kind: 'sample', keys: keys(ast.by), stages };
     }
     case 'JoinQuery':

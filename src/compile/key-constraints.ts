@@ -1,0 +1,111 @@
+/**
+ * Conditions on a join key hold for every stage. Elasticsearch's optimizer
+ * copies a stage's conjunct that tests only one of its keys (`user ==
+ * "alice"` in a sequence `by user`) to every other stage, with that stage's
+ * key put in place of the field. With single-valued keys this changes
+ * nothing (the keys must be equal anyway); with multi-valued ones it does:
+ * an event whose `user` is `["alice", "bob"]` can no longer join a later
+ * event of `bob`.
+ *
+ * As in Elasticsearch: a conjunct with an `or` anywhere in it is not copied,
+ * nor one that reads a field other than the key; conjuncts of a missing
+ * stage (`![…]`) are not copied to the others, though theirs are copied to
+ * it; `until` neither gives nor takes.
+ */
+import type * as A from '../parser/ast.js';
+import { childNodes, fieldName } from '../parser/ast.js';
+
+/** A stage's event filter and keys (the query's `by` first, then the stage's own). */
+export interface KeyedStage {
+  readonly filter: A.EventFilter;
+  readonly keys: readonly A.Field[];
+  /** A missing stage takes constraints but gives none. */
+  readonly missing: boolean;
+}
+
+interface Constraint {
+  readonly from: number;
+  readonly keyPosition: number;
+  readonly condition: A.Expression;
+}
+
+function conjuncts(e: A.Expression): readonly A.Expression[] {
+  return e.type === 'And' ? e.operands : [e];
+}
+
+/** The fields an expression reads, and whether it has an `or` anywhere. */
+function shapeOf(e: A.Node): { fields: string[]; hasOr: boolean } {
+  const fields: string[] = [];
+  let hasOr = false;
+  const stack: A.Node[] = [e];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'Or') hasOr = true;
+    if (node.type === 'Field') fields.push(fieldName(node));
+    for (const child of childNodes(node)) stack.push(child);
+  }
+  return { fields, hasOr };
+}
+
+/** The same expression with every read of `from` replaced by the field `to`. */
+function replaceField(e: A.Expression, from: string, to: A.Field): A.Expression {
+  switch (e.type) {
+    case 'Field':
+      return fieldName(e) === from ? to : e;
+    case 'Not':
+      return { ...e, operand: replaceField(e.operand, from, to) };
+    case 'Unary':
+      return { ...e, operand: replaceField(e.operand, from, to) };
+    case 'And':
+    case 'Or':
+      return { ...e, operands: e.operands.map((o) => replaceField(o, from, to)) };
+    case 'Comparison':
+      return { ...e, left: replaceField(e.left, from, to), right: replaceField(e.right, from, to) };
+    case 'Arithmetic':
+      return { ...e, left: replaceField(e.left, from, to), right: replaceField(e.right, from, to) };
+    case 'Match':
+      // Patterns are literals: only the subject can read the key.
+      return { ...e, subject: replaceField(e.subject, from, to) };
+    case 'In':
+      return { ...e, subject: replaceField(e.subject, from, to), values: e.values.map((v) => replaceField(v, from, to)) };
+    case 'FunctionCall':
+      return { ...e, args: e.args.map((a) => replaceField(a, from, to)) };
+    default:
+      return e;
+  }
+}
+
+function constraintsOf(stages: readonly KeyedStage[]): Constraint[] {
+  const out: Constraint[] = [];
+  stages.forEach((stage, from) => {
+    if (stage.missing) return;
+    const keyNames = stage.keys.map(fieldName);
+    for (const condition of conjuncts(stage.filter.condition)) {
+      const { fields, hasOr } = shapeOf(condition);
+      if (hasOr || fields.length === 0) continue;
+      const keyPosition = keyNames.indexOf(fields[0]!);
+      if (keyPosition >= 0 && fields.every((f) => f === fields[0])) out.push({ from, keyPosition, condition });
+    }
+  });
+  return out;
+}
+
+/**
+ * Each stage's condition with the key constraints of the other stages added
+ * (`and`-ed after its own), or the condition itself when there are none.
+ */
+export function conditionsWithKeyConstraints(stages: readonly KeyedStage[]): A.Expression[] {
+  const constraints = constraintsOf(stages);
+  return stages.map((stage, i) => {
+    const added: A.Expression[] = [];
+    for (const c of constraints) {
+      if (c.from === i) continue;
+      const to = stage.keys[c.keyPosition];
+      if (!to) continue;
+      added.push(replaceField(c.condition, fieldName(stages[c.from]!.keys[c.keyPosition]!), to));
+    }
+    const own = stage.filter.condition;
+    if (added.length === 0) return own;
+    return { type: 'And', operands: [...conjuncts(own), ...added], location: own.location };
+  });
+}
