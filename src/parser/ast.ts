@@ -242,7 +242,6 @@ export const isSequenceQuery = (n: Node): n is SequenceQuery => n.type === 'Sequ
 export const isSampleQuery = (n: Node): n is SampleQuery => n.type === 'SampleQuery';
 export const isJoinQuery = (n: Node): n is JoinQuery => n.type === 'JoinQuery';
 
-/** The dotted name of a field, as Elasticsearch resolves it. */
 /** Every event filter of a query: its stages (missing ones too) and an `until`. */
 export function eventFiltersOf(query: Query): EventFilter[] {
   switch (query.type) {
@@ -256,6 +255,7 @@ export function eventFiltersOf(query: Query): EventFilter[] {
   }
 }
 
+/** The dotted name of a field, as Elasticsearch resolves it. */
 export function fieldName(field: Field): string {
   return field.path.join('.');
 }
