@@ -110,7 +110,7 @@ export class EqlEventError extends EqlError {
   }
 }
 
-export type RuleLoadErrorCode = 'RULE_READ' | 'RULE_TOML' | 'RULE_SCHEMA' | 'RULE_QUERY' | 'RULE_NOT_EQL';
+export type RuleLoadErrorCode = 'RULE_READ' | 'RULE_TOML' | 'RULE_SCHEMA' | 'RULE_QUERY' | 'RULE_NOT_EQL' | 'RULE_NOT_SUPPORTED';
 
 /**
  * A rule file that cannot be used: unreadable, not TOML, missing or mistyped

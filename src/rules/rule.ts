@@ -139,10 +139,22 @@ function threatOf(raw: unknown, reader: TableReader): Threat[] {
   }));
 }
 
-/** Parses `now-9m` style look-backs into nanoseconds, or null. */
+/** Kibana's look-back for a rule without `from`. */
+export const DEFAULT_FROM = 'now-6m';
+
+/** Kibana's `max_signals` for a rule without one. */
+const DEFAULT_MAX_SIGNALS = 100;
+
+/** Parses `now-9m` style look-backs (units ms, s, m, h, d, w) into nanoseconds, or null. */
 export function lookbackNanos(from: string | null): number | null {
-  const m = from ? /^now-(\d+)(ms|s|m|h|d)$/.exec(from.trim()) : null;
-  return m ? durationToNanos(`${m[1]}${m[2]}`, 'from') : null;
+  const m = from ? /^now-(\d+)(ms|s|m|h|d|w)$/.exec(from.trim()) : null;
+  if (!m) return null;
+  return m[2] === 'w' ? durationToNanos(`${Number(m[1]) * 7}d`, 'from') : durationToNanos(`${m[1]}${m[2]}`, 'from');
+}
+
+/** The query DSL filters Kibana would apply: those not switched off with `meta.disabled`. */
+function activeFilters(filters: readonly unknown[]): unknown[] {
+  return filters.filter((f) => !(f !== null && typeof f === 'object' && (f as { meta?: { disabled?: unknown } }).meta?.disabled === true));
 }
 
 /** A detection rule from a TOML file. */
@@ -171,7 +183,8 @@ export class Rule {
   readonly setup: string | null;
   readonly note: string | null;
   readonly references: readonly string[];
-  readonly maxSignals: number | null;
+  /** `max_signals`, or Kibana's default of 100 when the file has none. */
+  readonly maxSignals: number;
   readonly buildingBlockType: string | null;
   readonly alertSuppression: unknown;
   readonly filters: readonly unknown[];
@@ -183,9 +196,14 @@ export class Rule {
   readonly extra: Readonly<Record<string, unknown>>;
   /** Other top-level tables (such as `[transform]`), as written. */
   readonly tables: Readonly<Record<string, unknown>>;
-  /** Whether this rule is EQL and compiled; otherwise `notExecutableReason` says why. */
+  /** Whether this rule is EQL, compiled, and runs as Kibana would run it; otherwise `notExecutableReason` says why. */
   readonly executable: boolean;
   readonly notExecutableReason: string | null;
+  /**
+   * Why it cannot run: `RULE_NOT_EQL` for a rule Kibana would not run as EQL,
+   * `RULE_NOT_SUPPORTED` for an EQL rule with a part this engine does not apply.
+   */
+  readonly notExecutableCode: 'RULE_NOT_EQL' | 'RULE_NOT_SUPPORTED' | null;
   private readonly compiledQuery: CompiledQuery | null;
 
   /** @internal Use `loadRule`, `parseRule` or `loadRules`. */
@@ -227,7 +245,7 @@ export class Rule {
     this.setup = r.string('setup');
     this.note = r.string('note');
     this.references = r.strings('references');
-    this.maxSignals = r.number('max_signals');
+    this.maxSignals = r.number('max_signals') ?? DEFAULT_MAX_SIGNALS;
     this.buildingBlockType = r.string('building_block_type');
     this.alertSuppression = (ruleTable as Table).alert_suppression ?? null;
     this.filters = ((ruleTable as Table).filters as unknown[]) ?? [];
@@ -252,19 +270,30 @@ export class Rule {
     if (rawQuery !== undefined && typeof rawQuery !== 'string') r.fail('query', `query must be a string, not ${describe(rawQuery)}`);
     this.query = (rawQuery as string | undefined) ?? null;
 
-    const isEql = this.type === 'eql' || this.language === 'eql';
-    if (!isEql) {
+    // Kibana runs a rule as EQL only when both say so; a threshold rule in eql, say, it refuses.
+    if (this.type !== 'eql' || this.language !== 'eql') {
       this.executable = false;
-      this.notExecutableReason = this.language
-        ? `not EQL: a ${this.type} rule in ${this.language}`
-        : `not EQL: a ${this.type} rule has no EQL query`;
+      this.notExecutableCode = 'RULE_NOT_EQL';
+      this.notExecutableReason =
+        this.type === 'eql'
+          ? `not EQL: an eql rule needs language = "eql", not ${this.language === null ? 'none' : JSON.stringify(this.language)}`
+          : this.language === null
+            ? `not EQL: a ${this.type} rule has no EQL query`
+            : this.language === 'eql'
+              ? `not EQL: a ${this.type} rule (only rules of type eql run as EQL)`
+              : `not EQL: a ${this.type} rule in ${this.language}`;
       this.compiledQuery = null;
       return;
     }
     if (this.query === null) r.fail('query', 'an EQL rule needs a query');
     this.compiledQuery = this.compileQuery(text, options);
-    this.executable = true;
-    this.notExecutableReason = null;
+    // Kibana adds a rule's query DSL filters to its search; running without them would alert on events it filters out.
+    const filters = activeFilters(this.filters);
+    this.executable = filters.length === 0;
+    this.notExecutableCode = this.executable ? null : 'RULE_NOT_SUPPORTED';
+    this.notExecutableReason = this.executable
+      ? null
+      : `not supported: ${filters.length} query DSL filter${filters.length === 1 ? '' : 's'} ([[rule.filters]]), which Kibana adds to the search and eql-engine does not apply`;
   }
 
   private compileQuery(text: string, options: LoadOptions): CompiledQuery {
@@ -303,13 +332,15 @@ export class Rule {
 
   /** The compiled query. @throws RuleLoadError when the rule is not EQL. */
   get compiled(): CompiledQuery {
-    if (!this.compiledQuery) throw new RuleLoadError('RULE_NOT_EQL', `cannot run rule "${this.name}": ${this.notExecutableReason}`, { file: this.file });
+    if (!this.executable || !this.compiledQuery) {
+      throw new RuleLoadError(this.notExecutableCode ?? 'RULE_NOT_EQL', `cannot run rule "${this.name}": ${this.notExecutableReason}`, { file: this.file });
+    }
     return this.compiledQuery;
   }
 
-  /** The look-back of `from` (e.g. `now-9m`) in nanoseconds, or null. */
+  /** The look-back of `from` (e.g. `now-9m`; Kibana's `now-6m` when absent) in nanoseconds, or null when it cannot be read. */
   get lookbackNs(): number | null {
-    return lookbackNanos(this.from);
+    return lookbackNanos(this.from ?? DEFAULT_FROM);
   }
 
   /** Runs the rule over a batch of events and returns its alerts. */

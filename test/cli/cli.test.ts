@@ -252,6 +252,17 @@ describe('eql-engine check', () => {
     expect(report).toMatchObject({ ok: 1, failed: 1, not_eql: 0, problems: [{ line: 8, column: 5, code: 'RULE_QUERY', key: 'rule.query' }] });
   });
 
+  it('lists an EQL rule with query DSL filters as not supported, apart from rules that are not EQL', () => {
+    const bundled = readFileSync(join(REPO_ROOT, 'rules/windows/lateral_movement_incoming_wmi.toml'), 'utf8');
+    writeFileSync(join(dir, 'filtered.toml'), `${bundled}\n[[rule.filters]]\n[rule.filters.query.exists]\nfield = "user.name"\n`);
+    const r = cli(['check', join(dir, 'filtered.toml')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${join(dir, 'filtered.toml')}: not supported: 1 query DSL filter ([[rule.filters]])`);
+    expect(r.stdout).toMatch(/0 rules ok, 0 failed, 0 not EQL, 1 not supported\n$/);
+    const report = JSON.parse(cli(['check', join(dir, 'filtered.toml'), '--json']).stdout);
+    expect(report).toMatchObject({ ok: 0, not_eql: 0, not_supported: 1 });
+  });
+
   const rulesDir = sharedPath('the corpus check', 'corpus', 'detection-rules');
   const otherDir = sharedPath('the non-EQL corpus check', 'corpus', 'detection-rules-other');
   it.skipIf(!rulesDir)('passes all 1,081 corpus rules', () => {

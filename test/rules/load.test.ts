@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EqlSyntaxError, loadRule, loadRules, parseRule, RuleLoadError } from '../../src/index.js';
+import { EqlSyntaxError, loadRule, loadRules, parseRule, RuleLoadError, RuleSet } from '../../src/index.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const rulesDir = sharedPath('the corpus rule-loading tests', 'corpus', 'detection-rules');
@@ -56,6 +56,62 @@ describe.skipIf(!otherDir)('rules in other languages', () => {
     const kuery = rules.find((r) => r.language === 'kuery')!;
     expect(() => kuery.run([])).toThrow(RuleLoadError);
     expect(() => kuery.run([])).toThrow(/cannot run rule .*: not EQL: a \w+ rule in kuery/);
+  });
+});
+
+describe('rules Kibana would not run as they are', () => {
+  const withTypes = (type: string, language: string | null) =>
+    RULE('process where true').replace('type = "eql"\nlanguage = "eql"', `type = "${type}"${language === null ? '' : `\nlanguage = "${language}"`}`);
+  it.each([
+    ['threshold', 'eql', 'not EQL: a threshold rule (only rules of type eql run as EQL)'],
+    ['query', 'eql', 'not EQL: a query rule (only rules of type eql run as EQL)'],
+    ['eql', 'kuery', 'not EQL: an eql rule needs language = "eql", not "kuery"'],
+    ['eql', 'EQL', 'not EQL: an eql rule needs language = "eql", not "EQL"'],
+    ['eql', null, 'not EQL: an eql rule needs language = "eql", not none'],
+  ])('type %s with language %s is not EQL', (type, language, reason) => {
+    const r = parseRule(withTypes(type, language));
+    expect({ executable: r.executable, code: r.notExecutableCode, reason: r.notExecutableReason }).toEqual({ executable: false, code: 'RULE_NOT_EQL', reason });
+  });
+
+  const FILTER = `
+[[rule.filters]]
+[rule.filters.meta]
+negate = true
+[rule.filters.query.wildcard."process.command_line"]
+case_insensitive = true
+value = "*temp*"
+`;
+  it('an EQL rule with query DSL filters compiles but does not run, since the filters would not apply', () => {
+    const r = parseRule(RULE('process where true') + FILTER);
+    expect({ executable: r.executable, code: r.notExecutableCode }).toEqual({ executable: false, code: 'RULE_NOT_SUPPORTED' });
+    expect(r.notExecutableReason).toMatch(/1 query DSL filter \(\[\[rule\.filters\]\]\)/);
+    expect(() => r.run([])).toThrow(expect.objectContaining({ code: 'RULE_NOT_SUPPORTED' }));
+    expect(new RuleSet([r]).skipped).toEqual([r]);
+    // A filter switched off in Kibana (meta.disabled) does not count.
+    const off = parseRule(RULE('process where true') + FILTER.replace('negate = true', 'negate = true\ndisabled = true'));
+    expect(off.executable).toBe(true);
+  });
+});
+
+describe("Kibana's defaults", () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+  const at = (min: number) => ({ '@timestamp': new Date(now - min * 60_000).toISOString(), event: { category: 'process' } });
+  it.each([
+    ['no from: the last 6 minutes', '', [1, 5]],
+    ['from = "now-1w"', 'from = "now-1w"', [1, 5, 30, 24 * 60]],
+    ['from = "now-2m"', 'from = "now-2m"', [1]],
+  ])('the look-back with %s', (_what, extra, expected) => {
+    const r = parseRule(RULE('process where true', extra));
+    const events = [1, 5, 30, 24 * 60, 8 * 24 * 60].map(at);
+    const ages = r.run(events, { now }).map((a) => Math.round((now - Date.parse(a.first_event_time!)) / 60_000));
+    expect(ages.sort((a, b) => a - b)).toEqual(expected);
+  });
+
+  it('max_signals is 100 without the key, so that size: rule.maxSignals keeps what one Kibana run keeps', () => {
+    const r = parseRule(RULE('process where true'));
+    expect(r.maxSignals).toBe(100);
+    const events = Array.from({ length: 150 }, (_, i) => ({ '@timestamp': new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), event: { category: 'process' } }));
+    expect(r.run(events, { size: r.maxSignals })).toHaveLength(100);
   });
 });
 

@@ -33,8 +33,9 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   const schema = readSchema(values.mapping as string | undefined);
   const { rules, errors } = loadRules(positionals.length > 0 ? positionals : [bundledRulesDir()], { schema });
   const ok = rules.filter((r) => r.executable).length;
-  const notEql = rules.filter((r) => !r.executable);
-  const summary = `${ok} rules ok, ${errors.length} failed, ${notEql.length} not EQL`;
+  const notEql = rules.filter((r) => r.notExecutableCode === 'RULE_NOT_EQL');
+  const unsupported = rules.filter((r) => r.notExecutableCode === 'RULE_NOT_SUPPORTED');
+  const summary = `${ok} rules ok, ${errors.length} failed, ${notEql.length} not EQL${unsupported.length > 0 ? `, ${unsupported.length} not supported` : ''}`;
   if (values.json) {
     const report = {
       ok,
@@ -42,12 +43,14 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       not_eql: notEql.length,
       problems: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, key: e.key, code: e.code, reason: e.reason })),
       not_eql_rules: notEql.map((r) => ({ file: r.file, rule_id: r.ruleId, name: r.name, reason: r.notExecutableReason })),
+      not_supported: unsupported.length,
+      not_supported_rules: unsupported.map((r) => ({ file: r.file, rule_id: r.ruleId, name: r.name, reason: r.notExecutableReason })),
     };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     if (!values.quiet) {
       for (const e of errors) io.stdout.write(`${describe(e)}\n\n`);
-      for (const r of notEql) io.stdout.write(`${r.file ?? r.name}: not EQL: ${r.notExecutableReason?.replace(/^not EQL: /, '')}\n`);
+      for (const r of [...notEql, ...unsupported]) io.stdout.write(`${r.file ?? r.name}: ${r.notExecutableReason}\n`);
     }
     io.stdout.write(`${summary}\n`);
   }
