@@ -185,6 +185,22 @@ export class ExpressionCompiler {
     }
   }
 
+  /**
+   * String functions take keyword or text: an `ip`, `version` or date field
+   * reads as text here but is none of those to Elasticsearch, which refuses it.
+   */
+  private checkTextField(call: A.FunctionCall, index: number): void {
+    const arg = call.args[index]!;
+    if (arg.type !== 'Field') return;
+    const type = this.scope.bindField(arg)?.spec?.type;
+    if (type !== 'ip' && type !== 'version' && type !== 'date' && type !== 'date_nanos') return;
+    throw this.scope.error(
+      'EQL_TYPE',
+      `${ordinal(index)} argument of [${this.scope.textOf(call.location)}] must be [string], found value [${this.scope.textOf(arg.location)}] type [${type}]`,
+      arg.location,
+    );
+  }
+
   private checkNumeric(node: A.Expression, index: number, arg: A.Expression, kind: ValueKind): void {
     if (!fitsParam(kind, 'numeric')) this.typeError(node, index, 'numeric', arg, kind);
   }
@@ -316,6 +332,7 @@ export class ExpressionCompiler {
     args.forEach((a, i) => {
       const param = paramType(signature, i);
       if (!fitsParam(a.kind, param)) this.typeError(e, i, param, e.args[i]!, a.kind);
+      if (param === 'string') this.checkTextField(e, i);
     });
     const ci = e.caseInsensitive;
     const at = (i: number): ScriptFn => args[i]?.fn ?? (() => null);

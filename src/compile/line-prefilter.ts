@@ -62,8 +62,8 @@ class NeedleFinder {
     if (name === this.timestampField) return false;
     if (!this.schema) return true;
     const spec = resolveField(this.schema, name)?.spec;
-    // A null_value stands in for an explicit null, which the text spells `null`.
-    return spec !== undefined && spec !== null && (spec.type === 'keyword' || spec.type === 'text') && spec.nullValue === undefined;
+    // A null_value stands in for an explicit null, which the text spells `null`; a constant_keyword's value need not be in the text at all.
+    return spec !== undefined && spec !== null && (spec.type === 'keyword' || spec.type === 'text') && spec.nullValue === undefined && spec.constantValue === undefined;
   }
 
   private requirement(field: A.Field, texts: readonly string[], foldCase: boolean): Requirement | null {

@@ -15,6 +15,18 @@ export interface FieldSpec {
   readonly nullValue?: unknown;
   /** For `date` fields with a custom `format`; informational. */
   readonly format?: string;
+  /** Keyword text longer than this is not indexed: the field has no such value (`ignore_above`). */
+  readonly ignoreAbove?: number;
+  /** A `constant_keyword` with its `value`: every document holds it, whatever it says. */
+  readonly constantValue?: string;
+  /**
+   * For `text`: false when the field has no keyword form to match exactly
+   * (no keyword multi-field, or several), so Elasticsearch refuses every
+   * comparison on it. Default true.
+   */
+  readonly exact?: boolean;
+  /** A multi-field (`message.keyword`): its values are those of this field, the one it belongs to. */
+  readonly sourcePath?: string;
 }
 
 /** An alias stands for another field, named by its full path. */
@@ -71,8 +83,32 @@ interface EsProperty {
   path?: string;
   null_value?: unknown;
   format?: string;
+  ignore_above?: unknown;
+  value?: unknown;
   properties?: Record<string, EsProperty>;
   fields?: Record<string, EsProperty>;
+}
+
+/** The keyword-like multi-fields of a field (Elasticsearch's exact candidates for a `text` field). */
+function keywordSubfields(prop: EsProperty): Array<[string, EsProperty]> {
+  return Object.entries(prop.fields ?? {}).filter(([, sub]) => fieldTypeOf(sub.type ?? 'object') === 'keyword');
+}
+
+/** Our spec of one mapped field (not an alias, not an object). */
+function specOf(prop: EsProperty, type: FieldType): FieldSpec {
+  const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = { type };
+  if (prop.null_value !== undefined) spec.nullValue = prop.null_value;
+  if (prop.format !== undefined) spec.format = prop.format;
+  if (type === 'keyword' && typeof prop.ignore_above === 'number') spec.ignoreAbove = prop.ignore_above;
+  if (prop.type === 'constant_keyword' && typeof prop.value === 'string') spec.constantValue = prop.value;
+  if (type === 'text') {
+    // A text field matches exactly through its one keyword multi-field, and only then.
+    const exact = keywordSubfields(prop);
+    spec.exact = exact.length === 1;
+    const limit = exact[0]?.[1].ignore_above;
+    if (exact.length === 1 && typeof limit === 'number') spec.ignoreAbove = limit;
+  }
+  return spec;
 }
 
 /**
@@ -110,10 +146,12 @@ export function schemaFromMapping(mapping: unknown): Schema {
       }
       const type = fieldTypeOf(prop.type ?? 'object');
       if (type === null) continue;
-      const spec: { type: FieldType; nullValue?: unknown; format?: string } = { type };
-      if (prop.null_value !== undefined) spec.nullValue = prop.null_value;
-      if (prop.format !== undefined) spec.format = prop.format;
-      schema[path] = spec;
+      schema[path] = specOf(prop, type);
+      // Multi-fields are fields of their own that read this field's values.
+      for (const [subName, sub] of Object.entries(prop.fields ?? {})) {
+        const subType = fieldTypeOf(sub.type ?? 'object');
+        if (subType !== null && subType !== 'object') schema[`${path}.${subName}`] = { ...specOf(sub, subType), sourcePath: path };
+      }
     }
   };
   visit(properties, '');
@@ -168,7 +206,14 @@ export function withDynamicFields(schema: Schema, events: Iterable<unknown>): Sc
       return;
     }
     if (path in out) return;
-    if (typeof value === 'string') out[path] = { type: ISO_DATE.test(value) ? 'date' : 'text' };
+    if (typeof value === 'string') {
+      if (ISO_DATE.test(value)) out[path] = { type: 'date' };
+      else {
+        // Dynamic mapping: text with a keyword multi-field that keeps values up to 256 characters.
+        out[path] = { type: 'text', exact: true, ignoreAbove: 256 };
+        if (!(`${path}.keyword` in out)) out[`${path}.keyword`] = { type: 'keyword', ignoreAbove: 256, sourcePath: path };
+      }
+    }
     else if (typeof value === 'number') out[path] = { type: Number.isInteger(value) ? 'long' : 'double' };
     else if (typeof value === 'boolean') out[path] = { type: 'boolean' };
   };
@@ -196,7 +241,7 @@ export function resolveField(schema: Schema | undefined, name: string): Resolved
       current = (spec as AliasSpec).path;
       continue;
     }
-    return { path: current, spec: spec as FieldSpec };
+    return { path: (spec as FieldSpec).sourcePath ?? current, spec: spec as FieldSpec };
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
 import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
-import { someValue } from './fields.js';
+import { fieldValues, someValue } from './fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
 export type SemanticErrorCode =
@@ -52,6 +52,22 @@ function kindOfSpec(spec: FieldSpec | null): ValueKind {
     default:
       return 'string';
   }
+}
+
+/**
+ * Drops text values longer than `limit` (UTF-16 units, as Java counts), which
+ * Elasticsearch does not index (`ignore_above`): a field holding only such a
+ * value is missing.
+ */
+function withoutLongText(read: FieldReader, limit: number): FieldReader {
+  const fits = (v: unknown) => typeof v !== 'string' || v.length <= limit;
+  return (event) => {
+    const raw = read(event);
+    if (typeof raw === 'string') return raw.length <= limit ? raw : undefined;
+    if (!Array.isArray(raw)) return raw;
+    const kept = fieldValues(raw).filter(fits);
+    return kept.length === 0 ? undefined : kept;
+  };
 }
 
 /** Applies a mapping's `null_value` to an explicit null (and to nulls inside arrays, at any depth). */
@@ -137,11 +153,20 @@ export class Scope {
       }
       throw this.error('EQL_UNKNOWN_FIELD', `unknown field [${name}]${this.suggest(name)}`, location);
     }
-    if (resolved.spec?.type === 'object') {
+    const spec = resolved.spec;
+    if (spec?.type === 'object') {
       throw this.error('EQL_TYPE', `cannot use field [${name}] of type [object]; name one of its sub-fields`, location);
     }
+    if (spec?.type === 'text' && spec.exact === false) {
+      throw this.error('EQL_TYPE', `no keyword multi-field defined for exact matches on [${name}], a text field: map one (one only) to compare it`, location);
+    }
     let read = compileFieldReader(resolved.path);
-    if (resolved.spec?.nullValue !== undefined) read = withNullValue(read, resolved.spec.nullValue);
+    if (spec?.nullValue !== undefined) read = withNullValue(read, spec.nullValue);
+    if (spec?.ignoreAbove !== undefined) read = withoutLongText(read, spec.ignoreAbove);
+    if (spec?.constantValue !== undefined) {
+      const value = spec.constantValue;
+      read = () => value;
+    }
     const bound: BoundField = {
       name,
       path: resolved.path,

@@ -107,13 +107,18 @@ export class RequirementFinder {
 
   private keywordPath(name: string): string | null {
     const resolved = resolveField(this.schema!, name);
-    const type = resolved?.spec?.type;
-    return type === 'keyword' || type === 'text' ? resolved!.path : null;
+    const spec = resolved?.spec;
+    // The event's own text is what the index looks up: not so for a null_value or a constant_keyword.
+    if (!spec || spec.nullValue !== undefined || spec.constantValue !== undefined) return null;
+    return spec.type === 'keyword' || spec.type === 'text' ? resolved!.path : null;
   }
 
-  /** The path a field name is read at, whatever its type. */
-  private pathOf(name: string): string {
-    return this.schema ? (resolveField(this.schema, name)?.path ?? name) : name;
+  /** The path a field name is read at, whatever its type; null when the event's own value is not what the rule sees. */
+  private pathOf(name: string): string | null {
+    if (!this.schema) return name;
+    const resolved = resolveField(this.schema, name);
+    if (resolved?.spec?.nullValue !== undefined || resolved?.spec?.constantValue !== undefined) return null;
+    return resolved?.path ?? name;
   }
 
   /**
@@ -202,7 +207,8 @@ export class RequirementFinder {
         if (o.patterns.length > 0 && o.patterns.every((p) => p.type === 'String' && p.value === '?*')) field = o.subject;
       }
       if (field === null) continue;
-      out.add(this.pathOf(fieldName(field)));
+      const path = this.pathOf(fieldName(field));
+      if (path !== null) out.add(path);
     }
     return [...out];
   }

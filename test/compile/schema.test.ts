@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, schemaFromMapping, withDynamicFields, type Schema } from '../../src/index.js';
+import { compile, parseRule, RuleSet, schemaFromMapping, withDynamicFields, type Schema } from '../../src/index.js';
 import { compareVersions } from '../../src/compile/types/version.js';
 import { ipKeyOf } from '../../src/compile/types/ip.js';
 import { parseDateSpan } from '../../src/compile/types/date.js';
@@ -133,5 +133,78 @@ describe('type helpers', () => {
 
   it.each(['1.2.3', '256.1.1.1', ':::', '1::2::3', 'abc', ''])('%j is not an address', (text) => {
     expect(ipKeyOf(text)).toBeNull();
+  });
+});
+
+describe('mapping features that change what a field holds', () => {
+  const mapping = {
+    properties: {
+      '@timestamp': { type: 'date' },
+      event: { properties: { category: { type: 'keyword' } } },
+      message: { type: 'match_only_text' },
+      title: { type: 'text', fields: { raw: { type: 'keyword' }, exact: { type: 'keyword' } } },
+      name: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 8 } } },
+      short: { type: 'keyword', ignore_above: 5 },
+      ds: { type: 'constant_keyword', value: 'logs' },
+      ip: { type: 'ip' },
+      ver: { type: 'version' },
+    },
+  };
+  const schema = schemaFromMapping(mapping);
+  const m = (condition: string, event: Record<string, unknown>) => compile(`any where ${condition}`, { schema }).matches(event);
+
+  it.each([
+    ['message == "x"', /no keyword multi-field defined for exact matches on \[message\]/],
+    ['startsWith(message, "a")', /\[message\]/],
+    ['message != null', /\[message\]/],
+    ['title : "a*"', /no keyword multi-field .* \[title\]/],
+    ['length(ip) > 1', /first argument of \[length\(ip\)\] must be \[string\], found value \[ip\] type \[ip\]/],
+    ['indexOf(ver, "1") == 0', /must be \[string\], found value \[ver\] type \[version\]/],
+    ['substring(@timestamp, 0, 4) == "2026"', /must be \[string\], found value \[@timestamp\] type \[date\]/],
+  ])('refuses %s, as Elasticsearch does', (condition, message) => {
+    expect(() => compile(`any where ${condition}`, { schema })).toThrow(message);
+  });
+
+  it('names multi-fields, which read their own field', () => {
+    expect(m('title.raw == "A b"', { title: 'A b' })).toBe(true);
+    expect(m('name.keyword : "cmd*"', { name: 'CMD.EXE' })).toBe(true);
+    expect(m('name == "cmd.exe"', { name: 'cmd.exe' })).toBe(true);
+  });
+
+  it('drops text past ignore_above, as a value never indexed', () => {
+    expect(m('short == "abc"', { short: 'abc' })).toBe(true);
+    expect(m('short == "abcdefgh"', { short: 'abcdefgh' })).toBe(false);
+    expect(m('short : "*"', { short: 'abcdefgh' })).toBe(false);
+    expect(m('short == null', { short: 'abcdefgh' })).toBe(true);
+    expect(m('short == "abc"', { short: ['abcdefgh', 'abc'] })).toBe(true);
+    // A text field matches through its keyword multi-field, with that one's limit.
+    expect(m('name == "a-much-longer-name"', { name: 'a-much-longer-name' })).toBe(false);
+    expect(m('name.keyword == null', { name: 'a-much-longer-name' })).toBe(true);
+  });
+
+  it("gives every event a constant_keyword's value", () => {
+    expect(m('ds == "logs"', {})).toBe(true);
+    expect(m('ds == null', {})).toBe(false);
+    expect(m('ds : "LO*"', { ds: 'metrics' })).toBe(true);
+  });
+
+  it("keeps the line prefilter and a RuleSet's index sound for a constant_keyword", () => {
+    const q = compile('process where ds == "logs"', { schema });
+    const line = JSON.stringify({ '@timestamp': '2026-01-01T00:00:00Z', event: { category: 'process' } });
+    expect(q.linePrefilter()?.mayMatch(line) ?? true).toBe(true);
+    expect(q.search([JSON.parse(line)])).toHaveLength(1);
+    const rule = parseRule(`[rule]\nrule_id = "c"\nname = "Constant"\ntype = "eql"\nlanguage = "eql"\nquery = 'process where ds == "logs" and ds != null'\n`, { schema });
+    // Many rules, so that the set files this one by its conditions rather than scanning it.
+    const others = Array.from({ length: 40 }, (_, i) => parseRule(`[rule]\nrule_id = "o${i}"\nname = "Other ${i}"\ntype = "eql"\nlanguage = "eql"\nquery = 'process where ds == "x${i}"'\n`, { schema }));
+    expect(new RuleSet([rule, ...others]).run([JSON.parse(line)]).map((a) => a.rule.rule_id)).toEqual(['c']);
+  });
+
+  it('dynamic mapping gives strings a keyword multi-field that keeps up to 256 characters', () => {
+    const s = withDynamicFields({}, [{ m: 'x' }]);
+    expect(s).toMatchObject({ m: { type: 'text', ignoreAbove: 256 }, 'm.keyword': { type: 'keyword', ignoreAbove: 256, sourcePath: 'm' } });
+    const long = 'y'.repeat(300);
+    const dyn = { ...s, '@timestamp': 'date', 'event.category': 'keyword' } as Schema;
+    expect(compile(`any where m == "${long}"`, { schema: dyn }).matches({ m: long })).toBe(false);
+    expect(compile('any where m.keyword == "x"', { schema: dyn }).matches({ m: 'x' })).toBe(true);
   });
 });
