@@ -6,6 +6,7 @@ import type { Expression, Field, Location, Node, Query } from '../parser/ast.js'
 import { childNodes, fieldName } from '../parser/ast.js';
 import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
+import { ipKeyOf } from './types/ip.js';
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
 import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
 import { fieldValues, someValue } from './fields.js';
@@ -66,6 +67,44 @@ function withoutLongText(read: FieldReader, limit: number): FieldReader {
     if (typeof raw === 'string') return raw.length <= limit ? raw : undefined;
     if (!Array.isArray(raw)) return raw;
     const kept = fieldValues(raw).filter(fits);
+    return kept.length === 0 ? undefined : kept;
+  };
+}
+
+/** A number from JSON or from text that spells one (Java's parsing accepts surrounding spaces). */
+function numeric(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * What Elasticsearch indexes for a value of a typed field, or undefined for
+ * a value it cannot read: integers are truncated (`coerce`, the default), and
+ * a malformed value is left out, as with `ignore_malformed` (the default of
+ * `logs-*` data streams; without it Elasticsearch refuses the whole document).
+ */
+const INDEXED_FORM: Partial<Record<FieldSpec['type'], (v: unknown) => unknown>> = {
+  long: (v) => {
+    const n = numeric(v);
+    return n === undefined ? undefined : Math.trunc(n);
+  },
+  double: numeric,
+  boolean: (v) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' || v === '' ? false : undefined),
+  ip: (v) => (typeof v === 'string' && ipKeyOf(v) !== null ? v : undefined),
+};
+
+function withIndexedValues(read: FieldReader, indexedForm: (v: unknown) => unknown): FieldReader {
+  return (event) => {
+    const raw = read(event);
+    if (raw === undefined || raw === null) return raw;
+    if (!Array.isArray(raw)) return indexedForm(raw);
+    const kept: unknown[] = [];
+    for (const v of fieldValues(raw)) {
+      const x = indexedForm(v);
+      if (x !== undefined) kept.push(x);
+    }
     return kept.length === 0 ? undefined : kept;
   };
 }
@@ -163,6 +202,8 @@ export class Scope {
     let read = compileFieldReader(resolved.path);
     if (spec?.nullValue !== undefined) read = withNullValue(read, spec.nullValue);
     if (spec?.ignoreAbove !== undefined) read = withoutLongText(read, spec.ignoreAbove);
+    const indexed = spec ? INDEXED_FORM[spec.type] : undefined;
+    if (indexed) read = withIndexedValues(read, indexed);
     if (spec?.constantValue !== undefined) {
       const value = spec.constantValue;
       read = () => value;

@@ -199,6 +199,27 @@ describe('mapping features that change what a field holds', () => {
     expect(new RuleSet([rule, ...others]).run([JSON.parse(line)]).map((a) => a.rule.rule_id)).toEqual(['c']);
   });
 
+  it.each<[string, Record<string, unknown>, boolean]>([
+    // Integers are truncated, as Elasticsearch coerces them.
+    ['pid == 5', { pid: 5.7 }, true],
+    ['pid == 5', { pid: '5.7' }, true],
+    ['pid > 5', { pid: 5.7 }, false],
+    ['pid == 5.5', { pid: 5.5 }, false],
+    ['pid == 6', { pid: [5.2, 6.9] }, true],
+    // A malformed value is not indexed: the field is missing.
+    ['pid != null', { pid: 'abc' }, false],
+    ['pid == null', { pid: 'abc' }, true],
+    ['pid == 7', { pid: ['abc', 7] }, true],
+    ['ip != null', { ip: 'not an address' }, false],
+    ['ip == "10.0.0.1"', { ip: ['junk', '10.0.0.1'] }, true],
+    ['flag == false', { flag: '' }, true],
+    ['flag != null', { flag: 'yes' }, false],
+    ['ratio > 1', { ratio: ' 1.5 ' }, true],
+  ])('%s on %j is %s: values as Elasticsearch indexes them', (condition, event, expected) => {
+    const typed = schemaFromMapping({ properties: { ...mapping.properties, pid: { type: 'long' }, flag: { type: 'boolean' }, ratio: { type: 'double' } } });
+    expect(compile(`any where ${condition}`, { schema: typed }).matches(event)).toBe(expected);
+  });
+
   it('dynamic mapping gives strings a keyword multi-field that keeps up to 256 characters', () => {
     const s = withDynamicFields({}, [{ m: 'x' }]);
     expect(s).toMatchObject({ m: { type: 'text', ignoreAbove: 256 }, 'm.keyword': { type: 'keyword', ignoreAbove: 256, sourcePath: 'm' } });
