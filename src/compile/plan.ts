@@ -4,10 +4,10 @@
  * becomes one predicate closure. The engine only runs the plan.
  */
 import type * as A from '../parser/ast.js';
-import { fieldName } from '../parser/ast.js';
+import { eventFiltersOf, fieldName } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
 import { RUNNABLE_PIPES } from '../parser/structure.js';
-import { someValueIs } from './fields.js';
+import { compileFieldReader, someValueIs } from './fields.js';
 import type { FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
 import { type BoundField, Scope } from './scope.js';
@@ -133,9 +133,14 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     return { name: p.name as 'head' | 'tail', count: arg?.type === 'Number' ? arg.value : 0 };
   });
 
-  // The category field must exist in a schema, as in Elasticsearch; the timestamp too.
-  const category = scope.bindName(resolved.eventCategoryField, false, null)!;
+  // As in Elasticsearch, a schema must have the timestamp field, which orders every query but a
+  // sample, and the category field only when some filter names a category (`any where …` reads none).
+  const needsCategory = eventFiltersOf(ast).some((f) => f.category !== null);
+  const category = scope.bindName(resolved.eventCategoryField, !needsCategory, null) ?? { read: compileFieldReader(resolved.eventCategoryField) };
   const timestampField = scope.bindName(resolved.timestampField, true, null);
+  if (resolved.schema && !timestampField && ast.type !== 'SampleQuery') {
+    throw scope.error('EQL_UNKNOWN_FIELD', `the schema has no timestamp field [${resolved.timestampField}]; map it, or name another with timestampField`, null);
+  }
   const timestamp = timestampField?.read ?? (() => undefined);
   const timestampInMillis = timestampField?.spec?.type === 'date';
   const tiebreaker = resolved.tiebreakerField ? (scope.bindName(resolved.tiebreakerField, true, null)?.read ?? null) : null;

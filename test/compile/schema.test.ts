@@ -229,3 +229,20 @@ describe('mapping features that change what a field holds', () => {
     expect(compile('any where m.keyword == "x"', { schema: dyn }).matches({ m: 'x' })).toBe(true);
   });
 });
+
+describe('which fields a schema must have', () => {
+  const only = (fields: Schema) => (q: string) => () => compile(q, { schema: fields });
+  it('the timestamp field, for every query but a sample', () => {
+    const noTimestamp = only({ 'event.category': 'keyword', x: 'keyword' });
+    expect(noTimestamp('process where x == "a"')).toThrow(/the schema has no timestamp field \[@timestamp\]/);
+    expect(noTimestamp('sequence [process where true] [network where true]')).toThrow(/no timestamp field/);
+    expect(noTimestamp('sample by x [process where true] [network where true]')).not.toThrow();
+  });
+
+  it('the category field only when a filter names a category', () => {
+    const noCategory = only({ '@timestamp': 'date', x: 'keyword' });
+    expect(noCategory('any where x == "a"')).not.toThrow();
+    expect(compile('any where x == "a"', { schema: { '@timestamp': 'date', x: 'keyword' } }).matches({ x: 'a' })).toBe(true);
+    expect(noCategory('process where x == "a"')).toThrow(/unknown field \[event\.category\]/);
+  });
+});
