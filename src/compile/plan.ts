@@ -6,7 +6,7 @@
 import type * as A from '../parser/ast.js';
 import { eventFiltersOf, fieldName } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
-import { RUNNABLE_PIPES } from '../parser/structure.js';
+import { pipeCount, RUNNABLE_PIPES } from '../parser/structure.js';
 import { compileFieldReader, someValueIs } from './fields.js';
 import type { FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
@@ -130,7 +130,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const pipes = ast.pipes.map((p): PipePlan => {
     if (!RUNNABLE_PIPES.has(p.name)) throw scope.error('EQL_UNSUPPORTED', `pipe [${p.name}] is not supported; Elasticsearch runs only head and tail`, p.location);
     const arg = p.args[0];
-    return { name: p.name as 'head' | 'tail', count: arg?.type === 'Number' ? arg.value : 0 };
+    return { name: p.name as 'head' | 'tail', count: arg ? (pipeCount(arg) ?? 0) : 0 };
   });
 
   // As in Elasticsearch, a schema must have the timestamp field, which orders every query but a

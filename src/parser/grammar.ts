@@ -177,10 +177,13 @@ export class EqlGrammar extends CstParser {
   pipe = this.RULE('pipe', () => {
     this.CONSUME(T.Pipe);
     this.CONSUME(T.Identifier, { LABEL: 'name' });
-    // Endgame pipes separate arguments by commas or by white space alone.
-    this.MANY(() => {
-      this.OPTION(() => this.CONSUME(T.Comma));
+    // Endgame pipes separate arguments by commas or by white space alone; a comma only comes between two.
+    this.OPTION(() => {
       this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.OPTION2(() => this.CONSUME(T.Comma));
+        this.SUBRULE2(this.expression);
+      });
     });
   });
 

@@ -92,8 +92,44 @@ function checkPipe(pipe: A.Pipe, fail: (reason: string, at: A.Location) => never
   if (!RUNNABLE_PIPES.has(pipe.name)) return;
   if (pipe.args.length !== 1) fail(`'${pipe.name}' takes exactly one argument, a whole number; found ${pipe.args.length}`, pipe.location);
   const arg = pipe.args[0]!;
-  if (arg.type !== 'Number' || !arg.integer || arg.value > MAX_PIPE_LIMIT) {
+  const count = pipeCount(arg);
+  if (count === null || count < 0 || count > MAX_PIPE_LIMIT) {
     fail(`'${pipe.name}' takes a whole number from 0 to ${MAX_PIPE_LIMIT}`, arg.location);
+  }
+}
+
+/**
+ * The number a `head` or `tail` argument stands for: Elasticsearch takes any
+ * integer expression it can work out while parsing (`head 2 * 3`, `head +5`).
+ * Null when the argument is not one.
+ */
+export function pipeCount(e: A.Expression): number | null {
+  switch (e.type) {
+    case 'Number':
+      return e.integer ? e.value : null;
+    case 'Unary': {
+      const v = pipeCount(e.operand);
+      return v === null ? null : e.operator === '-' ? -v : v;
+    }
+    case 'Arithmetic': {
+      const a = pipeCount(e.left);
+      const b = pipeCount(e.right);
+      if (a === null || b === null) return null;
+      switch (e.operator) {
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '*':
+          return a * b;
+        case '/':
+          return b === 0 ? null : Math.trunc(a / b);
+        case '%':
+          return b === 0 ? null : a % b;
+      }
+    }
+    default:
+      return null;
   }
 }
 

@@ -127,7 +127,9 @@ export class AstBuilder {
   private joinKeys(cst: CstNode | undefined): A.Field[] {
     if (!cst) return [];
     return this.nodes(cst.children, 'expression').map((e) => {
-      const key = this.expression(e);
+      let key = this.expression(e);
+      // Elasticsearch drops a unary plus as it builds the key (`by +a` is `by a`).
+      while (key.type === 'Unary' && key.operator === '+') key = key.operand;
       if (key.type !== 'Field') this.fail("'by' keys must be fields; expressions and literals are not supported as keys", key.location.start, 'EQL_UNSUPPORTED_SYNTAX');
       return key;
     });

@@ -79,6 +79,11 @@ const INVALID: Array<[string, number, number, RegExp]> = [
   ['process where true | HEAD 2', 1, 20, /pipe names are lower-case: write 'head'/],
   ['process where true | head', 1, 20, /'head' takes exactly one argument/],
   ['process where true | head -1', 1, 27, /'head' takes a whole number from 0/],
+  ['process where true | head 2 - 3', 1, 27, /'head' takes a whole number from 0/],
+  ['process where true | head 1.5 * 2', 1, 27, /'head' takes a whole number from 0/],
+  ['process where true | head , 5', 1, 27, /unexpected ','/],
+  ['process where true | unique , a', 1, 29, /unexpected ','/],
+  ['sequence by -a [x where true] [y where true]', 1, 13, /'by' keys must be fields/],
   ['process where true | tail 1.5', 1, 27, /'tail' takes a whole number/],
   ['process where true | head 2147483648', 1, 27, /'head' takes a whole number from 0 to 2147483647/],
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { format, parse, type Expression, type Query } from '../../src/index.js';
+import { compile, format, parse, type Expression, type Query } from '../../src/index.js';
 import { withoutLocations } from '../helpers/ast.js';
 
 /** The condition of `any where <text>`, without locations. */
@@ -254,5 +254,22 @@ describe('format', () => {
     expect(format(parse('sequence by a with maxspan=1m [x where true] by b with runs=2 ![y where true] by c until [z where true] by d | head 1'))).toBe(
       'sequence by a with maxspan=1m\n  [x where true] by b with runs=2\n  ![y where true] by c\nuntil [z where true] by d | head 1',
     );
+  });
+});
+
+describe('what Elasticsearch works out while parsing', () => {
+  it.each([
+    ['process where true | head 2 * 3', 6],
+    ['process where true | head +5', 5],
+    ['process where true | head 5 -1', 4],
+    ['process where true | tail -0', 0],
+    ['process where true | head (7 / 2)', 3],
+  ])('%s keeps %i results', (query, count) => {
+    const events = Array.from({ length: 10 }, (_, i) => ({ '@timestamp': i + 1, event: { category: 'process' } }));
+    expect(compile(query).search(events)).toHaveLength(count);
+  });
+
+  it('drops a unary plus before a join key', () => {
+    expect(format(parse('sequence by +a [x where true] [y where true]'))).toBe(format(parse('sequence by a [x where true] [y where true]')));
   });
 });
