@@ -13,7 +13,7 @@
  * it; `until` neither gives nor takes.
  */
 import type * as A from '../parser/ast.js';
-import { childNodes, fieldName } from '../parser/ast.js';
+import { childNodes, fieldName, mapExpression } from '../parser/ast.js';
 
 /** A stage's event filter and keys (the query's `by` first, then the stage's own). */
 export interface KeyedStage {
@@ -49,30 +49,7 @@ function shapeOf(e: A.Node): { fields: string[]; hasOr: boolean } {
 
 /** The same expression with every read of `from` replaced by the field `to`. */
 function replaceField(e: A.Expression, from: string, to: A.Field): A.Expression {
-  switch (e.type) {
-    case 'Field':
-      return fieldName(e) === from ? to : e;
-    case 'Not':
-      return { ...e, operand: replaceField(e.operand, from, to) };
-    case 'Unary':
-      return { ...e, operand: replaceField(e.operand, from, to) };
-    case 'And':
-    case 'Or':
-      return { ...e, operands: e.operands.map((o) => replaceField(o, from, to)) };
-    case 'Comparison':
-      return { ...e, left: replaceField(e.left, from, to), right: replaceField(e.right, from, to) };
-    case 'Arithmetic':
-      return { ...e, left: replaceField(e.left, from, to), right: replaceField(e.right, from, to) };
-    case 'Match':
-      // Patterns are literals: only the subject can read the key.
-      return { ...e, subject: replaceField(e.subject, from, to) };
-    case 'In':
-      return { ...e, subject: replaceField(e.subject, from, to), values: e.values.map((v) => replaceField(v, from, to)) };
-    case 'FunctionCall':
-      return { ...e, args: e.args.map((a) => replaceField(a, from, to)) };
-    default:
-      return e;
-  }
+  return mapExpression(e, (node) => (node.type === 'Field' && fieldName(node) === from ? to : node));
 }
 
 function constraintsOf(stages: readonly KeyedStage[]): Constraint[] {

@@ -4,7 +4,7 @@
  * becomes one predicate closure. The engine only runs the plan.
  */
 import type * as A from '../parser/ast.js';
-import { eventFiltersOf, fieldName } from '../parser/ast.js';
+import { eventFiltersOf, fieldName, mapExpression } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
 import { pipeCount, RUNNABLE_PIPES } from '../parser/structure.js';
 import { compileFieldReader, someValueIs } from './fields.js';
@@ -145,8 +145,16 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const timestampInMillis = timestampField?.spec?.type === 'date';
   const tiebreaker = resolved.tiebreakerField ? (scope.bindName(resolved.tiebreakerField, true, null)?.read ?? null) : null;
 
+  // Elasticsearch's optimizer drops `string(x)` of a keyword field (the cast changes nothing), so the
+  // field itself is matched: wildcards in `endsWith(string(x), …)`, ASCII-only case folding.
+  const pruneCasts = (e: A.Expression): A.Expression =>
+    mapExpression(e, (node) => {
+      if (node.type !== 'FunctionCall' || node.name !== 'string' || node.args.length !== 1) return node;
+      const arg = node.args[0]!;
+      return arg.type === 'Field' && scope.bindField(arg)?.spec?.type === 'keyword' ? arg : node;
+    });
   const filter = (f: A.EventFilter): FilterPlan => {
-    const condition = predicates.compile(f.condition);
+    const condition = predicates.compile(resolved.schema ? pruneCasts(f.condition) : f.condition);
     if (f.category === null) return { category: null, matches: condition, condition };
     const name = f.category;
     const read = category.read;

@@ -260,6 +260,61 @@ export function fieldName(field: Field): string {
   return field.path.join('.');
 }
 
+/**
+ * Rewrites an expression bottom-up: `f` sees each node with its children
+ * already rewritten and returns it or a replacement. Unchanged subtrees keep
+ * their identity.
+ */
+export function mapExpression(e: Expression, f: (node: Expression) => Expression): Expression {
+  const map = (x: Expression) => mapExpression(x, f);
+  const list = (xs: readonly Expression[]) => {
+    const out = xs.map(map);
+    return out.every((x, i) => x === xs[i]) ? xs : out;
+  };
+  let node: Expression = e;
+  switch (e.type) {
+    case 'Not':
+    case 'Unary': {
+      const operand = map(e.operand);
+      if (operand !== e.operand) node = { ...e, operand } as Expression;
+      break;
+    }
+    case 'And':
+    case 'Or': {
+      const operands = list(e.operands);
+      if (operands !== e.operands) node = { ...e, operands };
+      break;
+    }
+    case 'Comparison':
+    case 'Arithmetic': {
+      const left = map(e.left);
+      const right = map(e.right);
+      if (left !== e.left || right !== e.right) node = { ...e, left, right } as Expression;
+      break;
+    }
+    case 'Match': {
+      // Patterns are literals: only the subject can change.
+      const subject = map(e.subject);
+      if (subject !== e.subject) node = { ...e, subject };
+      break;
+    }
+    case 'In': {
+      const subject = map(e.subject);
+      const values = list(e.values);
+      if (subject !== e.subject || values !== e.values) node = { ...e, subject, values };
+      break;
+    }
+    case 'FunctionCall': {
+      const args = list(e.args);
+      if (args !== e.args) node = { ...e, args };
+      break;
+    }
+    default:
+      break;
+  }
+  return f(node);
+}
+
 /** The direct child nodes of a node, in source order. Walkers build on this one switch. */
 export function childNodes(node: Node): readonly Node[] {
   switch (node.type) {

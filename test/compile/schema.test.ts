@@ -182,6 +182,17 @@ describe('mapping features that change what a field holds', () => {
     expect(m('name.keyword == null', { name: 'a-much-longer-name' })).toBe(true);
   });
 
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['endsWith(string(short), "?c")', { short: 'abc' }, true],
+    ['stringContains(string(short), "")', { short: 'abc' }, true],
+    ['string(short) : "é"', { short: 'É' }, false],
+    ['string(short) in~ ("é")', { short: 'É' }, false],
+    // Not on other types: the cast to text stays a computed value there.
+    ['string(name) : "é"', { name: 'É' }, true],
+  ])("%s on %j is %s: string() of a keyword field is the field, as Elasticsearch's optimizer drops it", (condition, event, expected) => {
+    expect(m(condition, event)).toBe(expected);
+  });
+
   it("gives every event a constant_keyword's value", () => {
     expect(m('ds == "logs"', {})).toBe(true);
     expect(m('ds == null', {})).toBe(false);
