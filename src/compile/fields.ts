@@ -41,6 +41,11 @@ export function beginEvent(): void {
   epoch++;
 }
 
+/** Which event is being worked on: readers that remember a value keep it only while this stays the same. */
+export function eventEpoch(): number {
+  return epoch;
+}
+
 /**
  * The reader for a dotted field name, shared by every query: it remembers the
  * last event it read (until the next {@link beginEvent}), so many rules reading

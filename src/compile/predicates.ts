@@ -63,8 +63,11 @@ export class PredicateCompiler {
           return false;
         };
       }
-      case 'Not':
-        return negate(this.compile(e.operand));
+      case 'Not': {
+        const operand = this.compile(e.operand);
+        // `not null` is null, which drops every event too.
+        return this.foldsToNull(e.operand) ? NEVER : negate(operand);
+      }
       case 'Boolean':
         return e.value ? ALWAYS : NEVER;
       case 'Null':
@@ -89,6 +92,20 @@ export class PredicateCompiler {
       case 'Arithmetic':
       case 'Unary':
         throw this.notBoolean(e, 'number');
+    }
+  }
+
+  /** Whether Elasticsearch folds the condition to null while planning (a null literal, `in` a list of nulls only, `not` of either). */
+  private foldsToNull(e: A.Expression): boolean {
+    switch (e.type) {
+      case 'Null':
+        return true;
+      case 'Not':
+        return this.foldsToNull(e.operand);
+      case 'In':
+        return e.values.length > 0 && e.values.every((v) => this.isConstant(v) && fold(this.value(v).compiled) === null);
+      default:
+        return false;
     }
   }
 
@@ -177,8 +194,12 @@ export class PredicateCompiler {
       }
       return { value: fold(compiled), isFloat: compiled.kind === 'float', location: v.location };
     });
-    // A list of nulls only folds to null in Elasticsearch, and a null filter drops every event, negated or not.
-    if (values.every((v) => v.value === null)) return NEVER;
+    // A list of nulls only folds to null in Elasticsearch, and a null filter drops every event (and so
+    // does `not` of it: see foldsToNull). The subject is still checked, as a field the schema must know.
+    if (values.every((v) => v.value === null)) {
+      this.value(e.subject);
+      return NEVER;
+    }
     if (e.subject.type === 'Field') {
       const bound = this.scope.bindField(e.subject);
       if (!bound) return this.script(e);

@@ -6,10 +6,9 @@ import type { Expression, Field, Location, Node, Query } from '../parser/ast.js'
 import { childNodes, fieldName } from '../parser/ast.js';
 import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
-import { ipKeyOf } from './types/ip.js';
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
 import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
-import { fieldValues, someValue } from './fields.js';
+import { eventEpoch, fieldValues, someValue } from './fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
 export type SemanticErrorCode =
@@ -62,28 +61,34 @@ function kindOfSpec(spec: FieldSpec | null): ValueKind {
  */
 function withoutLongText(read: FieldReader, limit: number): FieldReader {
   const fits = (v: unknown) => typeof v !== 'string' || v.length <= limit;
-  return (event) => {
-    const raw = read(event);
+  return mapped(read, (raw) => {
     if (typeof raw === 'string') return raw.length <= limit ? raw : undefined;
     if (!Array.isArray(raw)) return raw;
     const kept = fieldValues(raw).filter(fits);
     return kept.length === 0 ? undefined : kept;
-  };
+  });
 }
 
-/** A number from JSON or from text that spells one (Java's parsing accepts surrounding spaces). */
+/** Decimal text as Java reads a number: no hex, binary or octal forms, no `Infinity`. */
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A number from JSON or from text that spells one (surrounding spaces allowed). */
 function numeric(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v !== 'string' || v.trim() === '') return undefined;
-  const n = Number(v);
+  if (typeof v !== 'string') return undefined;
+  const text = v.trim();
+  if (!DECIMAL_TEXT.test(text)) return undefined;
+  const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
 }
 
 /**
  * What Elasticsearch indexes for a value of a typed field, or undefined for
  * a value it cannot read: integers are truncated (`coerce`, the default), and
- * a malformed value is left out, as with `ignore_malformed` (the default of
- * `logs-*` data streams; without it Elasticsearch refuses the whole document).
+ * a malformed number or boolean is left out, as with `ignore_malformed` (the
+ * default of `logs-*` data streams; without it Elasticsearch refuses the
+ * whole document). A malformed `ip` is kept: checking it would parse every
+ * address twice, and it never equals one anyway.
  */
 const INDEXED_FORM: Partial<Record<FieldSpec['type'], (v: unknown) => unknown>> = {
   long: (v) => {
@@ -92,13 +97,32 @@ const INDEXED_FORM: Partial<Record<FieldSpec['type'], (v: unknown) => unknown>> 
   },
   double: numeric,
   boolean: (v) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' || v === '' ? false : undefined),
-  ip: (v) => (typeof v === 'string' && ipKeyOf(v) !== null ? v : undefined),
 };
 
-function withIndexedValues(read: FieldReader, indexedForm: (v: unknown) => unknown): FieldReader {
+/**
+ * A reader that maps what `read` gives; several conditions read one field of
+ * one event, so the answer is kept for the rest of that event (an array an
+ * event holds may be changed in place before the next).
+ */
+function mapped(read: FieldReader, map: (raw: RawField) => RawField): FieldReader {
+  let lastRaw: RawField = undefined;
+  let lastOut: RawField = undefined;
+  let lastEpoch = -1;
   return (event) => {
     const raw = read(event);
     if (raw === undefined || raw === null) return raw;
+    const epoch = eventEpoch();
+    if (raw !== lastRaw || epoch !== lastEpoch) {
+      lastRaw = raw;
+      lastEpoch = epoch;
+      lastOut = map(raw);
+    }
+    return lastOut;
+  };
+}
+
+function withIndexedValues(read: FieldReader, indexedForm: (v: unknown) => unknown): FieldReader {
+  return mapped(read, (raw) => {
     if (!Array.isArray(raw)) return indexedForm(raw);
     const kept: unknown[] = [];
     for (const v of fieldValues(raw)) {
@@ -106,7 +130,7 @@ function withIndexedValues(read: FieldReader, indexedForm: (v: unknown) => unkno
       if (x !== undefined) kept.push(x);
     }
     return kept.length === 0 ? undefined : kept;
-  };
+  });
 }
 
 /** Applies a mapping's `null_value` to an explicit null (and to nulls inside arrays, at any depth). */

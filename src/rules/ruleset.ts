@@ -236,21 +236,26 @@ export class RuleSet {
     const all = [...rules];
     this.rules = all.filter((r) => r.executable);
     this.skipped = all.filter((r) => !r.executable);
-    const fields = new Set(this.rules.map((r) => `${r.compiled.plan.options.timestampField}\u0000${r.compiled.plan.options.tiebreakerField ?? ''}`));
-    if (fields.size > 1) throw new TypeError('RuleSet: all rules must share one timestamp field and tiebreaker field');
+    // Events are ordered once for all rules, so the rules must agree on how.
+    const order = new Set(this.rules.map((r) => { const p = r.compiled.plan; return `${p.options.timestampField}\u0000${p.options.tiebreakerField ?? ''}\u0000${p.timestampInMillis}`; }));
+    if (order.size > 1) throw new TypeError('RuleSet: all rules must share one timestamp field and tiebreaker field, mapped alike (date or date_nanos)');
   }
 
   /** The index of the rules, built on first use and shared by every matcher. */
   private index: CategoryGroup[] | undefined;
 
-  /** Each rule's matching state for one matcher, by its place in the set. */
-  private entries(options: StreamOptions): Entry[] {
+  /**
+   * Each rule's matching state for one matcher, by its place in the set. In a
+   * stream, a sequence without maxspan keeps state for the rule's look-back;
+   * a batch keeps it all, as `rule.run` does.
+   */
+  private entries(options: StreamOptions, lookbackWindows: boolean): Entry[] {
     const window = options.window !== undefined ? durationToNanos(options.window, 'window') : undefined;
     return this.rules.map((rule, position) => ({
       position,
       rule,
       runner: createRunner(rule.compiled.plan, {
-        windowNs: window ?? rule.lookbackNs ?? undefined,
+        windowNs: window ?? (lookbackWindows ? (rule.lookbackNs ?? undefined) : undefined),
         maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES,
         maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
       }),
@@ -276,7 +281,11 @@ export class RuleSet {
 
   /** A push-based matcher over all rules. */
   matcher(options: StreamOptions = {}): RuleSetMatcher {
-    const entries = this.entries(options);
+    return this.createMatcher(options, true);
+  }
+
+  private createMatcher(options: StreamOptions, lookbackWindows: boolean): RuleSetMatcher {
+    const entries = this.entries(options, lookbackWindows);
     this.index ??= buildRuleIndex(this.rules);
     const orderer = new EventOrderer(this.orderSource(), options);
     const dispatcher = new Dispatcher(this.index, entries, orderer);
@@ -322,7 +331,7 @@ export class RuleSet {
 
   /** Runs every rule over a batch of events, sorted first; alerts come in event order. */
   run(events: Iterable<Event>, options: Pick<StreamOptions, 'onError' | 'maxSamplesPerKey'> = {}): Alert[] {
-    const m = this.matcher(options);
+    const m = this.createMatcher(options, false);
     const { items } = orderBatch(events, this.orderSource(), options.onError);
     // Already sorted: feed them as an in-order stream.
     const out: Alert[] = [];

@@ -103,6 +103,9 @@ const TABLE: Record<string, Row[]> = {
     ['x not in (null)', { x: 'a' }, false],
     ['x not in (null, null)', {}, false],
     ['length(x) not in (null)', { x: 'a' }, false],
+    ['not (x in (null))', { x: 'a' }, false],
+    ['not x in (null)', {}, false],
+    ['not not x in (null, null)', { x: null }, false],
   ],
   'and / or / not': [
     ['x == 1 and y == 2', { x: 1, y: 2 }, true],

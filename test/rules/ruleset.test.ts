@@ -286,3 +286,29 @@ query = "process.name: cmd.exe"
     expect(errors).toEqual([1]);
   });
 });
+
+describe('RuleSet in batch and in a stream', () => {
+  const slow = rule('slow', 'sequence by host [process where x == "a"] [process where x == "b"]');
+  const events = [ev(0, 'process', { host: 'h', x: 'a' }), ev(10 * 60_000, 'process', { host: 'h', x: 'b' })];
+
+  it('in batch gives what each rule gives alone, with no look-back window on its state', () => {
+    expect(slow.run(events)).toHaveLength(1);
+    expect(new RuleSet([slow]).run(events)).toHaveLength(1);
+  });
+
+  it("in a stream keeps a sequence's state for the rule's look-back (Kibana's now-6m without from)", () => {
+    const m = new RuleSet([slow]).matcher();
+    expect([...events.flatMap((e) => m.push(e)), ...m.flush()]).toHaveLength(0);
+    const m9 = new RuleSet([rule('slow9', 'sequence by host [process where x == "a"] [process where x == "b"]', 'from = "now-11m"')]).matcher();
+    expect([...events.flatMap((e) => m9.push(e)), ...m9.flush()]).toHaveLength(1);
+  });
+
+  it('refuses rules whose timestamps are mapped differently, since events are ordered once for all', () => {
+    const mapped = (type: string) =>
+      parseRule(`[rule]\nrule_id = "${type}"\nname = "${type}"\ntype = "eql"\nlanguage = "eql"\nquery = 'process where true'\n`, {
+        schema: { '@timestamp': type as 'date', 'event.category': 'keyword' },
+      });
+    expect(() => new RuleSet([mapped('date'), mapped('date_nanos')])).toThrow(/mapped alike/);
+    expect(() => new RuleSet([mapped('date'), mapped('date')])).not.toThrow();
+  });
+});
