@@ -184,7 +184,8 @@ export function mergeSchemas(...schemas: Schema[]): Schema {
   return out;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** What dynamic mapping takes for a date (`strict_date_optional_time`: the time only after a `T`). */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * Extends a schema the way Elasticsearch's dynamic mapping would when these

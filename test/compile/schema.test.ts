@@ -47,8 +47,8 @@ describe('schemaFromMapping', () => {
   });
 
   it('adds the fields dynamic mapping would add', () => {
-    const s = withDynamicFields({ a: 'keyword' }, [{ a: 1, b: 'x', c: 2, d: 1.5, e: true, f: { g: 'h' }, t: '2020-01-01T00:00:00Z', 'p.q': 3 }]);
-    expect(s).toMatchObject({ a: 'keyword', b: { type: 'text' }, c: { type: 'long' }, d: { type: 'double' }, e: { type: 'boolean' }, f: { type: 'object' }, 'f.g': { type: 'text' }, t: { type: 'date' }, 'p.q': { type: 'long' } });
+    const s = withDynamicFields({ a: 'keyword' }, [{ a: 1, b: 'x', c: 2, d: 1.5, e: true, f: { g: 'h' }, t: '2020-01-01T00:00:00Z', u: '2020-01-01 10:00:00', 'p.q': 3 }]);
+    expect(s).toMatchObject({ a: 'keyword', b: { type: 'text' }, c: { type: 'long' }, d: { type: 'double' }, e: { type: 'boolean' }, f: { type: 'object' }, 'f.g': { type: 'text' }, t: { type: 'date' }, u: { type: 'text' }, 'p.q': { type: 'long' } });
   });
 });
 
