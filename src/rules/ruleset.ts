@@ -237,7 +237,8 @@ export class RuleSet {
     this.rules = all.filter((r) => r.executable);
     this.skipped = all.filter((r) => !r.executable);
     // Events are ordered once for all rules, so the rules must agree on how.
-    const order = new Set(this.rules.map((r) => { const p = r.compiled.plan; return `${p.options.timestampField}\u0000${p.options.tiebreakerField ?? ''}\u0000${p.timestampInMillis}`; }));
+    const orderOf = ({ options, timestampInMillis }: Rule['compiled']['plan']) => `${options.timestampField}\u0000${options.tiebreakerField ?? ''}\u0000${timestampInMillis}`;
+    const order = new Set(this.rules.map((r) => orderOf(r.compiled.plan)));
     if (order.size > 1) throw new TypeError('RuleSet: all rules must share one timestamp field and tiebreaker field, mapped alike (date or date_nanos)');
   }
 
