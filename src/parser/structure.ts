@@ -7,6 +7,7 @@
 import type * as A from './ast.js';
 import { fieldName } from './ast.js';
 import { EqlSyntaxError } from '../errors.js';
+import { arithmetic } from '../compile/null-logic.js';
 
 export const MAXSPAN_UNITS = ['ms', 's', 'm', 'h', 'd'] as const;
 export const MAX_RUNS = 100;
@@ -115,18 +116,9 @@ export function pipeCount(e: A.Expression): number | null {
       const a = pipeCount(e.left);
       const b = pipeCount(e.right);
       if (a === null || b === null) return null;
-      switch (e.operator) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        case '/':
-          return b === 0 ? null : Math.trunc(a / b);
-        case '%':
-          return b === 0 ? null : a % b;
-      }
+      // Integer arithmetic as everywhere else in the engine (Java's, on longs).
+      const v = arithmetic(e.operator, a, b, 'integer', 'integer');
+      return typeof v === 'number' ? v : null;
     }
     default:
       return null;
