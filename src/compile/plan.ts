@@ -139,7 +139,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const category = scope.bindName(resolved.eventCategoryField, !needsCategory, null) ?? { read: compileFieldReader(resolved.eventCategoryField) };
   const timestampField = scope.bindName(resolved.timestampField, true, null);
   if (resolved.schema && !timestampField && ast.type !== 'SampleQuery') {
-    throw scope.error('EQL_UNKNOWN_FIELD', `the schema has no timestamp field [${resolved.timestampField}]; map it, or name another with timestampField`, null);
+    throw scope.error('EQL_UNKNOWN_FIELD', `the schema has no timestamp field [${resolved.timestampField}]; map it, or name another timestamp field (timestampField, --timestamp-field)`, null);
   }
   const timestamp = timestampField?.read ?? (() => undefined);
   const timestampInMillis = timestampField?.spec?.type === 'date';
