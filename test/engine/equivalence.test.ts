@@ -21,6 +21,10 @@ const QUERIES = [
   'sequence by k, j [a where true] [b where true]',
   'sequence [any where v == 0] [any where v == 1] [any where v == 2]',
   'sample by k [a where true] [b where true]',
+  // Conditions on a key, copied to the other stages (with multi-valued keys they narrow).
+  'sequence by k [a where k == 1] [b where true]',
+  'sequence [a where k != 2] by k [b where true] by j until [c where true] by k',
+  'sample by k [a where k in (1, "x")] [b where true]',
 ];
 
 const keyValue = fc.oneof(fc.constant(1), fc.constant(2), fc.constant('x'), fc.constant(null), fc.constant([1, 2]), fc.constant([]));
