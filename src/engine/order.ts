@@ -4,7 +4,7 @@
  * fraction for nanoseconds) or ISO-8601 text.
  */
 import { someValue, type RawField } from '../compile/fields.js';
-import { daysFromCivil, daysInMonth, parseIsoSpan } from '../compile/types/date.js';
+import { daysFromCivil, daysInMonth, parseEpochMillisSpan, parseIsoSpan } from '../compile/types/date.js';
 
 /** A point in time: whole milliseconds since the epoch plus nanoseconds within the millisecond. */
 export interface EventTime {
@@ -15,8 +15,18 @@ export interface EventTime {
 
 const EPOCH_TEXT = /^-?\d{1,16}(?:\.\d{1,6})?$/;
 
+/** Four digits are a year to Elasticsearch (strict_date_optional_time comes before epoch_millis), as text and as a JSON number. */
+const YEAR_TEXT = /^-?\d{4}$/;
+
+function fromSpan(span: { readonly start: bigint } | null): EventTime | null {
+  if (!span) return null;
+  const ms = span.start / 1_000_000n - (span.start % 1_000_000n < 0n ? 1n : 0n);
+  return { ms: Number(ms), ns: Number(span.start - ms * 1_000_000n) };
+}
+
 function fromMillis(v: number): EventTime | null {
   if (!Number.isFinite(v)) return null;
+  if (Number.isInteger(v) && Math.abs(v) >= 1000 && Math.abs(v) <= 9999) return fromSpan(parseIsoSpan(String(v)));
   const ms = Math.floor(v);
   return { ms, ns: Math.round((v - ms) * 1e6) };
 }
@@ -67,7 +77,8 @@ function fromUtcIso(s: string): EventTime | null {
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return null;
   let fracNs = 0;
   if (n > 20) {
-    if (s.charCodeAt(19) !== 46 /* . */) return null;
+    // A dot needs a digit after it (`…:00.Z` is not a time).
+    if (s.charCodeAt(19) !== 46 /* . */ || n === 21) return null;
     let scale = 100_000_000;
     for (let i = 20; i < n - 1; i++) {
       const c = s.charCodeAt(i) - 48;
@@ -85,6 +96,7 @@ function fromUtcIso(s: string): EventTime | null {
 function fromText(s: string): EventTime | null {
   const fast = fromUtcIso(s);
   if (fast) return fast;
+  if (YEAR_TEXT.test(s)) return fromSpan(parseIsoSpan(s));
   if (EPOCH_TEXT.test(s)) {
     const dot = s.indexOf('.');
     if (dot < 0) return { ms: Number(s), ns: 0 };
@@ -93,10 +105,8 @@ function fromText(s: string): EventTime | null {
     if (frac === 0) return { ms: whole, ns: 0 };
     return s.startsWith('-') ? { ms: whole - 1, ns: 1_000_000 - frac } : { ms: whole, ns: frac };
   }
-  const span = parseIsoSpan(s);
-  if (!span) return null;
-  const ms = span.start / 1_000_000n - (span.start % 1_000_000n < 0n ? 1n : 0n);
-  return { ms: Number(ms), ns: Number(span.start - ms * 1_000_000n) };
+  // Longer epoch text (17 to 19 digits, or a bare trailing dot) is read exactly.
+  return fromSpan(parseIsoSpan(s) ?? parseEpochMillisSpan(s));
 }
 
 /** Reads a timestamp value; for several values, the earliest (as an ascending sort would). */

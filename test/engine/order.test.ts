@@ -57,3 +57,32 @@ describe('event timestamps', () => {
     );
   });
 });
+
+describe('timestamps as Elasticsearch reads them (strict_date_optional_time, then epoch_millis)', () => {
+  // 00:00 UTC on 1 January of a proleptic Gregorian year (Date.UTC would read 0–99 as 1900–1999).
+  const Y = (y: number) => new Date(0).setUTCFullYear(y, 0, 1);
+  it.each<[unknown, number | null, number]>([
+    // Four digits are a year, as text and as a JSON number; fewer or more are milliseconds.
+    ['2020', Date.UTC(2020, 0, 1), 0],
+    [2020, Date.UTC(2020, 0, 1), 0],
+    ['0123', Y(123), 0],
+    [-1500, Y(-1500), 0],
+    [999, 999, 0],
+    [12345, 12345, 0],
+    ['2020-03', Date.UTC(2020, 2, 1), 0],
+    // Long epoch text is read exactly, and a bare trailing dot is allowed.
+    ['12345678901234567', 12345678901234567, 0],
+    ['123.', 123, 0],
+    // Offsets up to ±18:00 only, and only after a time.
+    ['2020-01-01T00:00:00+18:00', Date.UTC(2019, 11, 31, 6), 0],
+    ['2020-01-01T00:00:00+19:00', null, 0],
+    ['2020-01-01T00:00:00+01:60', null, 0],
+    ['2020-01-01+01:00', null, 0],
+    ['2020-01-01Z', null, 0],
+    // A time comes after a T, and a dot needs a digit.
+    ['2020-01-01 00:00:00Z', null, 0],
+    ['2020-01-01T00:00:00.Z', null, 0],
+  ])('%j', (value, ms, ns) => {
+    expect(readEventTime(value)).toEqual(ms === null ? null : { ms, ns });
+  });
+});

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile, type Event } from '../../src/index.js';
 
-const ev = (t: number, cat: string, h: number): Event => ({ '@timestamp': t, event: { category: cat }, h });
+// Times in milliseconds from a base past the four-digit numbers, which Elasticsearch reads as years.
+const ev = (t: number, cat: string, h: number): Event => ({ '@timestamp': 1_000_000 + t, event: { category: cat }, h });
 
 describe('state limits', () => {
   it('keep pending sequences under maxPendingSequences and count every eviction', () => {

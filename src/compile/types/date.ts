@@ -15,9 +15,12 @@ export interface DateSpan {
   readonly end: bigint;
 }
 
+// strict_date_optional_time: a year of four digits (a sign allowed), then optional month, day and,
+// after a `T`, time; a zone only after a time.
 const ISO =
-  /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
-const EPOCH = /^(-?\d{1,16})(?:\.(\d{1,6}))?$/;
+  /^(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
+// epoch_millis: up to 19 digits, a fraction of up to 6 (a bare trailing dot too).
+const EPOCH = /^(-?\d{1,19})(?:\.(\d{0,6}))?$/;
 
 const NS_PER_MS = 1_000_000n;
 const MS_PER_DAY = 86_400_000;
@@ -43,7 +46,7 @@ export function parseIsoSpan(text: string): DateSpan | null {
   if (!m) return null;
   const [, ys, mos, ds, hs, mis, ss, frac, zone] = m;
   const y = Number(ys);
-  const mo = Number(mos);
+  const mo = mos === undefined ? 1 : Number(mos);
   const d = ds === undefined ? 1 : Number(ds);
   const h = hs === undefined ? 0 : Number(hs);
   const mi = mis === undefined ? 0 : Number(mis);
@@ -53,7 +56,11 @@ export function parseIsoSpan(text: string): DateSpan | null {
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2, 4)) : 0));
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    // Java's offsets stop at ±18:00.
+    if (om > 59 || oh * 60 + om > 18 * 60) return null;
+    offsetMin = sign * (oh * 60 + om);
   }
   const ms = daysFromCivil(y, mo, d) * MS_PER_DAY + ((h * 60 + mi - offsetMin) * 60 + s) * 1000;
   const fracNs = frac === undefined ? 0n : BigInt(frac.padEnd(9, '0'));
@@ -65,7 +72,8 @@ export function parseIsoSpan(text: string): DateSpan | null {
   else if (mis !== undefined) width = 60_000_000_000n;
   else if (hs !== undefined) width = 3_600_000_000_000n;
   else if (ds !== undefined) width = 86_400_000_000_000n;
-  else width = BigInt(daysInMonth(y, mo)) * 86_400_000_000_000n;
+  else if (mos !== undefined) width = BigInt(daysInMonth(y, mo)) * 86_400_000_000_000n;
+  else width = BigInt(daysInMonth(y, 2) === 29 ? 366 : 365) * 86_400_000_000_000n;
   return { start, end: start + width - 1n };
 }
 
