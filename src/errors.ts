@@ -4,6 +4,20 @@
  */
 import type { Location, Position } from './parser/ast.js';
 
+/** The 1-based line and column of a 0-based offset, with line breaks as {@link codeFrame} counts them (LF, CRLF, CR). */
+export function positionOf(source: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { offset, line, column: offset - lineStart + 1 };
+}
+
 /** Renders the source line(s) around a position with a caret under the column. */
 export function codeFrame(source: string, line: number, column: number, length = 1): string {
   const lines = source.split(/\r\n|\r|\n/);

@@ -34,7 +34,7 @@ function conjuncts(e: A.Expression): readonly A.Expression[] {
 }
 
 /** The fields an expression reads, and whether it has an `or` anywhere. */
-function shapeOf(e: A.Node): { fields: string[]; hasOr: boolean } {
+function readsOf(e: A.Node): { fields: string[]; hasOr: boolean } {
   const fields: string[] = [];
   let hasOr = false;
   const stack: A.Node[] = [e];
@@ -58,7 +58,7 @@ function constraintsOf(stages: readonly KeyedStage[]): Constraint[] {
     if (stage.missing) return;
     const keyNames = stage.keys.map(fieldName);
     for (const condition of conjuncts(stage.filter.condition)) {
-      const { fields, hasOr } = shapeOf(condition);
+      const { fields, hasOr } = readsOf(condition);
       if (hasOr || fields.length === 0) continue;
       const keyPosition = keyNames.indexOf(fields[0]!);
       if (keyPosition >= 0 && fields.every((f) => f === fields[0])) out.push({ from, keyPosition, condition });

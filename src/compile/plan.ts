@@ -161,18 +161,22 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     return { category: name, matches: (e) => someValueIs(read(e), name) && condition(e), condition };
   };
   /**
-   * A stage's filter with the key constraints of the other stages added. Should
-   * the added conjuncts not compile (a key of another type in this stage), the
-   * stage keeps its own condition.
+   * The filters of a sequence's or a sample's stages, each with the key
+   * constraints of the others added. Should the added conjuncts not compile
+   * (a key of another type in this stage), the stage keeps its own condition.
    */
-  const constrainedFilter = (f: A.EventFilter, condition: A.Expression): FilterPlan => {
-    if (condition === f.condition) return filter(f);
-    try {
-      return filter({ ...f, condition });
-    } catch (e) {
-      if (e instanceof EqlSemanticError) return filter(f);
-      throw e;
-    }
+  const keyedFilters = (by: readonly A.Field[], stages: readonly (A.SequenceStage | A.JoinStage)[]): FilterPlan[] => {
+    const conditions = conditionsWithKeyConstraints(stages.map((s) => ({ filter: s.filter, keys: [...by, ...s.by], missing: s.type === 'SequenceStage' && s.missing })));
+    return stages.map(({ filter: f }, i) => {
+      const condition = conditions[i]!;
+      if (condition === f.condition) return filter(f);
+      try {
+        return filter({ ...f, condition });
+      } catch (e) {
+        if (e instanceof EqlSemanticError) return filter(f);
+        throw e;
+      }
+    });
   };
   const keys = (by: readonly A.Field[]): KeyField[] =>
     by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
@@ -182,15 +186,15 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
     case 'EventQuery':
       return { ...base, kind: 'event', filter: filter(ast.filter) };
     case 'SequenceQuery': {
-      const conditions = conditionsWithKeyConstraints(ast.stages.map((s) => ({ filter: s.filter, keys: [...ast.by, ...s.by], missing: s.missing })));
-      const stages = ast.stages.map((s, i) => ({ filter: constrainedFilter(s.filter, conditions[i]!), keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
+      const filters = keyedFilters(ast.by, ast.stages);
+      const stages = ast.stages.map((s, i) => ({ filter: filters[i]!, keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
       const until = ast.until ? { filter: filter(ast.until.filter), keys: keys(ast.until.by), runs: 1, missing: false } : null;
       const maxspanNs = ast.maxspan ? BigInt(ast.maxspan.value) * UNIT_NS[ast.maxspan.unit ?? 's']! : null;
       return { ...base, kind: 'sequence', keys: keys(ast.by), stages, until, maxspanNs };
     }
     case 'SampleQuery': {
-      const conditions = conditionsWithKeyConstraints(ast.stages.map((s) => ({ filter: s.filter, keys: [...ast.by, ...s.by], missing: false })));
-      const stages = ast.stages.map((s, i) => ({ filter: constrainedFilter(s.filter, conditions[i]!), keys: keys(s.by), runs: 1, missing: false }));
+      const filters = keyedFilters(ast.by, ast.stages);
+      const stages = ast.stages.map((s, i) => ({ filter: filters[i]!, keys: keys(s.by), runs: 1, missing: false }));
       return { ...base, kind: 'sample', keys: keys(ast.by), stages };
     }
     case 'JoinQuery':

@@ -194,9 +194,8 @@ export class PredicateCompiler {
       }
       return { value: fold(compiled), isFloat: compiled.kind === 'float', location: v.location };
     });
-    // A list of nulls only folds to null in Elasticsearch, and a null filter drops every event (and so
-    // does `not` of it: see foldsToNull). The subject is still checked, as a field the schema must know.
-    if (values.every((v) => v.value === null)) {
+    // A null filter drops every event (and so does `not` of it). The subject is still checked, as a field the schema must know.
+    if (this.foldsToNull(e)) {
       this.value(e.subject);
       return NEVER;
     }

@@ -54,21 +54,6 @@ function kindOfSpec(spec: FieldSpec | null): ValueKind {
   }
 }
 
-/**
- * Drops text values longer than `limit` (UTF-16 units, as Java counts), which
- * Elasticsearch does not index (`ignore_above`): a field holding only such a
- * value is missing.
- */
-function withoutLongText(read: FieldReader, limit: number): FieldReader {
-  const fits = (v: unknown) => typeof v !== 'string' || v.length <= limit;
-  return mapped(read, (raw) => {
-    if (typeof raw === 'string') return raw.length <= limit ? raw : undefined;
-    if (!Array.isArray(raw)) return raw;
-    const kept = fieldValues(raw).filter(fits);
-    return kept.length === 0 ? undefined : kept;
-  });
-}
-
 /** Decimal text as Java reads a number: no hex, binary or octal forms, no `Infinity`. */
 const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -100,14 +85,36 @@ const INDEXED_FORM: Partial<Record<FieldSpec['type'], (v: unknown) => unknown>> 
 };
 
 /**
- * A reader that maps what `read` gives; several conditions read one field of
- * one event, so the answer is kept for the rest of that event (an array an
- * event holds may be changed in place before the next).
+ * The form a mapping gives each value of a field, or null when it keeps
+ * values as they are: its type's indexed form, and `ignore_above`, which
+ * drops longer text (UTF-16 units, as Java counts). Undefined drops a value.
  */
-function mapped(read: FieldReader, map: (raw: RawField) => RawField): FieldReader {
+function indexedFormOf(spec: FieldSpec): ((v: unknown) => unknown) | null {
+  const limit = spec.ignoreAbove;
+  // ignore_above belongs to keyword text, the typed forms to numbers and booleans: a field has one or neither.
+  if (limit !== undefined) return (v) => (typeof v === 'string' && v.length > limit ? undefined : v);
+  return INDEXED_FORM[spec.type] ?? null;
+}
+
+/**
+ * Reads the values Elasticsearch indexes, each in `form`; a field left
+ * with none is missing. Several conditions read one field of one event, so
+ * the answer is kept for the rest of that event (an array an event holds may
+ * be changed in place before the next).
+ */
+function withIndexedValues(read: FieldReader, form: (v: unknown) => unknown): FieldReader {
   let lastRaw: RawField = undefined;
   let lastOut: RawField = undefined;
   let lastEpoch = -1;
+  const map = (raw: RawField): RawField => {
+    if (!Array.isArray(raw)) return form(raw);
+    const kept: unknown[] = [];
+    for (const v of fieldValues(raw)) {
+      const x = form(v);
+      if (x !== undefined) kept.push(x);
+    }
+    return kept.length === 0 ? undefined : kept;
+  };
   return (event) => {
     const raw = read(event);
     if (raw === undefined || raw === null) return raw;
@@ -119,18 +126,6 @@ function mapped(read: FieldReader, map: (raw: RawField) => RawField): FieldReade
     }
     return lastOut;
   };
-}
-
-function withIndexedValues(read: FieldReader, indexedForm: (v: unknown) => unknown): FieldReader {
-  return mapped(read, (raw) => {
-    if (!Array.isArray(raw)) return indexedForm(raw);
-    const kept: unknown[] = [];
-    for (const v of fieldValues(raw)) {
-      const x = indexedForm(v);
-      if (x !== undefined) kept.push(x);
-    }
-    return kept.length === 0 ? undefined : kept;
-  });
 }
 
 /** Applies a mapping's `null_value` to an explicit null (and to nulls inside arrays, at any depth). */
@@ -223,14 +218,16 @@ export class Scope {
     if (spec?.type === 'text' && spec.exact === false) {
       throw this.error('EQL_TYPE', `no keyword multi-field defined for exact matches on [${name}], a text field: map one (one only) to compare it`, location);
     }
-    let read = compileFieldReader(resolved.path);
-    if (spec?.nullValue !== undefined) read = withNullValue(read, spec.nullValue);
-    if (spec?.ignoreAbove !== undefined) read = withoutLongText(read, spec.ignoreAbove);
-    const indexed = spec ? INDEXED_FORM[spec.type] : undefined;
-    if (indexed) read = withIndexedValues(read, indexed);
+    let read: FieldReader;
     if (spec?.constantValue !== undefined) {
+      // Every document of the index holds the constant, whatever the event says.
       const value = spec.constantValue;
       read = () => value;
+    } else {
+      read = compileFieldReader(resolved.path);
+      if (spec?.nullValue !== undefined) read = withNullValue(read, spec.nullValue);
+      const form = spec ? indexedFormOf(spec) : null;
+      if (form) read = withIndexedValues(read, form);
     }
     const bound: BoundField = {
       name,

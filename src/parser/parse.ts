@@ -5,7 +5,7 @@ import type { IToken, IRecognitionException } from 'chevrotain';
 import { EOF } from 'chevrotain';
 import type { Position, Query, Node } from './ast.js';
 import { childNodes } from './ast.js';
-import { EqlSyntaxError } from '../errors.js';
+import { EqlSyntaxError, positionOf } from '../errors.js';
 import { eqlLexer, KEYWORDS } from './tokens.js';
 import { grammar } from './grammar.js';
 import { AstBuilder } from './to-ast.js';
@@ -30,19 +30,6 @@ function endPosition(source: string, tokens: IToken[]): Position {
   const last = tokens[tokens.length - 1];
   if (!last) return positionOf(source, source.length);
   return { offset: (last.endOffset ?? last.startOffset) + 1, line: last.endLine ?? 1, column: (last.endColumn ?? 1) + 1 };
-}
-
-function positionOf(source: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { offset, line, column: offset - lineStart + 1 };
 }
 
 function tokenPosition(t: IToken): Position {

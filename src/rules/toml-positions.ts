@@ -4,6 +4,7 @@
  * query can point into the file. A light line scanner that knows tables and
  * multi-line strings is enough for this; values come from the real parser.
  */
+import { positionOf } from '../errors.js';
 
 export interface KeyPosition {
   /** 1-based line of the key. */
@@ -70,17 +71,6 @@ function offsetOf(text: string, line: number, column: number): number {
   return offset + column - 1;
 }
 
-/** 1-based line and column of a 0-based offset; a CRLF ends a line like LF. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: offset - start + 1 };
-}
-
 const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
 const isLineEnd = (c: string | undefined) => c === '\n' || c === '\r';
 
@@ -128,5 +118,6 @@ export function positionInFile(text: string, at: KeyPosition, value: string, val
     r += fileChars;
     d += valueChars;
   }
-  return lineColumnAt(text, r);
+  const { line, column } = positionOf(text, r);
+  return { line, column };
 }
