@@ -41,7 +41,12 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
     case 'event': {
       const matches = plan.filter.matches;
       return {
-        process: (item) => (matches(item.event) ? [{ kind: 'event', events: [item.event], joinKeys: [] }] : NONE),
+        process: (item) => {
+          if (!matches(item.event)) return NONE;
+          // A match needs a usable time in order: reading it checks both (and throws when not).
+          void item.time;
+          return [{ kind: 'event', events: [item.event], joinKeys: [] }];
+        },
         flush: () => [],
         wants: () => true,
         stats: () => ({ liveKeys: 0, pendingSequences: 0, evictions: 0 }),

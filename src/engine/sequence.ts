@@ -264,9 +264,6 @@ export class SequenceMatcher {
    * that became final, in order.
    */
   push(item: Placed): Match[] {
-    const now = item.time;
-    if (this.awaitingCount > 0 || this.nextSweep === null || nanosBetween(this.nextSweep, now) >= 0) this.expire(now);
-
     // Each distinct stage filter runs once, after one read of the category;
     // most events match none, and stop here.
     const event = item.event;
@@ -283,6 +280,12 @@ export class SequenceMatcher {
     const until = this.plan.until;
     // An until event only cancels: with nothing pending, and nothing this event starts, it has nothing to do.
     const untilMatched = until !== null && (this.pendingCount > 0 || any) && until.filter.matches(event);
+    // An event that no stage wants leaves the state alone, and its time is not
+    // even read, unless candidates wait for time to pass; sweeping old keys
+    // can wait for an event that adds state.
+    if (!any && !untilMatched && this.awaitingCount === 0) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+    const now = item.time;
+    if (this.awaitingCount > 0 || this.nextSweep === null || nanosBetween(this.nextSweep, now) >= 0) this.expire(now);
     if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);

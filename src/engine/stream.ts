@@ -9,7 +9,7 @@
 import { EqlEventError } from '../errors.js';
 import { beginEvent, type Event } from '../compile/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
-import { type OrderedEvent, compareOrdered, readEventTime, readTiebreaker, nanosBetween } from './order.js';
+import { type EventTime, type OrderedEvent, compareOrdered, readEventTime, readTiebreaker, nanosBetween } from './order.js';
 import { createRunner, type QueryRunner } from './runner.js';
 import type { Match } from './match.js';
 import { durationToNanos } from './duration.js';
@@ -17,6 +17,15 @@ import { durationToNanos } from './duration.js';
 export interface StreamOptions {
   /** Receives events that cannot be used (not an object, no readable timestamp, failed evaluation). */
   readonly onError?: (error: EqlEventError) => void;
+  /**
+   * Without a reorder window, read an event's timestamp only when some stage
+   * uses the event. Most events match no stage, and reading and checking their
+   * time is a large part of what a push costs; but an unreadable or
+   * out-of-order time in an event that no stage uses then goes unreported, and
+   * such an event cannot make later ones late. An absent timestamp is still
+   * reported at once. Matches are the same either way. Default false.
+   */
+  readonly lazyTimestamps?: boolean;
   /** Receives events that arrive too late to be placed in order. */
   readonly onLate?: (error: EqlEventError) => void;
   /** How long to hold events to sort out-of-order arrivals: `"5s"`, `"250ms"`, or milliseconds. Default 0. */
@@ -126,13 +135,66 @@ export function orderSourceOf(plan: QueryPlan): OrderSource {
 }
 
 /**
+ * Why an event cannot be used after all, found when its time was first read:
+ * thrown to the query that asked, and reported once by {@link guardedProcess}.
+ */
+class UnusableEvent extends Error {
+  reported = false;
+  constructor(
+    readonly error: EqlEventError,
+    readonly late: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * An event let straight through (no reorder window, `lazyTimestamps`), whose
+ * time is read when a query first asks for it: most events match no stage,
+ * and reading and checking a timestamp was half of what the engine did for
+ * them. The first read checks the time and its order; when either fails,
+ * every read throws.
+ */
+class ArrivedEvent implements OrderedEvent<Event> {
+  private placed: OrderedEvent<Event> | UnusableEvent | null = null;
+
+  constructor(
+    readonly event: Event,
+    readonly index: number,
+    private readonly rawTime: unknown,
+    private readonly orderer: EventOrderer,
+  ) {}
+
+  get time(): EventTime {
+    return this.place().time;
+  }
+
+  get tiebreaker(): number | string | null {
+    return this.place().tiebreaker;
+  }
+
+  private place(): OrderedEvent<Event> {
+    const p = (this.placed ??= this.orderer.place(this.event, this.index, this.rawTime));
+    if (p instanceof UnusableEvent) throw p;
+    return p;
+  }
+}
+
+const unreadableTime = (src: OrderSource, index: number, event: Event): EqlEventError =>
+  new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${src.timestampField}]`, index, event);
+
+/**
  * Turns arrivals into an ordered stream: checks each event, reads its time
  * once, holds it in the reorder window, and reports late and unusable events.
+ * With `lazyTimestamps` an event's time is read only when a query needs it
+ * (see {@link ArrivedEvent}); an absent timestamp is still reported at once.
  */
 export class EventOrderer {
   readonly counters = { eventsSeen: 0, errors: 0, late: 0 };
   private readonly heap = new EventHeap();
   private readonly reorderNs: number;
+  /** `lazyTimestamps`: events go straight through and their time is read when a query asks (see {@link ArrivedEvent}). */
+  private readonly timeOnDemand: boolean;
   private lastReleased: OrderedEvent<Event> | undefined;
   private latest: OrderedEvent<Event> | undefined;
 
@@ -143,6 +205,7 @@ export class EventOrderer {
     holdAll = false,
   ) {
     this.reorderNs = holdAll ? Infinity : options.reorderWindow === undefined ? 0 : durationToNanos(options.reorderWindow, 'reorderWindow');
+    this.timeOnDemand = source.ordered && this.reorderNs === 0 && options.lazyTimestamps === true;
   }
 
   get buffered(): number {
@@ -172,25 +235,50 @@ export class EventOrderer {
       return null;
     }
     const src = this.source;
-    let time = readEventTime(src.timestamp(event));
-    if (!time) {
-      if (src.ordered) {
-        this.error(new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${src.timestampField}]`, index, event));
-        return null;
-      }
-      time = NO_TIME;
-    } else if (src.millisecondsOnly && time.ns !== 0) {
-      time = { ms: time.ms, ns: 0 };
+    const raw = src.timestamp(event);
+    if (!src.ordered) {
+      const time = readEventTime(raw) ?? NO_TIME;
+      return { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
     }
-    const item: OrderedEvent<Event> = { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
-    if (!src.ordered) return item;
-    if (this.lastReleased && compareOrdered(item, this.lastReleased) < 0) {
-      this.counters.late++;
-      this.options.onLate?.(new EqlEventError('EQL_EVENT_LATE', 'arrived after later events were already processed', index, event));
+    if (this.timeOnDemand) {
+      if (raw !== undefined && raw !== null) return new ArrivedEvent(event, index, raw, this);
+      this.error(unreadableTime(src, index, event));
       return null;
+    }
+    const placed = this.place(event, index, raw);
+    if (!(placed instanceof UnusableEvent)) return placed;
+    this.reportUnusable(placed);
+    return null;
+  }
+
+  /**
+   * Reads an event's time and checks its order, for {@link admit} or, on its
+   * first read, for an {@link ArrivedEvent}. Without a reorder window the
+   * event counts as released.
+   */
+  place(event: Event, index: number, raw: unknown): OrderedEvent<Event> | UnusableEvent {
+    const src = this.source;
+    const read = readEventTime(raw);
+    if (!read) return new UnusableEvent(unreadableTime(src, index, event), false);
+    const time = src.millisecondsOnly && read.ns !== 0 ? { ms: read.ms, ns: 0 } : read;
+    const item: OrderedEvent<Event> = { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
+    if (this.lastReleased && compareOrdered(item, this.lastReleased) < 0) {
+      return new UnusableEvent(new EqlEventError('EQL_EVENT_LATE', 'arrived after later events were already processed', index, event), true);
     }
     if (this.reorderNs === 0) this.lastReleased = item;
     return item;
+  }
+
+  /** Reports an unusable event, once however many queries asked for its time. */
+  reportUnusable(u: UnusableEvent): void {
+    if (u.reported) return;
+    u.reported = true;
+    if (!u.late) {
+      this.error(u.error);
+      return;
+    }
+    this.counters.late++;
+    this.options.onLate?.(u.error);
   }
 
   /** Takes one arrival; returns the events now released, in order. */
@@ -224,6 +312,10 @@ export function guardedProcess(runner: QueryRunner, orderer: EventOrderer, item:
   try {
     return runner.process(item);
   } catch (e) {
+    if (e instanceof UnusableEvent) {
+      orderer.reportUnusable(e);
+      return [];
+    }
     orderer.error(new EqlEventError('EQL_EVENT_EVALUATION', `evaluation failed: ${(e as Error).message}`, item.index, item.event));
     return [];
   }

@@ -62,6 +62,12 @@ describe('stream and search agree', () => {
         streamed.push(...m.flush());
         expect(ids(streamed)).toEqual(batch);
         expect(m.stats().late).toBe(0);
+        // Times read only when a stage uses the event: the same matches.
+        const lazy = q.matcher({ maxSamplesPerKey: 2, lazyTimestamps: true });
+        const lazilyTimed: Match[] = [];
+        for (const e of sorted) lazilyTimed.push(...lazy.push(e));
+        lazilyTimed.push(...lazy.flush());
+        expect(ids(lazilyTimed)).toEqual(batch);
 
         if (sample) return;
         // Shuffled, through a reorder window wide enough to restore the order.

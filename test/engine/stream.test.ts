@@ -75,6 +75,32 @@ describe('matcher()', () => {
     expect(s.errors).toBe(3);
   });
 
+  // Event 0's time cannot be read, event 2 is late; neither is of a category any stage wants.
+  const unused = [{ ...ev(0, 0, 'x'), '@timestamp': 'yesterday' }, ev(1, 5, 'a'), ev(2, 3, 'x'), ev(3, 6, 'b')];
+  it.each([
+    ['for every event, by default', {}, [0], [2]],
+    ['only for events a stage uses, with lazyTimestamps', { lazyTimestamps: true }, [], []],
+  ])('reads and checks timestamps %s', (_, options, errorAt, lateAt) => {
+    const errors: number[] = [];
+    const late: number[] = [];
+    const { perPush, stats } = run('sequence [a where true] [b where true]', unused, { ...options, onError: (e) => errors.push(e.index), onLate: (e) => late.push(e.index) });
+    expect(perPush.flat()).toEqual([[1, 3]]);
+    expect([errors, late]).toEqual([errorAt, lateAt]);
+    expect([stats.errors, stats.late]).toEqual([errorAt.length, lateAt.length]);
+  });
+
+  it('with lazyTimestamps, does not let an unused event far in the future make the events after it late', () => {
+    const events = [ev(0, 100_000, 'x'), ev(1, 5, 'a'), ev(2, 6, 'b')];
+    expect(run('sequence [a where true] [b where true]', events, { lazyTimestamps: true }).perPush.flat()).toEqual([[1, 2]]);
+    expect(run('sequence [a where true] [b where true]', events).stats.late).toBe(2);
+  });
+
+  it('with lazyTimestamps, still reports a missing timestamp at once, used or not', () => {
+    const errors: number[] = [];
+    run('a where true', [{ event: { category: 'x' } }, ev(1, 1, 'a')], { lazyTimestamps: true, onError: (e) => errors.push(e.index) });
+    expect(errors).toEqual([0]);
+  });
+
   it('forgets partial sequences once maxspan has passed', () => {
     const m = compile('sequence by h with maxspan=10ms [a where true] [b where true]').matcher();
     for (let i = 0; i < 100; i++) m.push(ev(i, i, 'a', { h: i }));

@@ -85,7 +85,10 @@ describe('a stream with 10% broken lines', () => {
     expect(unparsed).toBeGreaterThan(0);
   });
 
-  it('through the library too: onError sees every unusable event, matches are unchanged', () => {
+  it.each([
+    ['by default, onError sees every unusable event', { lazyTimestamps: false }],
+    ['with lazyTimestamps, onError sees every event a stage used or without a timestamp', { lazyTimestamps: true }],
+  ])('through the library too, %s; matches are unchanged', (_, options) => {
     const q = compile('sequence by host.id with maxspan=2s [network where true] [process where true]');
     const parsed = mixed.flatMap((l) => {
       try {
@@ -95,12 +98,23 @@ describe('a stream with 10% broken lines', () => {
       }
     });
     const errors: number[] = [];
-    const m = q.matcher({ onError: (e) => errors.push(e.index) });
+    const m = q.matcher({ ...options, onError: (e) => errors.push(e.index) });
     const found = parsed.flatMap((e) => m.push(e)).concat(m.flush());
     const expected = q.search(good.map((l) => JSON.parse(l) as Event));
     expect(found.length).toBe(expected.length);
     expect(m.stats().eventsSeen).toBe(parsed.length);
     expect(m.stats().errors).toBe(errors.length);
-    expect(errors.length).toBe(parsed.length - good.length);
+    const goodLines = new Set(good);
+    const unusable = parsed.flatMap((e, i) => (goodLines.has(JSON.stringify(e)) ? [] : [i]));
+    expect(unusable).toHaveLength(parsed.length - good.length);
+    if (!options.lazyTimestamps) {
+      expect(errors).toEqual(unusable);
+    } else {
+      // Always reported: what is not an object or has no timestamp at all.
+      const always = unusable.filter((i) => typeof parsed[i] !== 'object' || Array.isArray(parsed[i]) || !('@timestamp' in (parsed[i] as object)));
+      expect(always.length).toBeGreaterThan(0);
+      expect(errors.filter((i) => always.includes(i))).toEqual(always);
+      expect(errors.every((i) => unusable.includes(i))).toBe(true);
+    }
   });
 });

@@ -55,6 +55,16 @@ query = "process.name: cmd.exe"
     expect(together).toEqual(['proc@1970-01-01T00:00:00.002Z', 'seq@1970-01-01T00:00:00.002Z', 'any@1970-01-01T00:00:00.003Z', 'aws@1970-01-01T00:00:00.004Z']);
   });
 
+  it('with lazyTimestamps, reports an unreadable time once, however many rules use the event, and gives none of them the event', () => {
+    const errors: number[] = [];
+    const set = new RuleSet([rule('a', 'process where true'), rule('b', 'any where process.name == "x"'), rule('c', 'file where true')]);
+    const m = set.matcher({ lazyTimestamps: true, onError: (e) => errors.push(e.index) });
+    expect(m.push(ev(0, 'process', { '@timestamp': 'soon', process: { name: 'x' } }))).toEqual([]);
+    expect(m.push(ev(1, 'process', { process: { name: 'x' } })).map((a) => a.rule.rule_id)).toEqual(['a', 'b']);
+    expect(errors).toEqual([0]);
+    expect(m.stats()).toMatchObject({ eventsSeen: 2, errors: 1 });
+  });
+
   it('dispatches an event only to rules whose category and required values it has', () => {
     const m = new RuleSet(rules).matcher();
     for (const e of events) m.push(e);
