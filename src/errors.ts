@@ -103,7 +103,7 @@ export class EqlSemanticError extends EqlError {
   }
 }
 
-export type EventErrorCode = 'EQL_EVENT_TIMESTAMP' | 'EQL_EVENT_NOT_OBJECT' | 'EQL_EVENT_EVALUATION' | 'EQL_EVENT_LATE';
+export type EventErrorCode = 'EQL_EVENT_NOT_JSON' | 'EQL_EVENT_TIMESTAMP' | 'EQL_EVENT_NOT_OBJECT' | 'EQL_EVENT_EVALUATION' | 'EQL_EVENT_LATE';
 
 /**
  * One event could not be used. Streams report it through `onError` and go on

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
+import { isBlankLine, parseJsonLine, parseJsonText } from '../engine/json-line.js';
 
 export interface EventRecord {
   readonly ok: true;
@@ -107,7 +108,7 @@ export async function* readRecordBatches(name: string, progress: InputProgress, 
       from = nl + 1;
       if (mayMatch && !mayMatch(text)) {
         line++;
-        if (!isBlank(text)) progress.linesPrefiltered++;
+        if (!isBlankLine(text)) progress.linesPrefiltered++;
         continue;
       }
       const record = parseLine(text, file, line++);
@@ -129,17 +130,10 @@ export async function* readRecordBatches(name: string, progress: InputProgress, 
   }
 }
 
-// A line that starts an object is not blank; only other lines need the (copying) trim.
-const isBlank = (text: string): boolean => text.charCodeAt(0) !== 123 && text.trim() === '';
-
 function parseLine(raw: string, file: string, line: number): InputRecord | null {
-  const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-  if (isBlank(text)) return null;
-  try {
-    return { ok: true, event: JSON.parse(text), file, line };
-  } catch (e) {
-    return { ok: false, reason: `not valid JSON: ${(e as Error).message}`, file, line };
-  }
+  const parsed = parseJsonLine(raw);
+  if (parsed === null) return null;
+  return parsed.ok ? { ok: true, event: parsed.value, file, line } : { ok: false, reason: parsed.reason, file, line };
 }
 
 /**
@@ -207,10 +201,7 @@ class JsonArraySplitter {
     const line = this.elementLine;
     this.element = '';
     this.depth = 0;
-    try {
-      return { ok: true, event: JSON.parse(text), file: this.file, line };
-    } catch (e) {
-      return { ok: false, reason: `not valid JSON: ${(e as Error).message}`, file: this.file, line };
-    }
+    const parsed = parseJsonText(text);
+    return parsed.ok ? { ok: true, event: parsed.value, file: this.file, line } : { ok: false, reason: parsed.reason, file: this.file, line };
   }
 }

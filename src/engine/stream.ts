@@ -9,6 +9,8 @@
 import { EqlEventError } from '../errors.js';
 import { beginEvent, type Event } from '../compile/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
+import { LinePrefilter } from '../compile/line-prefilter.js';
+import { isBlankLine, parseJsonText, withoutCarriageReturn } from './json-line.js';
 import { type EventTime, type OrderedEvent, compareOrdered, readEventTime, readTiebreaker, nanosBetween } from './order.js';
 import { createRunner, type QueryRunner } from './runner.js';
 import type { Match } from './match.js';
@@ -36,11 +38,20 @@ export interface StreamOptions {
   readonly maxPendingSequences?: number;
   /** For samples: how many samples each key may give. Default 1. */
   readonly maxSamplesPerKey?: number;
+  /**
+   * For `pushLine`: skip, without parsing, lines that the line prefilter
+   * proves no stage could match (see `linePrefilter()`), and count them in
+   * `stats().linesSkipped`. A skipped line is not checked, so a malformed one
+   * among them is not reported. Default false.
+   */
+  readonly prefilter?: boolean;
 }
 
 export interface StreamStats {
-  /** Events pushed. */
+  /** Events pushed (and lines given to `pushLine` that were parsed or reported). */
   eventsSeen: number;
+  /** Lines `pushLine` skipped unparsed (the `prefilter` option): lines read = eventsSeen + linesSkipped. */
+  linesSkipped: number;
   /** Matches emitted. */
   matches: number;
   /** Events reported to onError. */
@@ -61,6 +72,11 @@ export interface StreamStats {
 export interface StreamMatcher {
   /** Feeds one event; returns the matches that became final. */
   push(event: Event): Match[];
+  /**
+   * Feeds one line of NDJSON (the JSON text of one event): a line that is not
+   * JSON is reported to `onError` (`EQL_EVENT_NOT_JSON`), a blank one ignored.
+   */
+  pushLine(line: string): Match[];
   /** Ends the stream: releases buffered events and returns the remaining matches. */
   flush(): Match[];
   stats(): StreamStats;
@@ -190,7 +206,7 @@ const unreadableTime = (src: OrderSource, index: number, event: Event): EqlEvent
  * (see {@link ArrivedEvent}); an absent timestamp is still reported at once.
  */
 export class EventOrderer {
-  readonly counters = { eventsSeen: 0, errors: 0, late: 0 };
+  readonly counters = { eventsSeen: 0, linesSkipped: 0, errors: 0, late: 0 };
   private readonly heap = new EventHeap();
   private readonly reorderNs: number;
   /** `lazyTimestamps`: events go straight through and their time is read when a query asks (see {@link ArrivedEvent}). */
@@ -229,7 +245,7 @@ export class EventOrderer {
    */
   admit(event: Event): OrderedEvent<Event> | null {
     beginEvent();
-    const index = this.counters.eventsSeen++;
+    const index = this.nextIndex();
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       this.error(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', index, event));
       return null;
@@ -281,6 +297,29 @@ export class EventOrderer {
     this.options.onLate?.(u.error);
   }
 
+  /** The input position of the next arrival: events and lines alike, skipped lines included. */
+  private nextIndex(): number {
+    return this.counters.eventsSeen++ + this.counters.linesSkipped;
+  }
+
+  /**
+   * The event of one NDJSON line, or null when there is none to push: a
+   * blank line, one the prefilter skips (counted), or one that is not JSON
+   * (reported).
+   */
+  parseLine(line: string, prefilter: LinePrefilter | null): Event | null {
+    const text = withoutCarriageReturn(line);
+    if (isBlankLine(text)) return null;
+    if (prefilter && !prefilter.mayMatch(text)) {
+      this.counters.linesSkipped++;
+      return null;
+    }
+    const parsed = parseJsonText(text);
+    if (parsed.ok) return parsed.value as Event;
+    this.error(new EqlEventError('EQL_EVENT_NOT_JSON', parsed.reason, this.nextIndex(), line));
+    return null;
+  }
+
   /** Takes one arrival; returns the events now released, in order. */
   accept(event: Event): OrderedEvent<Event>[] {
     const item = this.admit(event);
@@ -329,6 +368,7 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     maxPendingSequences: options.maxPendingSequences ?? DEFAULT_MAX_PENDING_SEQUENCES,
     maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
   });
+  const prefilter = options.prefilter === true ? LinePrefilter.forPlans([plan]) : null;
   let matches = 0;
   const run = (items: OrderedEvent<Event>[]): Match[] => {
     const out: Match[] = [];
@@ -336,14 +376,19 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     matches += out.length;
     return out;
   };
+  const push = (event: Event): Match[] => {
+    if (!orderer.direct) return run(orderer.accept(event));
+    const item = orderer.admit(event);
+    if (!item) return [];
+    const out = guardedProcess(runner, orderer, item);
+    matches += out.length;
+    return out;
+  };
   return {
-    push: (event) => {
-      if (!orderer.direct) return run(orderer.accept(event));
-      const item = orderer.admit(event);
-      if (!item) return [];
-      const out = guardedProcess(runner, orderer, item);
-      matches += out.length;
-      return out;
+    push,
+    pushLine: (line) => {
+      const event = orderer.parseLine(line, prefilter);
+      return event === null ? [] : push(event);
     },
     flush: () => {
       const out = run(orderer.drain());

@@ -15,7 +15,7 @@ import { LinePrefilter } from '../compile/line-prefilter.js';
 import type { OrderedEvent } from '../engine/order.js';
 import { type CategoryGroup, type CategoryIndex, type FieldIndex, type Guard, type Hook, type SplitIndex, buildRuleIndex, shapeOf } from './rule-index.js';
 import { createRunner, type QueryRunner } from '../engine/runner.js';
-import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, orderSourceOf, type OrderSource, type StreamOptions } from '../engine/stream.js';
+import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, orderSourceOf, type OrderSource, type StreamMatcher, type StreamOptions } from '../engine/stream.js';
 import { durationToNanos } from '../engine/duration.js';
 import { type Alert, toAlert } from './alert.js';
 import type { Rule } from './rule.js';
@@ -49,6 +49,8 @@ function meets(guard: Guard, event: Event, test: { values: ReadonlySet<string> |
 
 export interface RuleSetStats {
   eventsSeen: number;
+  /** Lines `pushLine` skipped unparsed (the `prefilter` option). */
+  linesSkipped: number;
   errors: number;
   late: number;
   alerts: number;
@@ -61,6 +63,8 @@ export interface RuleSetStats {
 /** A push-based RuleSet matcher. */
 export interface RuleSetMatcher {
   push(event: Event): Alert[];
+  /** Feeds one line of NDJSON, as {@link StreamMatcher.pushLine} does. */
+  pushLine(line: string): Alert[];
   flush(): Alert[];
   stats(): RuleSetStats;
 }
@@ -297,15 +301,21 @@ export class RuleSet {
       alerts += out.length;
       return out;
     };
+    const prefilter = options.prefilter === true ? this.linePrefilter() : null;
+    const push = (event: Event): Alert[] => {
+      if (!orderer.direct) return dispatchAll(orderer.accept(event));
+      const item = orderer.admit(event);
+      if (!item) return [];
+      const out: Alert[] = [];
+      dispatcher.dispatch(item, out);
+      alerts += out.length;
+      return out;
+    };
     return {
-      push: (event) => {
-        if (!orderer.direct) return dispatchAll(orderer.accept(event));
-        const item = orderer.admit(event);
-        if (!item) return [];
-        const out: Alert[] = [];
-        dispatcher.dispatch(item, out);
-        alerts += out.length;
-        return out;
+      push,
+      pushLine: (line) => {
+        const event = orderer.parseLine(line, prefilter);
+        return event === null ? [] : push(event);
       },
       flush: () => {
         const out = dispatchAll(orderer.drain());
@@ -325,7 +335,7 @@ export class RuleSet {
           pendingSequences += s.pendingSequences;
           evictions += s.evictions;
         }
-        return { eventsSeen: orderer.counters.eventsSeen, errors: orderer.counters.errors, late: orderer.counters.late, alerts, dispatched: dispatcher.dispatched, pendingSequences, evictions };
+        return { eventsSeen: orderer.counters.eventsSeen, linesSkipped: orderer.counters.linesSkipped, errors: orderer.counters.errors, late: orderer.counters.late, alerts, dispatched: dispatcher.dispatched, pendingSequences, evictions };
       },
     };
   }

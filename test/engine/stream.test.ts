@@ -101,6 +101,52 @@ describe('matcher()', () => {
     expect(errors).toEqual([0]);
   });
 
+  describe('pushLine', () => {
+    const q = 'sequence by h [a where x == "launch"] [b where y == "finish"]';
+    const lines = [
+      JSON.stringify(ev(1, 1, 'a', { h: 1, x: 'launch' })),
+      '',
+      JSON.stringify(ev(2, 2, 'c', { h: 1, x: 'stay' })),
+      '{"@timestamp": 3, "event": {"category": "b"}, "y": "finish"',
+      `${JSON.stringify(ev(4, 4, 'b', { h: 1, y: 'finish' }))}\r`,
+    ];
+
+    it.each([
+      // Blank lines take no position; skipped ones do.
+      ['parses each line and reports one that is not JSON', {}, [2], { eventsSeen: 4, linesSkipped: 0, errors: 1 }],
+      ['with prefilter, skips unparsed the lines no stage could match, and counts them', { prefilter: true }, [2], { eventsSeen: 3, linesSkipped: 1, errors: 1 }],
+    ])('%s', (_, options, errorAt, counts) => {
+      const errors: EqlEventError[] = [];
+      const m = compile(q).matcher({ ...options, onError: (e) => errors.push(e) });
+      const found = lines.flatMap((l) => ids(m.pushLine(l)));
+      expect(found).toEqual([[1, 4]]);
+      expect(errors.map((e) => [e.index, e.code])).toEqual(errorAt.map((i) => [i, 'EQL_EVENT_NOT_JSON']));
+      const s = m.stats();
+      expect(s).toMatchObject(counts);
+      // Every non-blank line is accounted for once.
+      expect(s.eventsSeen + s.linesSkipped).toBe(lines.filter((l) => l !== '').length);
+    });
+
+    it('gives a RuleSet the alerts that push gives, with and without the prefilter', async () => {
+      const { parseRule, RuleSet } = await import('../../src/index.js');
+      const rule = parseRule(`[rule]\nrule_id = "r"\nname = "r"\ntype = "eql"\nlanguage = "eql"\nquery = '''\n${q}\n'''\n`);
+      const byPush = new RuleSet([rule]).matcher();
+      const pushed = lines.flatMap((l) => {
+        try {
+          return byPush.push(JSON.parse(l) as Event);
+        } catch {
+          return [];
+        }
+      });
+      for (const prefilter of [false, true]) {
+        const m = new RuleSet([rule]).matcher({ prefilter });
+        expect(lines.flatMap((l) => m.pushLine(l)).map((a) => a.id)).toEqual(pushed.map((a) => a.id));
+        expect(m.stats().linesSkipped).toBe(prefilter ? 1 : 0);
+      }
+      expect(pushed).toHaveLength(1);
+    });
+  });
+
   it('forgets partial sequences once maxspan has passed', () => {
     const m = compile('sequence by h with maxspan=10ms [a where true] [b where true]').matcher();
     for (let i = 0; i < 100; i++) m.push(ev(i, i, 'a', { h: i }));
