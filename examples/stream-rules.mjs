@@ -21,18 +21,9 @@ const matcher = set.matcher({
 });
 const print = (alert) => console.log(`${alert.rule.name}  ${alert.first_event_time}  by ${alert.join_keys.join(', ') || '-'}`);
 
-let line = 0;
+// pushLine parses each line itself and reports one that is not JSON.
 for await (const text of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-  line++;
-  if (text.trim() === '') continue;
-  let event;
-  try {
-    event = JSON.parse(text);
-  } catch (e) {
-    console.error(`line ${line}: not JSON: ${e.message}`);
-    continue;
-  }
-  for (const alert of matcher.push(event)) print(alert);
+  for (const alert of matcher.pushLine(text)) print(alert);
 }
 for (const alert of matcher.flush()) print(alert);
 

@@ -302,8 +302,8 @@ describe('the README', () => {
     const r = spawnSync(process.execPath, ['examples/stream-rules.mjs'], { cwd: REPO_ROOT, input, encoding: 'utf8' });
     expect(lines(r.stdout)).toHaveLength(4);
     expect(r.stdout).toContain('WMI Incoming Lateral Movement  2026-01-15T10:01:00.000Z  by host-01');
-    expect(r.stderr).toMatch(/line 41: not JSON/);
-    expect(r.stderr).toMatch(/event 40: an event must be a JSON object/);
-    expect(r.stderr).toMatch(/1 rule, 41 events, 4 alerts, 1 errors, 0 late/);
+    expect(r.stderr).toMatch(/event 40: not valid JSON/);
+    expect(r.stderr).toMatch(/event 41: an event must be a JSON object/);
+    expect(r.stderr).toMatch(/1 rule, 42 events, 4 alerts, 2 errors, 0 late/);
   });
 });
