@@ -36,17 +36,22 @@ export interface CompiledValue {
   readonly constant: boolean;
 }
 
-/** Hands out one slot per distinct field used by a script leaf. */
+/**
+ * Hands out one slot per use of a field in a script leaf. Elasticsearch's
+ * scripts read a field's values anew at each place the field is named, so
+ * `concat(a, a)` over `a: ["x", "y"]` meets "xy" too: each use goes through
+ * the values on its own.
+ */
 export class SlotTable {
   readonly fields: BoundField[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly index = new Map<A.Field, number>();
 
-  slotOf(field: BoundField): number {
-    let i = this.index.get(field.name);
+  slotOf(field: BoundField, use: A.Field): number {
+    let i = this.index.get(use);
     if (i === undefined) {
       i = this.fields.length;
       this.fields.push(field);
-      this.index.set(field.name, i);
+      this.index.set(use, i);
     }
     return i;
   }
@@ -208,7 +213,7 @@ export class ExpressionCompiler {
   private field(f: A.Field): CompiledValue {
     const bound = this.scope.bindField(f);
     if (!bound) return constantValue(null, 'null');
-    const i = this.slots.slotOf(bound);
+    const i = this.slots.slotOf(bound, f);
     return { fn: (s) => s[i] ?? null, kind: bound.kind, constant: false };
   }
 

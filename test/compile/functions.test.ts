@@ -155,6 +155,18 @@ describe('functions over fields', () => {
     expect(evaluate(`cidrMatch(ip, ${blocks})`, { ip })).toBe(expected);
   });
 
+  // Elasticsearch's scripts read a field's values at each place it is named (Scripts.docValuesRewrite).
+  it.each([
+    ['concat(a, a) == "xy"', { a: ['x', 'y'] }, true],
+    ['concat(a, a) == "xx"', { a: ['x', 'y'] }, true],
+    ['length(concat(a, a)) == 5', { a: ['ab', 'abc'] }, true],
+    ['x + x == 3', { x: [1, 2] }, true],
+    ['x + x == 3', { x: [1, 1] }, false],
+    ['x - x == 0', { x: [] }, false],
+  ])('a field named twice in a script takes its values apart at each use: %s over %j is %s', (condition, fields, expected) => {
+    expect(compile(`any where ${condition}`).matches({ '@timestamp': 1, event: { category: 'x' }, ...fields })).toBe(expected);
+  });
+
   it('match function names without regard to case', () => {
     expect(evaluate('CONCAT("a", "b")')).toBe('ab');
     expect(evaluate('StartsWith~("ABC", "a")')).toBe(true);
