@@ -8,6 +8,7 @@ import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
 import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
+import { formatIp, parseIp } from './types/ip.js';
 import { eventEpoch, fieldValues, someValue } from './fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
@@ -277,10 +278,15 @@ export function docValuesOf(field: BoundField, raw: RawField): ScriptValue[] {
     switch (type) {
       case 'keyword':
       case 'text':
-      case 'ip':
       case 'version':
         out.push(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : javaDoubleToString(v)) : String(v));
         break;
+      case 'ip': {
+        // The indexed address, printed as Elasticsearch prints it; text that is no address stays as it is.
+        const bytes = typeof v === 'string' ? parseIp(v) : null;
+        out.push(bytes ? formatIp(bytes) : String(v));
+        break;
+      }
       case 'long':
       case 'double': {
         const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;

@@ -165,6 +165,27 @@ describe('mapping features that change what a field holds', () => {
     expect(() => compile(`any where ${condition}`, { schema })).toThrow(message);
   });
 
+  it.each([
+    ['0:0:0:0:0:0:0:1', '::1'],
+    ['::ffff:10.0.0.1', '10.0.0.1'],
+    ['2001:0DB8:0000:0000:0001:0000:0000:0001', '2001:db8::1:0:0:1'],
+    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['not an address', 'not an address'],
+  ])('prints an ip value %s as Elasticsearch prints the indexed address, %s', (ip, printed) => {
+    expect(m(`string(ip) == ${JSON.stringify(printed)}`, { ip })).toBe(true);
+    expect(m(`concat("[", ip, "]") == ${JSON.stringify(`[${printed}]`)}`, { ip })).toBe(true);
+  });
+
+  it('joins sequences on an ip key however the event spells the address', () => {
+    const q = compile('sequence by ip [any where ds == "logs"] [any where true]', { schema });
+    const found = q.search([
+      { '@timestamp': 1, ip: '::ffff:10.0.0.1' },
+      { '@timestamp': 2, ip: '10.0.0.1' },
+    ]);
+    expect(found.map((x) => x.joinKeys)).toEqual([['10.0.0.1']]);
+  });
+
   it('names multi-fields, which read their own field', () => {
     expect(m('title.raw == "A b"', { title: 'A b' })).toBe(true);
     expect(m('name.keyword : "cmd*"', { name: 'CMD.EXE' })).toBe(true);

@@ -74,6 +74,35 @@ export function ipKeyOf(text: string): string | null {
   return bytes ? ipKey(bytes) : null;
 }
 
+/**
+ * An address as Elasticsearch prints an `ip` value (Java's InetAddress text,
+ * through its InetAddresses): IPv4-mapped addresses as IPv4, others in the
+ * RFC 5952 form (lower case, no leading zeros, the longest run of two or more
+ * zero groups, the first of equals, as `::`).
+ */
+export function formatIp(bytes: IpBytes): string {
+  if (bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return bytes.subarray(12).join('.');
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
+  let runStart = -1;
+  let runLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > runLength) {
+      runStart = i;
+      runLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  return runStart < 0 ? hex(0, 8) : `${hex(0, runStart)}::${hex(runStart + runLength, 8)}`;
+}
+
 /** A CIDR block such as `10.0.0.0/8` or `2001:db8::/32`. Host bits may be set. */
 export interface CidrBlock {
   readonly bytes: IpBytes;
