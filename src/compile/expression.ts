@@ -11,7 +11,9 @@ import {
   and3,
   arithmetic,
   arithmeticKind,
+  asLong,
   compare3,
+  isFloat,
   not3,
   or3,
 } from './null-logic.js';
@@ -180,7 +182,8 @@ export class ExpressionCompiler {
           [inner],
           (s) => {
             const v = inner.fn(s);
-            return typeof v === 'number' ? -v : null;
+            if (typeof v !== 'number') return null;
+            return isFloat(v, inner.kind) ? -v : asLong(-v);
           },
           inner.kind,
         );

@@ -63,23 +63,26 @@ export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
  */
 export function arithmetic(op: ArithmeticOp, a: ScriptValue, b: ScriptValue, aKind: ValueKind, bKind: ValueKind): ScriptValue {
   if (typeof a !== 'number' || typeof b !== 'number') return null;
-  const float = isFloat(a, aKind) || isFloat(b, bKind);
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      if (float) return a / b;
-      if (b === 0) return null;
-      return Math.trunc(a / b);
-    case '%':
-      if (!float && b === 0) return null;
-      return a % b;
+  if (isFloat(a, aKind) || isFloat(b, bKind)) {
+    switch (op) {
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return a / b;
+      case '%':
+        return a % b;
+    }
   }
+  if ((op === '/' || op === '%') && b === 0) return null;
+  return asLong(op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? Math.trunc(a / b) : a % b);
 }
+
+/** A long has no negative zero, which JavaScript's `0 * -1`, `-4 % 2` or `-0` would give. */
+export const asLong = (v: number): number => (v === 0 ? 0 : v);
 
 /** The kind of an arithmetic result from its operands' kinds. */
 export function arithmeticKind(a: ValueKind, b: ValueKind): ValueKind {
@@ -106,17 +109,28 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 /**
- * Script comparison (ql `Comparisons`): numbers numerically, strings by UTF-16
- * code unit (Java `compareTo`), booleans false < true. Mixed types or a null
- * operand give null.
+ * Script comparison (ql `Comparisons`): numbers in Java's order, strings by
+ * UTF-16 code unit (Java `compareTo`), booleans false < true. Mixed types or a
+ * null operand give null.
  */
 export function compare3(a: ScriptValue, b: ScriptValue): number | null {
   if (a === null || b === null) return null;
   const ta = typeof a;
   if (ta !== typeof b) return null;
-  if (ta === 'number') return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : (a as number) === (b as number) ? 0 : null;
+  if (ta === 'number') return compareNumbers(a as number, b as number);
   if (ta === 'string') return a < b ? -1 : a > b ? 1 : 0;
   return a === b ? 0 : a ? 1 : -1;
+}
+
+/**
+ * Numbers in Java's order (Double.compare, which longs agree with): −0.0 below
+ * 0.0, and NaN equal to itself and above every other number.
+ */
+function compareNumbers(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (a === b) return a !== 0 || Object.is(a, b) ? 0 : Object.is(a, -0) ? -1 : 1;
+  return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
 }
 
 /** Java's `Double.toString` for the values scripts print (`2.0`, `1.0E10`). */

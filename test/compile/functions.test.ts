@@ -16,6 +16,9 @@ const FUNCTIONS: Record<string, Array<[string, unknown]>> = {
   multiply: [
     ['multiply(2, 3)', 6],
     ['multiply(null, 3)', null],
+    // A long has no negative zero; a double does.
+    ['multiply(0, -1)', 0],
+    ['multiply(0, -1.0)', -0],
   ],
   divide: [
     ['divide(7, 2)', 3],
@@ -165,6 +168,21 @@ describe('functions over fields', () => {
     ['x - x == 0', { x: [] }, false],
   ])('a field named twice in a script takes its values apart at each use: %s over %j is %s', (condition, fields, expected) => {
     expect(compile(`any where ${condition}`).matches({ '@timestamp': 1, event: { category: 'x' }, ...fields })).toBe(expected);
+  });
+
+  // ql's Comparisons order numbers with Double.compare: -0.0 < 0.0, NaN equal to itself and above all.
+  it.each([
+    ['x * -1.0 < 0', true],
+    ['x * -1 < 0', false],
+    ['-x < 0', false],
+    ['-x == 0', true],
+    ['divide(x, 0.0) > 1', true],
+    ['divide(x, 0.0) != 1', true],
+    ['divide(0, 0.0) == divide(0, 0.0)', true],
+    ['divide(x, 0.0) < 1', false],
+    ['modulo(-4, 2) == 0 and -4 % 2 < 1', true],
+  ])('compare computed numbers in Java order: %s over x = 0 is %s', (condition, expected) => {
+    expect(compile(`any where ${condition}`).matches({ '@timestamp': 1, event: { category: 'x' }, x: 0 })).toBe(expected);
   });
 
   it('match function names without regard to case', () => {
