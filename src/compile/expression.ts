@@ -96,9 +96,13 @@ export function literalValue(lit: A.Literal): ScriptValue {
   return lit.type === 'Null' ? null : lit.value;
 }
 
+/** Elasticsearch's name for a kind, as its messages give it. */
+export const typeNameOf = (kind: ValueKind): string => TYPE_NAMES[kind];
+
 const TYPE_NAMES: Record<ValueKind, string> = {
   integer: 'integer',
   float: 'double',
+  number: 'double',
   string: 'keyword',
   boolean: 'boolean',
   null: 'null',
@@ -115,7 +119,7 @@ export function fitsParam(kind: ValueKind, param: string): boolean {
     case 'integer':
       return kind === 'integer';
     case 'numeric':
-      return kind === 'integer' || kind === 'float';
+      return kind === 'integer' || kind === 'float' || kind === 'number';
     case 'boolean':
       return kind === 'boolean';
     default:
@@ -135,7 +139,7 @@ export class ExpressionCompiler {
   private typeError(what: A.Expression, index: number, expected: string, arg: A.Expression, kind: ValueKind): never {
     throw this.scope.error(
       'EQL_TYPE',
-      `${ordinal(index)} argument of [${this.scope.textOf(what.location)}] must be [${expected}], found value [${this.scope.textOf(arg.location)}] type [${TYPE_NAMES[kind]}]`,
+      `${ordinal(index)} argument of [${this.scope.textOf(what.location)}] must be [${expected}], found value [${this.scope.textOf(arg.location)}] type [${typeNameOf(kind)}]`,
       arg.location,
     );
   }
@@ -390,7 +394,7 @@ export class ExpressionCompiler {
       case 'substring':
         return derive(args, (s) => S.substring(a0(s), a1(s), args.length > 2 ? a2(s) : null), 'string');
       case 'number': {
-        const result = derive(args, (s) => toNumber(a0(s), args.length > 1 ? a1(s) : null), 'unknown');
+        const result = derive(args, (s) => toNumber(a0(s), args.length > 1 ? a1(s) : null), 'number');
         if (result.constant && args[0]!.kind !== 'null' && fold(args[0]!) !== null && fold(result) === null) {
           throw this.scope.error('EQL_INVALID_VALUE', `unable to convert [${String(fold(args[0]!))}] to a number`, e.location);
         }

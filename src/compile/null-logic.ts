@@ -16,7 +16,12 @@
 export type ScriptValue = string | number | boolean | null;
 
 /** What the compiler knows of a value's type. `unknown` means decide per value. */
-export type ValueKind = 'integer' | 'float' | 'string' | 'boolean' | 'null' | 'unknown';
+/**
+ * What is known statically of a script value. `number` is number()'s result:
+ * declared a double, as Elasticsearch types it (so it fits no integer
+ * parameter), while arithmetic goes by the value it gives, long or double.
+ */
+export type ValueKind = 'integer' | 'float' | 'number' | 'string' | 'boolean' | 'null' | 'unknown';
 
 /** The filter boundary: only a real `true` matches. */
 export function isTrue(v: ScriptValue): boolean {

@@ -12,7 +12,7 @@ import type * as A from '../parser/ast.js';
 import type { Event } from './fields.js';
 import { type ScriptValue, isTrue } from './null-logic.js';
 import { type BoundField, type Scope, docValuesOf } from './scope.js';
-import { ExpressionCompiler, SlotTable, fold, type ScriptFn, type CompiledValue } from './expression.js';
+import { ExpressionCompiler, SlotTable, fold, typeNameOf, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 import { parseCidr, type CidrBlock } from './types/ip.js';
 
@@ -90,8 +90,10 @@ export class PredicateCompiler {
       case 'FunctionCall':
         return this.functionCall(e);
       case 'Arithmetic':
-      case 'Unary':
-        throw this.notBoolean(e, 'number');
+      case 'Unary': {
+        const kind = this.value(e).compiled.kind;
+        throw this.notBoolean(e, kind === 'unknown' ? 'number' : typeNameOf(kind));
+      }
     }
   }
 
@@ -243,7 +245,7 @@ export class PredicateCompiler {
       }
     }
     const { compiled } = this.value(e);
-    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, compiled.kind);
+    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, typeNameOf(compiled.kind));
     return this.script(e);
   }
 
@@ -251,7 +253,7 @@ export class PredicateCompiler {
   private script(e: A.Expression): Predicate {
     const { compiled, slots } = this.value(e);
     if (compiled.constant) return isTrue(fold(compiled)) ? ALWAYS : NEVER;
-    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, compiled.kind);
+    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, typeNameOf(compiled.kind));
     return scriptLeaf(slots.fields, compiled.fn);
   }
 }

@@ -29,6 +29,11 @@ const ERRORS: Array<[string, string, RegExp, number]> = [
   ['any where 1', 'EQL_NOT_BOOLEAN', /needs to be boolean, found \[INTEGER\]/, 11],
   ['any where x + 1', 'EQL_NOT_BOOLEAN', /needs to be boolean/, 11],
   ['any where length(x)', 'EQL_NOT_BOOLEAN', /needs to be boolean, found \[INTEGER\]/, 11],
+  ['any where length(x) + 1.5', 'EQL_NOT_BOOLEAN', /needs to be boolean, found \[DOUBLE\]/, 11],
+  ['any where number(x)', 'EQL_NOT_BOOLEAN', /needs to be boolean, found \[DOUBLE\]/, 11],
+  // number() is declared a double: it fits no integer parameter.
+  ['any where substring(x, number("1")) == "b"', 'EQL_TYPE', /second argument of \[substring\(x, number\("1"\)\)\] must be \[integer\], found value \[number\("1"\)\] type \[double\]/, 24],
+  ['any where indexOf(x, "b", number("0")) == 1', 'EQL_TYPE', /third argument .* must be \[integer\]/, 27],
   ['any where number("abc") == 1', 'EQL_INVALID_VALUE', /unable to convert \[abc\]/, 11],
   ['any where cidrMatch(x, "nonsense")', 'EQL_INVALID_VALUE', /not a valid CIDR/, 24],
   ['any where true | count', 'EQL_UNSUPPORTED', /pipe \[count\] is not supported/, 16],
