@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EqlSemanticError, EqlSyntaxError } from '../errors.js';
 import { schemaFromMapping, type Schema } from '../compile/schema.js';
 import { UsageError } from './output.js';
+import { durationToNanos } from '../engine/duration.js';
 
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -57,6 +58,17 @@ export function parseSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--size must be a whole number, not ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** A `--reorder-window`-like option: checked here, so that a bad one is a usage error. */
+export function parseDurationOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    durationToNanos(value, name);
+  } catch {
+    throw new UsageError(`--${name} must be a duration such as 500ms, 5s or 2m, not ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 /** Prints a query error with its code frame; the caller exits 2. */

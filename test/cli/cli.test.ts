@@ -122,6 +122,17 @@ describe('eql-engine query', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    [['query', 'process where true', EVENTS, '--reorder-window', '5x'], /--reorder-window must be a duration such as 500ms/],
+    [['run', '--events', EVENTS, '--reorder-window', '5'], /--reorder-window must be a duration/],
+    [['query', 'process where true', EVENTS, '--size', 'abc'], /--size must be a whole number/],
+  ])('exits 2 with a usage error for a bad option value: %j', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('writes a JSON array or a table on request', () => {
     const json = JSON.parse(cli(['query', 'process where true', EVENTS, '--format', 'json']).stdout);
     expect(json).toHaveLength(20);

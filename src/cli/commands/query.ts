@@ -5,7 +5,7 @@ import type { Match } from '../../engine/match.js';
 import type { Event } from '../../compile/fields.js';
 import { EqlEventError } from '../../errors.js';
 import { QUERY_HELP } from '../help.js';
-import { EVENT_OPTIONS, type Io, parseOptions, parseSize, readSchema, reportQueryError } from '../common.js';
+import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema, reportQueryError } from '../common.js';
 import { Output, parseFormat, UsageError } from '../output.js';
 import { feederFor } from '../feed.js';
 import { Progress } from '../progress.js';
@@ -45,7 +45,7 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
   const quiet = values.quiet === true;
   const feeder = feederFor(values, io.stderr, () => q.linePrefilter());
   const matcher = q.matcher({
-    reorderWindow: values['reorder-window'] as string | undefined,
+    reorderWindow: parseDurationOption('reorder-window', values['reorder-window'] as string | undefined),
     onError: (e) => feeder.onEngineError(e),
     onLate: (e: EqlEventError) => feeder.onEngineError(e),
   });

@@ -6,7 +6,7 @@ import { bundledRulesDir } from '../../rules/bundled.js';
 import { RuleSet } from '../../rules/ruleset.js';
 import type { Alert } from '../../rules/alert.js';
 import { RUN_HELP } from '../help.js';
-import { EVENT_OPTIONS, type Io, parseOptions, parseSize, readSchema } from '../common.js';
+import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema } from '../common.js';
 import { Output, parseFormat, UsageError } from '../output.js';
 import { feederFor } from '../feed.js';
 import { Progress } from '../progress.js';
@@ -57,7 +57,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const output = new Output(io.stdout, parseFormat(values.format as string | undefined, io.stdout), alertRow);
   const feeder = feederFor(values, io.stderr, () => set.linePrefilter());
   const matcher = set.matcher({
-    reorderWindow: values['reorder-window'] as string | undefined,
+    reorderWindow: parseDurationOption('reorder-window', values['reorder-window'] as string | undefined),
     onError: (e) => feeder.onEngineError(e),
     onLate: (e: EqlEventError) => feeder.onEngineError(e),
   });
