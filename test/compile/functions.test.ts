@@ -96,6 +96,7 @@ const FUNCTIONS: Record<string, Array<[string, unknown]>> = {
   number: [
     ['number("1234")', 1234],
     ['number(" 12 ")', 12],
+    ['number("\\t12\\n")', 12],
     ['number("+314")', 314],
     ['number("-3.14")', -3.14],
     ['number("0x32")', 50],
@@ -145,6 +146,9 @@ describe('functions over fields', () => {
     ['-0x1F', 16, null],
     ['-1F', 16, -31],
     ['0x1F', null, 31],
+    // Java's trim leaves a no-break space, which Double.valueOf then refuses.
+    ['\u00a05', null, null],
+    ['5\u2003', null, null],
   ])('number(%j, %j) is %j: only an unsigned 0x is a prefix, as in Elasticsearch', (text, base, expected) => {
     expect(evaluate(base === null ? 'number(t)' : `number(t, ${base})`, { t: text })).toBe(expected);
   });

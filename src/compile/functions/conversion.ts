@@ -35,7 +35,8 @@ export function toNumber(s: ScriptValue, base: ScriptValue): ScriptValue {
   if (radix === 16 && hex) text = text.slice(2);
   if (radix === 10) {
     if (/^[+-]?\d+$/.test(text)) return Number(text);
-    const trimmed = text.trim();
+    // Java's trim: only characters up to U+0020 (a no-break space stays, and fails).
+    const trimmed = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
     if (!JAVA_DOUBLE.test(trimmed)) return null;
     return Number(trimmed.replace(/[fFdD]$/, ''));
   }
