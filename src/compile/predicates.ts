@@ -12,6 +12,7 @@ import type * as A from '../parser/ast.js';
 import type { Event } from './fields.js';
 import { type ScriptValue, isTrue } from './null-logic.js';
 import { type BoundField, type Scope, docValuesOf } from './scope.js';
+import { simplifyArithmeticComparison } from './simplify-arithmetic.js';
 import { ExpressionCompiler, SlotTable, fold, typeNameOf, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 import { parseCidr, type CidrBlock } from './types/ip.js';
@@ -157,16 +158,25 @@ export class PredicateCompiler {
     if (!this.isConstant(right)) {
       throw this.scope.error('EQL_FIELD_COMPARISON', `comparisons against fields are not supported; offender [${this.scope.textOf(right.location)}] in [${op}]`, right.location);
     }
+    const { compiled } = this.value(right);
+    const literal = fold(compiled);
+    const isFloat = compiled.kind === 'float';
     if (left.type === 'Field') {
       const bound = this.scope.bindField(left);
-      if (!bound) return this.script(e);
-      const { compiled } = this.value(right);
-      const literal = fold(compiled);
-      const isFloat = compiled.kind === 'float';
-      if (op === '!=') return negate(this.leaves.comparison(bound, '==', literal, isFloat, right.location));
-      return this.leaves.comparison(bound, op, literal, isFloat, right.location);
+      return bound ? this.fieldComparison(bound, op, literal, isFloat, right.location) : this.script(e);
     }
-    return this.script(e);
+    // `x + 1 != 5` is `x != 4` to Elasticsearch (see simplify-arithmetic.ts); the
+    // arithmetic is type-checked as written first.
+    const simplified = simplifyArithmeticComparison(left, op, literal, isFloat, (f) => this.scope.bindField(f)?.spec?.type === 'double');
+    const bound = simplified && this.scope.bindField(simplified.field);
+    if (!simplified || !bound) return this.script(e);
+    this.value(e);
+    return this.fieldComparison(bound, simplified.operator, simplified.value, simplified.isFloat, right.location);
+  }
+
+  private fieldComparison(bound: BoundField, op: A.ComparisonOperator, literal: ScriptValue, isFloat: boolean, location: A.Location): Predicate {
+    if (op === '!=') return negate(this.leaves.comparison(bound, '==', literal, isFloat, location));
+    return this.leaves.comparison(bound, op, literal, isFloat, location);
   }
 
   private match(e: A.Match): Predicate {
