@@ -131,7 +131,7 @@ export function nanosBetween(a: EventTime, b: EventTime): number {
   return (b.ms - a.ms) * 1e6 + (b.ns - a.ns);
 }
 
-/** Tiebreaker values: numbers before strings, each in natural order; a missing value sorts last. */
+/** Tiebreaker values: numbers before strings, each in natural order; a missing value sorts last (see {@link compareOrderedMissingFirst}). */
 export function readTiebreaker(raw: RawField): number | string | null {
   let out: number | string | null = null;
   someValue(raw, (v) => {
@@ -162,4 +162,17 @@ export interface OrderedEvent<E = unknown> {
 
 export function compareOrdered(a: OrderedEvent, b: OrderedEvent): number {
   return compareTimes(a.time, b.time) || compareTiebreakers(a.tiebreaker, b.tiebreaker) || a.index - b.index;
+}
+
+/**
+ * The order of an event query's results: Elasticsearch sorts them in the
+ * search itself, ascending with nulls first, so an event without the
+ * tiebreaker comes before those with one at the same time. (Sequences order
+ * events in memory, missing tiebreakers last: {@link compareOrdered}.)
+ */
+export function compareOrderedMissingFirst(a: OrderedEvent, b: OrderedEvent): number {
+  const byTime = compareTimes(a.time, b.time);
+  if (byTime !== 0) return byTime;
+  if ((a.tiebreaker === null) !== (b.tiebreaker === null)) return a.tiebreaker === null ? -1 : 1;
+  return compareTiebreakers(a.tiebreaker, b.tiebreaker) || a.index - b.index;
 }

@@ -11,7 +11,7 @@ import { beginEvent, type Event } from '../compile/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { isBlankLine, parseJsonText, withoutCarriageReturn } from './json-line.js';
-import { type EventTime, type OrderedEvent, compareOrdered, readEventTime, readTiebreaker, nanosBetween } from './order.js';
+import { type EventTime, type OrderedEvent, compareOrdered, compareOrderedMissingFirst, readEventTime, readTiebreaker, nanosBetween } from './order.js';
 import { createRunner, type QueryRunner } from './runner.js';
 import type { Match } from './match.js';
 import { durationToNanos } from './duration.js';
@@ -89,6 +89,7 @@ const NO_TIME = { ms: 0, ns: 0 };
 /** A small binary heap of events in stream order. */
 class EventHeap {
   private readonly items: OrderedEvent<Event>[] = [];
+  constructor(private readonly compare: (a: OrderedEvent, b: OrderedEvent) => number) {}
   get size(): number {
     return this.items.length;
   }
@@ -101,7 +102,7 @@ class EventHeap {
     let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (compareOrdered(a[i]!, a[parent]!) >= 0) break;
+      if (this.compare(a[i]!, a[parent]!) >= 0) break;
       [a[i], a[parent]] = [a[parent]!, a[i]!];
       i = parent;
     }
@@ -117,8 +118,8 @@ class EventHeap {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < a.length && compareOrdered(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && compareOrdered(a[r]!, a[m]!) < 0) m = r;
+        if (l < a.length && this.compare(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && this.compare(a[r]!, a[m]!) < 0) m = r;
         if (m === i) break;
         [a[i], a[m]] = [a[m]!, a[i]!];
         i = m;
@@ -137,7 +138,13 @@ export interface OrderSource {
   readonly ordered: boolean;
   /** Times are cut to whole milliseconds, as Elasticsearch stores a `date` field. */
   readonly millisecondsOnly?: boolean;
+  /** Events without the tiebreaker come first among equal times (event queries; see compareOrderedMissingFirst). */
+  readonly missingTiebreakerFirst?: boolean;
 }
+
+/** The order of a source's events. */
+export const comparatorOf = (source: OrderSource): ((a: OrderedEvent, b: OrderedEvent) => number) =>
+  source.missingTiebreakerFirst ? compareOrderedMissingFirst : compareOrdered;
 
 /** How a query's events are ordered. */
 export function orderSourceOf(plan: QueryPlan): OrderSource {
@@ -147,6 +154,7 @@ export function orderSourceOf(plan: QueryPlan): OrderSource {
     timestampField: plan.options.timestampField,
     ordered: plan.kind !== 'sample',
     millisecondsOnly: plan.timestampInMillis,
+    missingTiebreakerFirst: plan.kind === 'event',
   };
 }
 
@@ -207,7 +215,8 @@ const unreadableTime = (src: OrderSource, index: number, event: Event): EqlEvent
  */
 export class EventOrderer {
   readonly counters = { eventsSeen: 0, linesSkipped: 0, errors: 0, late: 0 };
-  private readonly heap = new EventHeap();
+  private readonly compare: (a: OrderedEvent, b: OrderedEvent) => number;
+  private readonly heap: EventHeap;
   private readonly reorderNs: number;
   /** `lazyTimestamps`: events go straight through and their time is read when a query asks (see {@link ArrivedEvent}). */
   private readonly timeOnDemand: boolean;
@@ -222,6 +231,8 @@ export class EventOrderer {
   ) {
     this.reorderNs = holdAll ? Infinity : options.reorderWindow === undefined ? 0 : durationToNanos(options.reorderWindow, 'reorderWindow');
     this.timeOnDemand = source.ordered && this.reorderNs === 0 && options.lazyTimestamps === true;
+    this.compare = comparatorOf(source);
+    this.heap = new EventHeap(this.compare);
   }
 
   get buffered(): number {
@@ -278,7 +289,7 @@ export class EventOrderer {
     if (!read) return new UnusableEvent(unreadableTime(src, index, event), false);
     const time = src.millisecondsOnly && read.ns !== 0 ? { ms: read.ms, ns: 0 } : read;
     const item: OrderedEvent<Event> = { event, time, tiebreaker: src.tiebreaker ? readTiebreaker(src.tiebreaker(event)) : null, index };
-    if (this.lastReleased && compareOrdered(item, this.lastReleased) < 0) {
+    if (this.lastReleased && this.compare(item, this.lastReleased) < 0) {
       return new UnusableEvent(new EqlEventError('EQL_EVENT_LATE', 'arrived after later events were already processed', index, event), true);
     }
     if (this.reorderNs === 0) this.lastReleased = item;
@@ -326,7 +337,7 @@ export class EventOrderer {
     if (!item) return [];
     if (this.direct) return [item];
     this.heap.push(item);
-    if (!this.latest || compareOrdered(item, this.latest) > 0) this.latest = item;
+    if (!this.latest || this.compare(item, this.latest) > 0) this.latest = item;
     const out: OrderedEvent<Event>[] = [];
     while (this.heap.size > 0 && nanosBetween(this.heap.peek()!.time, this.latest.time) > this.reorderNs) out.push(this.release());
     return out;
@@ -412,6 +423,6 @@ export function orderBatch(events: Iterable<Event>, source: OrderSource, onError
     if (item) items.push(item);
   }
   // The order is total (input position breaks ties), so a sort gives what the heap would.
-  if (source.ordered) items.sort(compareOrdered);
+  if (source.ordered) items.sort(comparatorOf(source));
   return { items, read: orderer.counters.eventsSeen, skipped: orderer.counters.errors };
 }

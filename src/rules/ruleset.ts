@@ -280,7 +280,8 @@ export class RuleSet {
   private orderSource(): OrderSource {
     const plan = this.rules[0]?.compiled.plan;
     // Rules of a set share their timestamp and tiebreaker fields (see the constructor).
-    if (plan) return { ...orderSourceOf(plan), ordered: true };
+    // One order serves every rule: the sequences' (events without the tiebreaker last).
+    if (plan) return { ...orderSourceOf(plan), ordered: true, missingTiebreakerFirst: false };
     return { timestamp: () => undefined, tiebreaker: null, timestampField: '@timestamp', ordered: true };
   }
 

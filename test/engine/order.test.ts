@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readEventTime } from '../../src/engine/order.js';
+import { compile } from '../../src/index.js';
 import { parseIsoSpan } from '../../src/compile/types/date.js';
 
 /** The full ISO parser's reading of a text, as an event time. */
@@ -84,5 +85,24 @@ describe('timestamps as Elasticsearch reads them (strict_date_optional_time, the
     ['2020-01-01T00:00:00.Z', null, 0],
   ])('%j', (value, ms, ns) => {
     expect(readEventTime(value)).toEqual(ms === null ? null : { ms, ns });
+  });
+});
+
+describe('events without the tiebreaker', () => {
+  // Elasticsearch sorts an event query ascending with nulls first, in the search itself;
+  // a sequence orders its events in memory, with a missing tiebreaker last.
+  const events = [
+    { id: 'a', '@timestamp': 1, seq: 2, event: { category: 'process' } },
+    { id: 'b', '@timestamp': 1, event: { category: 'process' } },
+    { id: 'c', '@timestamp': 1, seq: 1, event: { category: 'process' } },
+  ];
+  const ids = (q: string, options = {}) => compile(q, { tiebreakerField: 'seq' }).search(events, options).map((m) => m.events.map((e) => e?.id).join(''));
+
+  it.each([{}, { resultPosition: 'head' as const }, { size: 3 }])('come first among equal times in an event query (%j)', (options) => {
+    expect(ids('process where true', options)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('come last in a sequence', () => {
+    expect(ids('sequence [process where true] [process where true]')).toEqual(['ca', 'ab']);
   });
 });

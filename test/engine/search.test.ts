@@ -13,10 +13,10 @@ describe('search over event queries', () => {
     expect(out.every((m) => m.kind === 'event' && m.joinKeys.length === 0)).toBe(true);
   });
 
-  it('orders equal timestamps by the tiebreaker when one is given', () => {
+  it('orders equal timestamps by the tiebreaker when one is given, an event without it first', () => {
     const tied = [ev(1, 5, { seq: 3 }), ev(2, 5, { seq: 1 }), ev(3, 5, { seq: 2 }), ev(4, 5)];
     const out = compile('process where true', { tiebreakerField: 'seq' }).search(tied);
-    expect(out.map((m) => m.events[0]!.id)).toEqual([2, 3, 1, 4]);
+    expect(out.map((m) => m.events[0]!.id)).toEqual([4, 2, 3, 1]);
   });
 
   it('keeps nanosecond order', () => {
