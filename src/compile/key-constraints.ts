@@ -7,8 +7,11 @@
  * an event whose `user` is `["alice", "bob"]` can no longer join a later
  * event of `bob`.
  *
- * As in Elasticsearch: a conjunct with an `or` anywhere in it is not copied,
- * nor one that reads a field other than the key; conjuncts of a missing
+ * As in Elasticsearch (PropagateJoinKeyConstraints): a conjunct with an `or`
+ * anywhere in it is not copied; one that reads a key is, with the first key it
+ * reads replaced and any other field it reads left as it is (Elasticsearch
+ * expects no other, since fields cannot be compared with fields, but a
+ * function can take two: `stringContains(user, process.name)`); conjuncts of a missing
  * stage (`![…]`) are not copied to the others, though theirs are copied to
  * it; `until` neither gives nor takes.
  */
@@ -33,7 +36,7 @@ function conjuncts(e: A.Expression): readonly A.Expression[] {
   return e.type === 'And' ? e.operands : [e];
 }
 
-/** The fields an expression reads, and whether it has an `or` anywhere. */
+/** The fields an expression reads, in reading order (depth first, left to right), and whether it has an `or` anywhere. */
 function readsOf(e: A.Node): { fields: string[]; hasOr: boolean } {
   const fields: string[] = [];
   let hasOr = false;
@@ -42,7 +45,8 @@ function readsOf(e: A.Node): { fields: string[]; hasOr: boolean } {
     const node = stack.pop()!;
     if (node.type === 'Or') hasOr = true;
     if (node.type === 'Field') fields.push(fieldName(node));
-    for (const child of childNodes(node)) stack.push(child);
+    const children = childNodes(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return { fields, hasOr };
 }
@@ -59,9 +63,10 @@ function constraintsOf(stages: readonly KeyedStage[]): Constraint[] {
     const keyNames = stage.keys.map(fieldName);
     for (const condition of conjuncts(stage.filter.condition)) {
       const { fields, hasOr } = readsOf(condition);
-      if (hasOr || fields.length === 0) continue;
-      const keyPosition = keyNames.indexOf(fields[0]!);
-      if (keyPosition >= 0 && fields.every((f) => f === fields[0])) out.push({ from, keyPosition, condition });
+      if (hasOr) continue;
+      // The first key read decides, as Elasticsearch's first match does; other fields stay as they are.
+      const first = fields.find((f) => keyNames.includes(f));
+      if (first !== undefined) out.push({ from, keyPosition: keyNames.indexOf(first), condition });
     }
   });
   return out;

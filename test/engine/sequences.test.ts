@@ -92,10 +92,10 @@ const ROWS: Row[] = [
     [['p1', 'n1']],
   ],
   [
-    'nor one that also reads a field that is not the key',
+    'one that also reads another field is copied with it, as Elasticsearch copies it: a later event must then pass it too',
     'sequence by user [process where startsWith(user, x)] [network where true]',
-    [ev('p1', 'process', 1, { user: ['alice', 'bob'], x: 'al' }), ev('n1', 'network', 2, { user: 'bob' })],
-    [['p1', 'n1']],
+    [ev('p1', 'process', 1, { user: ['alice', 'bob'], x: 'al' }), ev('n1', 'network', 2, { user: 'bob', x: 'z' }), ev('n2', 'network', 3, { user: 'bob', x: 'b' })],
+    [['p1', 'n2']],
   ],
   [
     'nor a condition of a missing stage',
