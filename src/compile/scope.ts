@@ -9,6 +9,7 @@ import { type FieldSpec, type ResolvedField, type Schema, resolveField } from '.
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
 import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
 import { formatIp, parseIp } from './types/ip.js';
+import { formatJavaDateTime, parseDateWithFormat } from './types/date.js';
 import { eventEpoch, fieldValues, someValue } from './fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
@@ -281,6 +282,13 @@ export function docValuesOf(field: BoundField, raw: RawField): ScriptValue[] {
       case 'version':
         out.push(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : javaDoubleToString(v)) : String(v));
         break;
+      case 'date':
+      case 'date_nanos': {
+        // The stored instant, printed as Elasticsearch's scripts print a date (a `date` keeps milliseconds).
+        const ns = parseDateWithFormat(v, field.spec?.format);
+        out.push(ns === null ? String(v) : formatJavaDateTime(type === 'date' ? (ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n)) * 1_000_000n : ns));
+        break;
+      }
       case 'ip': {
         // The indexed address, printed as Elasticsearch prints it; text that is no address stays as it is.
         const bytes = typeof v === 'string' ? parseIp(v) : null;

@@ -4,7 +4,7 @@
  * of its distinct values; nulls inside arrays are ignored; a key with no value
  * excludes the event unless the key is optional, where it is the null key.
  */
-import type { Event } from '../compile/fields.js';
+import { type Event, fieldValues } from '../compile/fields.js';
 import { docValuesOf } from '../compile/scope.js';
 import type { KeyField } from '../compile/plan.js';
 import { parseDateWithFormat } from '../compile/types/date.js';
@@ -23,7 +23,9 @@ function isDateField(k: KeyField): boolean {
 /** The distinct values of one key field, normalised so equal values compare equal (dates as epoch milliseconds). */
 function keyValues(k: KeyField, event: Event): KeyValue[] {
   if (!k.field) return [null];
-  const values = docValuesOf(k.field, k.field.read(event));
+  // A date key is the instant, read from the event's own value (doc values print it as text).
+  const raw = k.field.read(event);
+  const values = isDateField(k) ? fieldValues(raw) : docValuesOf(k.field, raw);
   const out: KeyValue[] = [];
   for (const v of values) {
     let key: KeyValue = v;

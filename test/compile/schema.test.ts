@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, parseRule, RuleSet, schemaFromMapping, withDynamicFields, type Schema } from '../../src/index.js';
 import { compareVersions } from '../../src/compile/types/version.js';
 import { ipKeyOf } from '../../src/compile/types/ip.js';
-import { parseDateSpan } from '../../src/compile/types/date.js';
+import { formatJavaDateTime, parseDateSpan } from '../../src/compile/types/date.js';
 
 const MAPPING = `# comment lines are dropped
 {
@@ -175,6 +175,33 @@ describe('mapping features that change what a field holds', () => {
   ])('prints an ip value %s as Elasticsearch prints the indexed address, %s', (ip, printed) => {
     expect(m(`string(ip) == ${JSON.stringify(printed)}`, { ip })).toBe(true);
     expect(m(`concat("[", ip, "]") == ${JSON.stringify(`[${printed}]`)}`, { ip })).toBe(true);
+  });
+
+  it.each([
+    ['2020-01-01T00:00:00.000Z', '2020-01-01T00:00Z'],
+    [1577836800000, '2020-01-01T00:00Z'],
+    ['2020-01-01T10:11:12Z', '2020-01-01T10:11:12Z'],
+    ['2020-01-01T10:11:00.500+01:00', '2020-01-01T09:11:00.500Z'],
+    // A `date` keeps milliseconds.
+    ['2020-01-01T10:11:12.123456Z', '2020-01-01T10:11:12.123Z'],
+    ['not a date', 'not a date'],
+  ])('prints a date value %j as Elasticsearch prints the stored date, %s', (stamp, printed) => {
+    expect(m(`string(@timestamp) == ${JSON.stringify(printed)}`, { '@timestamp': stamp })).toBe(true);
+  });
+
+  it.each([
+    ['2020-01-01T00:00:00Z', '2020-01-01T00:00Z'],
+    ['2020-01-01T00:00:01Z', '2020-01-01T00:00:01Z'],
+    ['2020-01-01T00:00:00.000001Z', '2020-01-01T00:00:00.000001Z'],
+    ['2020-01-01T00:00:00.120000Z', '2020-01-01T00:00:00.120Z'],
+    ['2020-01-01T00:00:00.123456789Z', '2020-01-01T00:00:00.123456789Z'],
+    ['1969-12-31T23:59:59.999Z', '1969-12-31T23:59:59.999Z'],
+  ])('formats %s as Java prints a ZonedDateTime: %s', (iso, printed) => {
+    expect(formatJavaDateTime(parseDateSpan(iso)!.start)).toBe(printed);
+  });
+
+  it('formats years past 9999 with a sign, as Java does', () => {
+    expect(formatJavaDateTime(BigInt(Date.UTC(12020, 0, 1)) * 1_000_000n)).toBe('+12020-01-01T00:00Z');
   });
 
   it('joins sequences on an ip key however the event spells the address', () => {

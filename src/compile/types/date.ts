@@ -141,6 +141,25 @@ export function parseWithPattern(text: string, pattern: string): bigint | null {
   return BigInt(ms) * NS_PER_MS + fracNs;
 }
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * An instant as Elasticsearch's scripts print a date value, Java's
+ * ZonedDateTime in UTC: `2020-01-01T00:00Z`, with the seconds only when they
+ * or the fraction are not zero, and the fraction in groups of three digits.
+ */
+export function formatJavaDateTime(ns: bigint): string {
+  const msBig = ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n);
+  const d = new Date(Number(msBig));
+  const year = d.getUTCFullYear();
+  const yearText = year > 9999 ? `+${year}` : year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
+  let time = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+  const nano = d.getUTCMilliseconds() * 1_000_000 + Number(ns - msBig * NS_PER_MS);
+  if (d.getUTCSeconds() !== 0 || nano !== 0) time += `:${pad2(d.getUTCSeconds())}`;
+  if (nano !== 0) time += `.${String(nano).padStart(9, '0').slice(0, nano % 1_000_000 === 0 ? 3 : nano % 1000 === 0 ? 6 : 9)}`;
+  return `${yearText}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${time}Z`;
+}
+
 /**
  * Reads a date as a mapping with `format` would (formats separated by `||`;
  * named ones such as `epoch_millis` or `strict_date_optional_time`), or as the
