@@ -15,9 +15,9 @@
 
 export type ScriptValue = string | number | boolean | null;
 
-/** What the compiler knows of a value's type. `unknown` means decide per value. */
 /**
- * What is known statically of a script value. `number` is number()'s result:
+ * What is known statically of a script value; `unknown` means decide per
+ * value. `number` is number()'s result:
  * declared a double, as Elasticsearch types it (so it fits no integer
  * parameter), while arithmetic goes by the value it gives, long or double.
  */

@@ -9,6 +9,7 @@
  * rest run as scripts (expression.ts), over every combination of values.
  */
 import type * as A from '../parser/ast.js';
+import { MIRRORED_COMPARISON } from '../parser/ast.js';
 import type { Event } from './fields.js';
 import { type ScriptValue, isTrue } from './null-logic.js';
 import { type BoundField, type Scope, docValuesOf } from './scope.js';
@@ -25,7 +26,6 @@ export const MAX_VALUE_COMBINATIONS = 4096;
 const ALWAYS: Predicate = () => true;
 const NEVER: Predicate = () => false;
 
-const MIRROR: Record<A.ComparisonOperator, A.ComparisonOperator> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** Nodes that produce booleans as functions do (Elasticsearch's BooleanFunctionEqualsElimination). */
 const BOOLEAN_FUNCTION_TYPES = new Set(['Comparison', 'Match', 'In', 'FunctionCall', 'Not', 'And', 'Or']);
@@ -151,7 +151,7 @@ export class PredicateCompiler {
     const rightConstant = this.isConstant(right);
     if (leftConstant && !rightConstant) {
       [left, right] = [right, left];
-      op = MIRROR[op];
+      op = MIRRORED_COMPARISON[op];
     }
     if (leftConstant && rightConstant) return this.script(e);
     // Elasticsearch translates a comparison only when its right side folds to a value.

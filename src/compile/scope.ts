@@ -9,7 +9,7 @@ import { type FieldSpec, type ResolvedField, type Schema, resolveField } from '.
 import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
 import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
 import { formatIp, parseIp } from './types/ip.js';
-import { formatJavaDateTime, parseDateWithFormat } from './types/date.js';
+import { floorMillis, formatJavaDateTime, parseDateWithFormat } from './types/date.js';
 import { eventEpoch, fieldValues, someValue } from './fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
@@ -286,7 +286,7 @@ export function docValuesOf(field: BoundField, raw: RawField): ScriptValue[] {
       case 'date_nanos': {
         // The stored instant, printed as Elasticsearch's scripts print a date (a `date` keeps milliseconds).
         const ns = parseDateWithFormat(v, field.spec?.format);
-        out.push(ns === null ? String(v) : formatJavaDateTime(type === 'date' ? (ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n)) * 1_000_000n : ns));
+        out.push(ns === null ? String(v) : formatJavaDateTime(type === 'date' ? floorMillis(ns) * 1_000_000n : ns));
         break;
       }
       case 'ip': {

@@ -15,6 +15,7 @@
  * long. Only the literal-on-the-right forms (`x + 1`, `add(x, 1)`) are moved.
  */
 import type * as A from '../parser/ast.js';
+import { MIRRORED_COMPARISON } from '../parser/ast.js';
 
 export interface SimplifiedComparison {
   readonly field: A.Field;
@@ -23,8 +24,6 @@ export interface SimplifiedComparison {
   /** The value is a double (a floating field's division or multiplication). */
   readonly isFloat: boolean;
 }
-
-const REVERSED: Record<A.ComparisonOperator, A.ComparisonOperator> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 const FUNCTION_OPERATORS: Readonly<Record<string, A.ArithmeticOperator>> = { add: '+', subtract: '-', multiply: '*', divide: '/', modulo: '%' };
 
@@ -80,7 +79,7 @@ export function simplifyArithmeticComparison(
     if (step.kind === 'sign') {
       if (step.negative) {
         k = -k;
-        op = REVERSED[op];
+        op = MIRRORED_COMPARISON[op];
       }
       continue;
     }
@@ -96,13 +95,13 @@ export function simplifyArithmeticComparison(
         if (c === 0 || (!rational && k % c !== 0)) return null;
         k /= c;
         kFloat = rational;
-        if (c < 0) op = REVERSED[op];
+        if (c < 0) op = MIRRORED_COMPARISON[op];
         break;
       case '/':
         if (!rational || c === 0) return null;
         k *= c;
         kFloat = true;
-        if (c < 0) op = REVERSED[op];
+        if (c < 0) op = MIRRORED_COMPARISON[op];
         break;
       default:
         return null;

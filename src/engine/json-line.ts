@@ -4,8 +4,8 @@
  * not JSON gets one reason, worded the same wherever it is reported.
  */
 
-/** What a line holds: its parsed value, the reason it is not JSON, or nothing (blank). */
-export type JsonLine = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string } | null;
+/** JSON text's value, or the reason it is not JSON. */
+export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 // A line that starts an object is not blank; only other lines need the (copying) trim.
 export const isBlankLine = (text: string): boolean => text.charCodeAt(0) !== 123 && text.trim() === '';
@@ -14,7 +14,7 @@ export const isBlankLine = (text: string): boolean => text.charCodeAt(0) !== 123
 export const withoutCarriageReturn = (line: string): string => (line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
 
 /** Parses JSON text, giving the reason instead of throwing. */
-export function parseJsonText(text: string): JsonLine & object {
+export function parseJsonText(text: string): ParsedJson {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
@@ -22,8 +22,8 @@ export function parseJsonText(text: string): JsonLine & object {
   }
 }
 
-/** Parses one NDJSON line (see the module comment). */
-export function parseJsonLine(line: string): JsonLine {
+/** Parses one NDJSON line (see the module comment); null for a blank line. */
+export function parseJsonLine(line: string): ParsedJson | null {
   const text = withoutCarriageReturn(line);
   return isBlankLine(text) ? null : parseJsonText(text);
 }

@@ -4,7 +4,7 @@
  * fraction for nanoseconds) or ISO-8601 text.
  */
 import { someValue, type RawField } from '../compile/fields.js';
-import { daysFromCivil, daysInMonth, parseEpochMillisSpan, parseIsoSpan } from '../compile/types/date.js';
+import { daysFromCivil, daysInMonth, floorMillis, parseEpochMillisSpan, parseIsoSpan } from '../compile/types/date.js';
 
 /** A point in time: whole milliseconds since the epoch plus nanoseconds within the millisecond. */
 export interface EventTime {
@@ -20,7 +20,7 @@ const YEAR_TEXT = /^-?\d{4}$/;
 
 function fromSpan(span: { readonly start: bigint } | null): EventTime | null {
   if (!span) return null;
-  const ms = span.start / 1_000_000n - (span.start % 1_000_000n < 0n ? 1n : 0n);
+  const ms = floorMillis(span.start);
   return { ms: Number(ms), ns: Number(span.start - ms * 1_000_000n) };
 }
 

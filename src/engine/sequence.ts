@@ -283,10 +283,11 @@ export class SequenceMatcher {
     // An event that no stage wants leaves the state alone, and its time is not
     // even read, unless candidates wait for time to pass; sweeping old keys
     // can wait for an event that adds state.
-    if (!any && !untilMatched && this.awaitingCount === 0) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+    const acts = any || untilMatched;
+    if (!acts && this.awaitingCount === 0) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
     const now = item.time;
     if (this.awaitingCount > 0 || this.nextSweep === null || nanosBetween(this.nextSweep, now) >= 0) this.expire(now);
-    if (!any && !untilMatched) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+    if (!acts) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);
     this.keyIdCache.fill(undefined);

@@ -77,6 +77,9 @@ export interface Or extends NodeBase {
 
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
+/** The operator that keeps a comparison's meaning when its sides swap (`5 < x` is `x > 5`). */
+export const MIRRORED_COMPARISON: Readonly<Record<ComparisonOperator, ComparisonOperator>> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
 export interface Comparison extends NodeBase {
   readonly type: 'Comparison';
   readonly operator: ComparisonOperator;

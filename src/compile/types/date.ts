@@ -141,6 +141,9 @@ export function parseWithPattern(text: string, pattern: string): bigint | null {
   return BigInt(ms) * NS_PER_MS + fracNs;
 }
 
+/** The whole milliseconds of an instant in nanoseconds, rounded down (also before 1970). */
+export const floorMillis = (ns: bigint): bigint => ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n);
+
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /**
@@ -149,7 +152,7 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
  * or the fraction are not zero, and the fraction in groups of three digits.
  */
 export function formatJavaDateTime(ns: bigint): string {
-  const msBig = ns / NS_PER_MS - (ns % NS_PER_MS < 0n ? 1n : 0n);
+  const msBig = floorMillis(ns);
   const d = new Date(Number(msBig));
   const year = d.getUTCFullYear();
   const yearText = year > 9999 ? `+${year}` : year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
