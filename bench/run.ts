@@ -35,14 +35,17 @@ if (childIndex >= 0) {
 
 const only = args.filter((a) => !a.startsWith('--'));
 const results: Record<string, ScenarioResult & { title: string }> = {};
+const runStarted = Date.now();
 for (const s of SCENARIOS) {
   if (only.length > 0 && !only.includes(s.name)) continue;
-  process.stderr.write(`running ${s.name}…\n`);
+  process.stderr.write(`running ${s.name}…`);
+  const started = Date.now();
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', s.name, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
   });
+  process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   const last = child.stdout.trim().split('\n').pop() ?? '';
   let result: ScenarioResult;
   try {
@@ -67,6 +70,8 @@ const out = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   quick,
+  // The whole run's wall time: --quick is meant to stay under a minute.
+  wallSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
   results,
 };
 // Only a full-size run of every scenario stands as the latest figures; a

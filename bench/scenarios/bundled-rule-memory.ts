@@ -28,7 +28,7 @@ export const bundledRuleMemory: Scenario = {
   name: 'bundled-rule-memory',
   title: 'Bundled rule over 1M in-memory events (matcher.push)',
   run({ quick }) {
-    const batch = memoryEvents(quick ? 50_000 : 250_000);
+    const batch = memoryEvents(quick ? 25_000 : 250_000);
     const passes = 4;
     const q = compile(bundledRuleQuery());
     // Baseline: touch each event's category, as the cheapest possible filter would.

@@ -14,7 +14,7 @@ function corpusScenario(name: string, title: string, step: (query: string) => un
     run({ quick }) {
       const queries = corpusQueries();
       if (!queries) return { skipped: '../shared/corpus is missing' };
-      const ms = bestOf(quick ? 3 : 10, () => {
+      const ms = bestOf(quick ? 2 : 10, () => {
         for (const q of queries) step(q);
       });
       return { figures: { queries: queries.length, totalMs: round(ms), msPerQuery: round(ms / queries.length, 4), targetTotalMs: 1000, withinTarget: ms < 1000 } };

@@ -43,7 +43,7 @@ export const ndjsonEndToEnd: Scenario = {
   async run({ quick }) {
     const dir = mkdtempSync(join(tmpdir(), 'eql-bench-'));
     const file = join(dir, 'events.ndjson');
-    const count = quick ? 100_000 : 500_000;
+    const count = quick ? 40_000 : 500_000;
     const out = createWriteStream(file);
     for (const e of generateEvents({ count, hosts: 10_000, seed: 3, plantRate: 0.002 })) {
       if (!out.write(`${JSON.stringify(e)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));

@@ -13,7 +13,7 @@ export const soak: Scenario = {
   name: 'soak',
   title: 'Streaming soak: bundled rule, 5M events, 1M host.ids',
   run({ quick }) {
-    const count = quick ? 500_000 : 5_000_000;
+    const count = quick ? 200_000 : 5_000_000;
     const hosts = 1_000_000;
     const q = compile(bundledRuleQuery());
     const m = q.matcher();
