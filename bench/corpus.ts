@@ -1,10 +1,8 @@
 /** The corpus queries for benchmarks, read from ../shared when it is there. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseToml } from '../src/rules/toml.js';
-
-const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared');
+import { sharedDir as SHARED } from './paths.js';
 
 function tomlFiles(dir: string): string[] {
   const out: string[] = [];

@@ -5,11 +5,8 @@
  * sizes around 1 KB. It plants positives and near misses of the bundled rule
  * ("WMI Incoming Lateral Movement").
  *
- * `node --import tsx bench/generate.ts <count> <file.ndjson> [hosts] [seed]`
- * writes the same events as NDJSON, so that other engines can read them.
+ * bench/write-events.ts writes them as NDJSON for other engines.
  */
-import { createWriteStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 /** mulberry32: small, fast, good enough for test data. */
 export function prng(seed: number): () => number {
@@ -179,16 +176,4 @@ export function* generateEvents(options: GeneratorOptions): Generator<Record<str
     produced++;
     yield event;
   }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [count = '100000', file = 'bench/results/events.ndjson', hosts = '1000', seed = '1'] = process.argv.slice(2);
-  const out = createWriteStream(file);
-  let n = 0;
-  for (const e of generateEvents({ count: Number(count), hosts: Number(hosts), seed: Number(seed) })) {
-    if (!out.write(`${JSON.stringify(e)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-    n++;
-  }
-  out.end();
-  console.error(`wrote ${n} events to ${file}`);
 }

@@ -17,6 +17,7 @@ import { bundledRuleMemory } from './scenarios/bundled-rule-memory.js';
 import { rulesetCorpus } from './scenarios/ruleset-corpus.js';
 import { ndjsonEndToEnd } from './scenarios/ndjson-end-to-end.js';
 import type { Scenario, ScenarioResult } from './types.js';
+import { resultsDir } from './paths.js';
 
 const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, ndjsonEndToEnd, rulesetCorpus, soak, adversarial];
 
@@ -77,7 +78,7 @@ const out = {
 // Only a full-size run of every scenario stands as the latest figures; a
 // partial or quick one is written beside them.
 const name = only.length > 0 ? 'partial.json' : quick ? 'quick.json' : 'latest.json';
-const file = join(dirname(fileURLToPath(import.meta.url)), 'results', name);
+const file = join(resultsDir, name);
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nwritten to ${file}`);

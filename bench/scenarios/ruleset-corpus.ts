@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRules, RuleSet } from '../../src/index.js';
 import { memoryEvents } from '../events.js';
+import { sharedDir } from '../paths.js';
 import type { Scenario } from '../types.js';
 import { round } from '../timing.js';
 
-const CORPUS = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', '..', 'shared', 'corpus', 'detection-rules');
+const CORPUS = join(sharedDir, 'corpus', 'detection-rules');
 
 export const rulesetCorpus: Scenario = {
   name: 'ruleset-corpus',
