@@ -78,7 +78,7 @@ export const ndjsonEndToEnd: Scenario = {
       let floorSeconds = Infinity;
       let engineSeconds = Infinity;
       let prefilterSeconds = Infinity;
-      for (let round = 0; round < (quick ? 1 : 2); round++) {
+      for (let round = 0; round < (quick ? 1 : 3); round++) {
         floorSeconds = Math.min(floorSeconds, await seconds(() => floor(file)));
         engineSeconds = Math.min(engineSeconds, await seconds(() => run(false)));
         prefilterSeconds = Math.min(prefilterSeconds, await seconds(() => run(true)));
