@@ -70,59 +70,6 @@ export function compileFieldReader(name: string): FieldReader {
   return reader;
 }
 
-/**
- * Keys one walk for dotted keys looks at before it gives up: ordinary events
- * have well under a hundred, and are walked whole, once each; a larger one is
- * never walked further, and its absent fields are checked along their own
- * paths instead, so a read costs no more on a large event.
- */
-const DOTTED_WALK_KEYS = 128;
-
-/** Whether the event (at any depth) may have a key with a dot in it; computed once per event. */
-let dottedEvent: Event | undefined;
-let dottedEpoch = -1;
-let dottedAnswer = false;
-/** Reused by every walk: the walk runs once per event and never re-enters itself. */
-const walkStack: unknown[] = [];
-function eventMayHaveDottedKeys(event: Event): boolean {
-  if (event === dottedEvent && epoch === dottedEpoch) return dottedAnswer;
-  let found = false;
-  const stack = walkStack;
-  stack.length = 0;
-  stack.push(event);
-  let keys = 0;
-  while (stack.length > 0 && !found) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length && keys < DOTTED_WALK_KEYS; i++, keys++) {
-        const item: unknown = node[i];
-        if (item !== null && typeof item === 'object') stack.push(item);
-      }
-    } else {
-      for (const key in node) {
-        // An inherited dotted key only makes the answer "maybe", which the exact
-        // path then settles; only own objects are walked into, so a polluted
-        // prototype can never make the walk go round in circles.
-        if (key.includes('.')) {
-          found = true;
-          break;
-        }
-        if (++keys >= DOTTED_WALK_KEYS) break;
-        const v = (node as Record<string, unknown>)[key];
-        if (v !== null && typeof v === 'object' && hasOwn.call(node, key)) stack.push(v);
-      }
-    }
-    // Past the budget (a large or cyclic object) the answer is "maybe" too.
-    if (keys >= DOTTED_WALK_KEYS) found = true;
-  }
-  stack.length = 0;
-  dottedEvent = event;
-  dottedEpoch = epoch;
-  dottedAnswer = found;
-  return found;
-}
-
 /** The last event {@link hasTopLevelDottedKey} looked at, and its answer. */
 let topDottedEvent: Event | undefined;
 let topDottedEpoch = -1;
@@ -207,13 +154,12 @@ function buildFieldReader(name: string, generate = true): FieldReader {
    * key for the rest of the path. Only levels that leave two segments or more
    * can; at the top, whether the event has any dotted key is known once per
    * event, and below it each level costs a lookup per candidate key (one for
-   * the usual three-segment name).
+   * the usual three-segment name). Only these objects can spell the field
+   * another way, so nothing else of the event is looked at.
    */
   const dottedAlongPath = (event: object, upTo: number): boolean => {
     const last = Math.min(upTo, n - 2);
     if (last < 0) return false;
-    // Most events have no dotted key anywhere, which one walk tells once per event.
-    if (!eventMayHaveDottedKeys(event as Event)) return false;
     if (hasTopLevelDottedKey(event as Event) && mayHoldDottedKey(event, 0)) return true;
     let node: unknown = event;
     for (let j = 1; j <= last; j++) {
@@ -235,7 +181,7 @@ function buildFieldReader(name: string, generate = true): FieldReader {
 
   /** The answer once the plain path ends at level `level`: only a dotted key elsewhere can still give a value. */
   const missing = (event: object, level: number): RawField => (dottedAlongPath(event, level) ? slow(event) : undefined);
-  return (generate ? plainPathReader(segments, missing, slow) : null) ?? closurePlainPath(segments, missing, slow);
+  return (generate ? plainPathReader(segments, slow) : null) ?? closurePlainPath(segments, missing, slow);
 }
 
 /** Whether an array holds no value at all (only objects, nulls, empty arrays); cheap when it starts with one. */
@@ -280,26 +226,45 @@ let codeGeneration = true;
  * read: names it has (`constructor`, `__proto__`, …) are looked up as own
  * properties, and any other value is taken only when it is not the one
  * Object.prototype holds under that name (which catches a polluted
- * prototype). Returns null where code generation is disallowed.
+ * prototype). When the plain path ends early, the objects it went through
+ * are still in hand, each in a variable of its own, and the dotted keys that
+ * could spell the rest of the name are looked up in them by literal: a few
+ * lookups, where the walk of the whole event that used to rule dotted keys
+ * out cost about 1.3 µs per event (docs/performance.md, stop 17). Returns
+ * null where code generation is disallowed.
  */
-function plainPathReader(segments: readonly string[], missing: Missing, slow: (event: object) => RawField): FieldReader | null {
+function plainPathReader(segments: readonly string[], slow: (event: object) => RawField): FieldReader | null {
   if (!codeGeneration) return null;
   const n = segments.length;
-  let body = 'let v = e, x;\n';
+  const literal = (from: number, to: number): string => JSON.stringify(segments.slice(from, to).join('.'));
+  // Whether an object along the path, v0 (the event) to v{level}, holds a
+  // dotted key that spells the rest of the name: then the general walk reads
+  // the field; otherwise it is absent. Whether the event has a dotted key of
+  // its own at all is known once per event.
+  const absentAt = (level: number): string => {
+    const tests: string[] = [];
+    for (let j = 0; j <= Math.min(level, n - 2); j++) {
+      const keys: string[] = [];
+      for (let k = j + 2; k <= n; k++) keys.push(`hasOwn.call(v${j}, ${literal(j, k)})`);
+      tests.push(j === 0 ? `(topDotted(e) && (${keys.join(' || ')}))` : keys.join(' || '));
+    }
+    return tests.length === 0 ? 'return undefined;' : `return ${tests.join(' || ')} ? slow(e) : undefined;`;
+  };
+  let body = 'let x;\nconst v0 = e;\nif (v0 === null || typeof v0 !== "object") return undefined;\n';
   for (let i = 0; i < n; i++) {
     const key = JSON.stringify(segments[i]);
-    body += i === 0 ? 'if (v === null || typeof v !== "object") return undefined;\n' : `if (v === null || typeof v !== "object") return missing(e, ${i - 1});\n`;
-    body += 'if (isArray(v)) return slow(e);\n';
+    const v = `v${i}`;
+    if (i > 0) body += `const ${v} = x;\nif (${v} === null || typeof ${v} !== "object") ${absentAt(i - 1)}\n`;
+    body += `if (isArray(${v})) return slow(e);\n`;
     body +=
       segments[i]! in Object.prototype
-        ? `if (!hasOwn.call(v, ${key})) return missing(e, ${i});\nx = v[${key}];\n`
-        : `x = v[${key}];\nif (x === undefined || (x === proto[${key}] && !hasOwn.call(v, ${key}))) return missing(e, ${i});\n`;
-    body += 'v = x;\n';
+        ? `if (!hasOwn.call(${v}, ${key})) ${absentAt(i)}\nx = ${v}[${key}];\n`
+        : `x = ${v}[${key}];\nif (x === undefined || (x === proto[${key}] && !hasOwn.call(${v}, ${key}))) ${absentAt(i)}\n`;
   }
-  body += `if (v !== null && typeof v === "object" && (!isArray(v) || holdsNoValue(v))) return missing(e, ${n - 1});\nreturn v;`;
+  body += `if (x !== null && typeof x === "object" && (!isArray(x) || holdsNoValue(x))) ${absentAt(n - 1)}\nreturn x;`;
   try {
-    const make = new Function('hasOwn', 'proto', 'isArray', 'holdsNoValue', 'missing', 'slow', `return function readPlainPath(e) {\n${body}\n};`) as (...args: unknown[]) => FieldReader;
-    return make(hasOwn, Object.prototype, Array.isArray, holdsNoValue, missing, slow);
+    const make = new Function('hasOwn', 'proto', 'isArray', 'holdsNoValue', 'topDotted', 'slow', `return function readPlainPath(e) {\n${body}\n};`) as (...args: unknown[]) => FieldReader;
+    return make(hasOwn, Object.prototype, Array.isArray, holdsNoValue, hasTopLevelDottedKey, slow);
   } catch {
     // `--disallow-code-generation-from-strings` and the like: the closure does the same, slower.
     codeGeneration = false;
