@@ -21,13 +21,19 @@ type Json = Record<string, any>;
 const includes = (v: unknown, x: string) => v === x || (Array.isArray(v) && v.includes(x));
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');
 
-function handWritten(e: Json): boolean {
-  const ts = e['@timestamp'];
-  if (typeof ts !== 'string' || ts.charCodeAt(ts.length - 1) !== 90) return false;
+/** The rule's first tests: the category, the OS, the process names compared without case. */
+function ruleTests(e: Json): boolean {
   const c = e.event?.category;
   if (includes(c, 'network')) return e.host?.os?.type === 'windows' && lower(e.process?.name) === 'svchost.exe';
   if (includes(c, 'process')) return e.host?.os?.type === 'windows' && includes(e.event?.type, 'start') && lower(e.process?.parent?.name) === 'wmiprvse.exe';
   return false;
+}
+
+/** The rule's first tests after the timestamp is touched. */
+function handWritten(e: Json): boolean {
+  const ts = e['@timestamp'];
+  if (typeof ts !== 'string' || ts.charCodeAt(ts.length - 1) !== 90) return false;
+  return ruleTests(e);
 }
 
 /** The rule's first tests, after the time is read and checked against the last event's (no allocation beyond the reader's). */
@@ -39,10 +45,7 @@ function handWrittenTimeChecked(e: Json, last: { ms: number; ns: number; bad: nu
   }
   last.ms = t.ms;
   last.ns = t.ns;
-  const c = e.event?.category;
-  if (includes(c, 'network')) return e.host?.os?.type === 'windows' && lower(e.process?.name) === 'svchost.exe';
-  if (includes(c, 'process')) return e.host?.os?.type === 'windows' && includes(e.event?.type, 'start') && lower(e.process?.parent?.name) === 'wmiprvse.exe';
-  return false;
+  return ruleTests(e);
 }
 
 export const bundledRuleMemory: Scenario = {

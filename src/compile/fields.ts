@@ -181,7 +181,7 @@ function buildFieldReader(name: string, generate = true): FieldReader {
 
   /** The answer once the plain path ends at level `level`: only a dotted key elsewhere can still give a value. */
   const missing = (event: object, level: number): RawField => (dottedAlongPath(event, level) ? slow(event) : undefined);
-  return (generate ? plainPathReader(segments, slow) : null) ?? closurePlainPath(segments, missing, slow);
+  return (generate ? plainPathReader(segments, dotted, slow) : null) ?? closurePlainPath(segments, missing, slow);
 }
 
 /** Whether an array holds no value at all (only objects, nulls, empty arrays); cheap when it starts with one. */
@@ -233,10 +233,9 @@ let codeGeneration = true;
  * out cost about 1.3 µs per event (docs/performance.md, stop 17). Returns
  * null where code generation is disallowed.
  */
-function plainPathReader(segments: readonly string[], slow: (event: object) => RawField): FieldReader | null {
+function plainPathReader(segments: readonly string[], dotted: readonly (readonly string[])[], slow: (event: object) => RawField): FieldReader | null {
   if (!codeGeneration) return null;
   const n = segments.length;
-  const literal = (from: number, to: number): string => JSON.stringify(segments.slice(from, to).join('.'));
   // Whether an object along the path, v0 (the event) to v{level}, holds a
   // dotted key that spells the rest of the name: then the general walk reads
   // the field; otherwise it is absent. Whether the event has a dotted key of
@@ -244,8 +243,7 @@ function plainPathReader(segments: readonly string[], slow: (event: object) => R
   const absentAt = (level: number): string => {
     const tests: string[] = [];
     for (let j = 0; j <= Math.min(level, n - 2); j++) {
-      const keys: string[] = [];
-      for (let k = j + 2; k <= n; k++) keys.push(`hasOwn.call(v${j}, ${literal(j, k)})`);
+      const keys = dotted[j]!.map((k) => `hasOwn.call(v${j}, ${JSON.stringify(k)})`);
       tests.push(j === 0 ? `(topDotted(e) && (${keys.join(' || ')}))` : keys.join(' || '));
     }
     return tests.length === 0 ? 'return undefined;' : `return ${tests.join(' || ')} ? slow(e) : undefined;`;
