@@ -1,12 +1,12 @@
 import { defineConfig } from 'tsup';
 
 // chevrotain is published as ESM only. The ESM build imports it like any
-// dependency; the CJS build bundles it so that `require('eql-engine')` works on
+// dependency; the CJS build bundles it so that `require('eqlkit')` works on
 // every Node 20 release, including those without require(esm).
 export default defineConfig([
   {
     // The command line: ESM only, started through the package's bin.
-    entry: { cli: 'src/cli/main.ts' },
+    entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

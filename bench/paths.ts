@@ -11,9 +11,9 @@ function findRepoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'eql-engine') return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'eqlkit') return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('bench: cannot find the eql-engine repository above this file');
+    if (parent === dir) throw new Error('bench: cannot find the eqlkit repository above this file');
     dir = parent;
   }
 }

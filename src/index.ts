@@ -1,12 +1,12 @@
 /**
- * eql-engine: parse Elastic's Event Query Language and run it over events
+ * eqlkit: parse Elastic's Event Query Language and run it over events
  * with Elasticsearch's semantics.
  *
  * This module is the package's only public entry point.
  *
  * @example
  * ```ts
- * import { parse, format } from 'eql-engine';
+ * import { parse, format } from 'eqlkit';
  * const query = parse('process where process.name : "cmd.exe"');
  * format(query); // 'process where process.name : "cmd.exe"'
  * ```

@@ -1,18 +1,18 @@
 /** Help texts, one per command. */
 
-export const MAIN_HELP = `eql-engine: run Elastic EQL queries and detection rules over event files.
+export const MAIN_HELP = `eqlkit: run Elastic EQL queries and detection rules over event files.
 
 Usage:
-  eql-engine query '<eql>' [files…]            print the matches of a query
-  eql-engine run [rules…] --events <files…>    run rules (default: the bundled ones), print alerts
-  eql-engine check [rules…]                    parse and compile rules, report problems
-  eql-engine parse '<eql>'                     print the canonical query (or its AST)
+  eqlkit query '<eql>' [files…]            print the matches of a query
+  eqlkit run [rules…] --events <files…>    run rules (default: the bundled ones), print alerts
+  eqlkit check [rules…]                    parse and compile rules, report problems
+  eqlkit parse '<eql>'                     print the canonical query (or its AST)
 
 Events are NDJSON or one JSON array, optionally gzip-compressed; "-" or no file
 reads stdin. Results go to stdout (NDJSON when piped, a table on a terminal);
 diagnostics go to stderr.
 
-Run "eql-engine <command> --help" for a command's options.
+Run "eqlkit <command> --help" for a command's options.
   --version   print the version
   --help      print this help
 
@@ -34,7 +34,7 @@ const EVENT_OPTIONS = `  --mapping <file>            an Elasticsearch mapping (J
   --quiet                     no progress, no per-line diagnostics
   --help`;
 
-export const QUERY_HELP = `Usage: eql-engine query '<eql>' [files…] [options]
+export const QUERY_HELP = `Usage: eqlkit query '<eql>' [files…] [options]
 
 Runs one EQL query over events and prints each match (an event, a sequence or
 a sample) as it becomes final. Pipes (| head, | tail) apply.
@@ -43,7 +43,7 @@ a sample) as it becomes final. Pipes (| head, | tail) apply.
 ${FIELD_OPTIONS}
 ${EVENT_OPTIONS}`;
 
-export const RUN_HELP = `Usage: eql-engine run [rule files, folders or globs…] --events <files…> [options]
+export const RUN_HELP = `Usage: eqlkit run [rule files, folders or globs…] --events <files…> [options]
 
 Runs detection rules over events in one pass and prints an alert for each
 detection. With no rules named, runs the bundled rules.
@@ -54,7 +54,7 @@ ${EVENT_OPTIONS}
 
 Rules use their own timestamp, tiebreaker and category fields.`;
 
-export const CHECK_HELP = `Usage: eql-engine check [rule files, folders or globs…] [--json]
+export const CHECK_HELP = `Usage: eqlkit check [rule files, folders or globs…] [--json]
 
 Loads, parses and compiles rules and prints each problem with its file, line
 and column in the TOML file, and a code frame. Ends with a summary:
@@ -65,7 +65,7 @@ and column in the TOML file, and a code frame. Ends with a summary:
   --quiet            print only the summary
   --help`;
 
-export const PARSE_HELP = `Usage: eql-engine parse '<eql>' [--ast]
+export const PARSE_HELP = `Usage: eqlkit parse '<eql>' [--ast]
 
 Parses a query and prints it in canonical form, or its AST as JSON with --ast.
 An invalid query prints the error with a code frame and exits 2.

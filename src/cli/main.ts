@@ -1,5 +1,5 @@
 /**
- * The `eql-engine` command. It reads files or stdin, writes results to stdout
+ * The `eqlkit` command. It reads files or stdin, writes results to stdout
  * and diagnostics to stderr, and exits with 0 (success), 1 (problems found or
  * --fail-on-match), 2 (usage, invalid query or unreadable event file) or 3
  * (bad input with --strict).
@@ -43,20 +43,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`error: ${e.message}\nRun "eql-engine ${run ? `${command} ` : ''}--help" for usage.\n`);
+      io.stderr.write(`error: ${e.message}\nRun "eqlkit ${run ? `${command} ` : ''}--help" for usage.\n`);
       return 2;
     }
     io.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
     return 4;
   }
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`error: ${String(e)}\n`);
-    process.exitCode = 4;
-  },
-);

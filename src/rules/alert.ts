@@ -11,7 +11,7 @@ import { readEventTime, type EventTime } from '../engine/order.js';
 import type { Rule, Threat } from './rule.js';
 
 /** The alert format version; bumped on any incompatible change. */
-export const ALERT_SCHEMA = 'eql-engine/alert@1';
+export const ALERT_SCHEMA = 'eqlkit/alert@1';
 
 export interface AlertRule {
   readonly rule_id: string;

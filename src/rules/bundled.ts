@@ -5,20 +5,20 @@ import { fileURLToPath } from 'node:url';
 import type { LoadOptions, Rule } from './rule.js';
 import { loadRules } from './load.js';
 
-/** The package's root: the nearest folder above this module whose package.json is eql-engine's. */
+/** The package's root: the nearest folder above this module whose package.json is eqlkit's. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'eql-engine') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'eqlkit') return dir;
       } catch {
         // not ours; keep looking
       }
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('eql-engine: cannot find the package folder that holds rules/');
+    if (parent === dir) throw new Error('eqlkit: cannot find the package folder that holds rules/');
     dir = parent;
   }
 }
@@ -29,7 +29,7 @@ export function bundledRulesDir(): string {
 }
 
 /**
- * The rules shipped with eql-engine (Elastic's, under the Elastic License v2),
+ * The rules shipped with eqlkit (Elastic's, under the Elastic License v2),
  * loaded and compiled. The first is "WMI Incoming Lateral Movement".
  */
 export function bundledRules(options: LoadOptions = {}): Rule[] {

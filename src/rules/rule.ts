@@ -293,7 +293,7 @@ export class Rule {
     this.notExecutableCode = this.executable ? null : 'RULE_NOT_SUPPORTED';
     this.notExecutableReason = this.executable
       ? null
-      : `not supported: ${filters.length} query DSL filter${filters.length === 1 ? '' : 's'} ([[rule.filters]]), which Kibana adds to the search and eql-engine does not apply`;
+      : `not supported: ${filters.length} query DSL filter${filters.length === 1 ? '' : 's'} ([[rule.filters]]), which Kibana adds to the search and eqlkit does not apply`;
   }
 
   private compileQuery(text: string, options: LoadOptions): CompiledQuery {

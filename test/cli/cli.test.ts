@@ -13,7 +13,7 @@ const SEQUENCE = 'sequence by host.id with maxspan=2s [network where true] [proc
 let dir = '';
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'eql-engine-cli-'));
+  dir = mkdtempSync(join(tmpdir(), 'eqlkit-cli-'));
   const eventLines = lines(eventsText);
   writeFileSync(join(dir, 'events.ndjson.gz'), gzipSync(eventsText));
   writeFileSync(join(dir, 'events-gzip-no-extension'), gzipSync(eventsText));
@@ -23,7 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('eql-engine --version and --help', () => {
+describe('eqlkit --version and --help', () => {
   it('prints the version', () => {
     const r = cli(['--version']);
     expect(r.code).toBe(0);
@@ -33,7 +33,7 @@ describe('eql-engine --version and --help', () => {
   it.each(['query', 'run', 'check', 'parse'])('prints help for %s', (command) => {
     const r = cli([command, '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`Usage: eql-engine ${command}`));
+    expect(r.stdout).toMatch(new RegExp(`Usage: eqlkit ${command}`));
   });
 
   it('exits 2 on an unknown command or option', () => {
@@ -44,7 +44,7 @@ describe('eql-engine --version and --help', () => {
   });
 });
 
-describe('eql-engine parse', () => {
+describe('eqlkit parse', () => {
   it('prints the canonical query', () => {
     const r = cli(['parse', 'process   where  (x==1)']);
     expect(r).toMatchObject({ code: 0, stdout: 'process where x == 1\n' });
@@ -64,7 +64,7 @@ describe('eql-engine parse', () => {
   });
 });
 
-describe('eql-engine query', () => {
+describe('eqlkit query', () => {
   it('prints matches from a file as NDJSON when piped', () => {
     const r = cli(['query', SEQUENCE, EVENTS]);
     expect(r.code).toBe(0);
@@ -164,13 +164,13 @@ describe('eql-engine query', () => {
   });
 });
 
-describe('eql-engine run', () => {
+describe('eqlkit run', () => {
   it('runs the bundled rules when none are named', () => {
     const r = cli(['run', '--events', EVENTS]);
     expect(r.code).toBe(0);
     const alerts = lines(r.stdout).map((l) => JSON.parse(l));
     expect(alerts).toHaveLength(4);
-    expect(alerts[0]).toMatchObject({ schema: 'eql-engine/alert@1', rule: { name: 'WMI Incoming Lateral Movement' }, join_keys: ['host-01'] });
+    expect(alerts[0]).toMatchObject({ schema: 'eqlkit/alert@1', rule: { name: 'WMI Incoming Lateral Movement' }, join_keys: ['host-01'] });
   });
 
   it.each([
@@ -244,7 +244,7 @@ describe('eql-engine run', () => {
   });
 });
 
-describe('eql-engine check', () => {
+describe('eqlkit check', () => {
   it('passes the bundled rules', () => {
     expect(cli(['check'])).toMatchObject({ code: 0, stdout: '1 rules ok, 0 failed, 0 not EQL\n' });
   });

@@ -25,11 +25,11 @@ describe('the built package', () => {
     if (!existsSync(join(REPO_ROOT, 'dist', 'index.js')) || !existsSync(join(REPO_ROOT, 'dist', 'index.cjs'))) {
       throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
     }
-    dir = mkdtempSync(join(tmpdir(), 'eql-engine-package-'));
+    dir = mkdtempSync(join(tmpdir(), 'eqlkit-package-'));
     mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'eql-engine'), 'dir');
-    writeFileSync(join(dir, 'with-require.cjs'), SCRIPT("const eql = require('eql-engine');"));
-    writeFileSync(join(dir, 'with-import.mjs'), SCRIPT("import * as eql from 'eql-engine';"));
+    symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'eqlkit'), 'dir');
+    writeFileSync(join(dir, 'with-require.cjs'), SCRIPT("const eql = require('eqlkit');"));
+    writeFileSync(join(dir, 'with-import.mjs'), SCRIPT("import * as eql from 'eqlkit';"));
   });
 
   afterAll(() => {

@@ -17,7 +17,7 @@ process where process.name : "cmd.exe"
 
 let dir = '';
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'eql-engine-hostile-rules-'));
+  dir = mkdtempSync(join(tmpdir(), 'eqlkit-hostile-rules-'));
   writeFileSync(join(dir, 'good.toml'), GOOD);
   writeFileSync(join(dir, 'truncated.toml'), GOOD.slice(0, GOOD.indexOf("'''") + 10));
   writeFileSync(join(dir, 'binary.toml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));

@@ -11,7 +11,7 @@ import { compile, type Event } from '../../src/index.js';
 import { cli, lines } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'eql-engine-robust-'));
+const dir = mkdtempSync(join(tmpdir(), 'eqlkit-robust-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const BROKEN = [

@@ -46,7 +46,7 @@ describe('bundled rules', () => {
     const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
     const [alert] = rule.run(events);
     expect(alert).toMatchObject({
-      schema: 'eql-engine/alert@1',
+      schema: 'eqlkit/alert@1',
       kind: 'sequence',
       rule: { rule_id: rule.ruleId, name: 'WMI Incoming Lateral Movement', severity: 'medium', risk_score: 47, type: 'eql' },
       join_keys: ['host-01'],

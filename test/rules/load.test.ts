@@ -254,7 +254,7 @@ describe('query errors point into the file whatever string form the query takes'
 describe('loading files', () => {
   let dir = '';
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'eql-engine-rules-'));
+    dir = mkdtempSync(join(tmpdir(), 'eqlkit-rules-'));
     writeFileSync(join(dir, 'good.toml'), RULE('process where process.name : "cmd.exe"'));
     writeFileSync(join(dir, 'bom.toml'), `\uFEFF${RULE('process where process.name : "cmd.exe"').replace('00000000-0000-0000-0000-000000000001', 'bom')}`);
     writeFileSync(join(dir, 'truncated.toml'), RULE('process where true').slice(0, 120));

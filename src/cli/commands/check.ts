@@ -1,4 +1,4 @@
-/** `eql-engine check [rules…]` */
+/** `eqlkit check [rules…]` */
 import { readFileSync } from 'node:fs';
 import { codeFrame, RuleLoadError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';

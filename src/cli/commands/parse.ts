@@ -1,4 +1,4 @@
-/** `eql-engine parse '<eql>' [--ast]` */
+/** `eqlkit parse '<eql>' [--ast]` */
 import { parse } from '../../parser/parse.js';
 import { format } from '../../parser/format.js';
 import { PARSE_HELP } from '../help.js';

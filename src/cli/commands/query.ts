@@ -1,4 +1,4 @@
-/** `eql-engine query '<eql>' [files…]` */
+/** `eqlkit query '<eql>' [files…]` */
 import { compile, type CompiledQuery } from '../../engine/compiled-query.js';
 import { applyPipes } from '../../engine/pipes.js';
 import type { Match } from '../../engine/match.js';

@@ -1,4 +1,4 @@
-/** `eql-engine run [rules…] --events <files…>` */
+/** `eqlkit run [rules…] --events <files…>` */
 import type { Event } from '../../compile/fields.js';
 import { EqlEventError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';
