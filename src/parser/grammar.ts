@@ -400,5 +400,13 @@ export class EqlGrammar extends CstParser {
   });
 }
 
-/** The one parser instance: chevrotain parsers are costly to build and are reusable. */
-export const grammar = new EqlGrammar();
+let instance: EqlGrammar | undefined;
+
+/**
+ * The one parser instance: chevrotain parsers are costly to build (the grammar
+ * is analysed in full) and are reusable. Built on first use, so that the
+ * command line's start and an import of the package do not wait for it.
+ */
+export function grammar(): EqlGrammar {
+  return (instance ??= new EqlGrammar());
+}

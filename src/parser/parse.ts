@@ -144,10 +144,11 @@ export function parse(source: string): Query {
   checkNesting(source, tokens);
   if (tokens.length === 0) throw new EqlSyntaxError('the query is empty', source, endPosition(source, tokens));
 
-  grammar.input = tokens;
+  const parser = grammar();
+  parser.input = tokens;
   let cst;
   try {
-    cst = grammar.statement();
+    cst = parser.statement();
   } catch (e) {
     // Called from an already deep stack, even allowed nesting can overflow it.
     if (e instanceof RangeError) {
@@ -155,7 +156,7 @@ export function parse(source: string): Query {
     }
     throw e;
   }
-  const parseError = grammar.errors[0];
+  const parseError = parser.errors[0];
   if (parseError) throw syntaxErrorFrom(source, tokens, parseError);
 
   const query = new AstBuilder(source).statement(cst);

@@ -6,7 +6,7 @@
  * strings, `?"…"` strings, `'`) are lexed here so the parser can say exactly
  * what is wrong instead of reporting a stray character.
  */
-import { createToken, Lexer, type TokenType, type CustomPatternMatcherReturn } from 'chevrotain';
+import { createToken, Lexer, type TokenType, type CustomPatternMatcherReturn, type ILexingResult } from 'chevrotain';
 
 /** `/* … *\/` comments nest, which a regular expression cannot express. */
 function matchBlockComment(text: string, offset: number): CustomPatternMatcherReturn | null {
@@ -183,4 +183,15 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'sample', 'sequence', 'true', 'until', 'where', 'with',
 ]);
 
-export const eqlLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+let lexer: Lexer | undefined;
+
+/**
+ * The EQL lexer, built on first use: building it analyses every token pattern,
+ * which the command line's start and an import of the package should not wait for.
+ */
+export const eqlLexer = {
+  tokenize(text: string): ILexingResult {
+    lexer ??= new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+    return lexer.tokenize(text);
+  },
+};
