@@ -158,3 +158,49 @@ export class RuleLoadError extends EqlError {
     this.cause = where.cause;
   }
 }
+
+/** What a value is, for messages: `null`, `an array`, `a number (42)`, `an object`, … */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return `a ${typeof value} (${String(value)})`;
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+/**
+ * A function was given an argument of the wrong kind: `compile(42)`,
+ * `parse(null)`, `schemaFromMapping('[]')`. It is a programming mistake rather
+ * than a bad query, so, like JavaScript's own argument errors, it is a
+ * `TypeError` (and therefore not an {@link EqlError}); it has the same `code`
+ * and structured fields.
+ */
+export class EqlInvalidArgumentError extends TypeError {
+  readonly code = 'EQL_INVALID_ARGUMENT' as const;
+  /** The function called, such as `compile`. */
+  readonly functionName: string;
+  /** The parameter at fault, such as `query`. */
+  readonly argument: string;
+  /** What the parameter must be. */
+  readonly expected: string;
+  /** What was given: `null`, `a number (42)`, `an object`, … */
+  readonly received: string;
+
+  constructor(functionName: string, argument: string, expected: string, value: unknown) {
+    const received = describeValue(value);
+    super(`${functionName}(): ${argument} must be ${expected}; got ${received}`);
+    this.name = new.target.name;
+    this.functionName = functionName;
+    this.argument = argument;
+    this.expected = expected;
+    this.received = received;
+  }
+}

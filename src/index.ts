@@ -41,7 +41,7 @@ export type { LinePrefilter } from './compile/line-prefilter.js';
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
 export type { Schema, FieldType, FieldSpec, AliasSpec } from './compile/schema.js';
 export type { Event } from './compile/fields.js';
-export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError } from './errors.js';
+export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError, EqlInvalidArgumentError } from './errors.js';
 export type { SyntaxErrorCode, EventErrorCode } from './errors.js';
 export type { SemanticErrorCode } from './compile/scope.js';
 

@@ -2,7 +2,7 @@
  * A compiled query: the plan plus the ways to run it over events.
  */
 import type { Query } from '../parser/ast.js';
-import { EqlEventError, EqlSemanticError } from '../errors.js';
+import { EqlEventError, EqlInvalidArgumentError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { beginEvent, type Event } from '../compile/fields.js';
@@ -122,12 +122,32 @@ export class CompiledQuery {
   }
 }
 
+const QUERY_SHAPES: Readonly<Record<string, readonly string[]>> = {
+  EventQuery: [],
+  SequenceQuery: ['by', 'stages'],
+  SampleQuery: ['by', 'stages'],
+  JoinQuery: ['by', 'stages'],
+};
+
+/** Whether a value has the root of a query AST; deeper nodes are trusted, as `parse` builds them. */
+function isQueryRoot(value: unknown): value is Query {
+  if (typeof value !== 'object' || value === null) return false;
+  const node = value as Record<string, unknown>;
+  const lists = typeof node.type === 'string' && Object.hasOwn(QUERY_SHAPES, node.type) ? QUERY_SHAPES[node.type]! : null;
+  if (!lists || !Array.isArray(node.pipes) || !lists.every((key) => Array.isArray(node[key]))) return false;
+  return node.type !== 'EventQuery' || (typeof node.filter === 'object' && node.filter !== null);
+}
+
 /**
  * Compiles a query once, for running over many events.
  *
+ * @throws EqlInvalidArgumentError when `query` is neither text nor a query AST
  * @throws EqlSyntaxError when the text does not parse
  * @throws EqlSemanticError when it parses but cannot run (unknown field or function, wrong types)
  */
 export function compile(query: string | Query, options?: CompileOptions): CompiledQuery {
+  if (typeof query !== 'string' && !isQueryRoot(query)) {
+    throw new EqlInvalidArgumentError('compile', 'query', 'the query text (a string) or a query AST (from parse())', query);
+  }
   return new CompiledQuery(buildPlan(query, options));
 }

@@ -5,7 +5,7 @@ import type { IToken, IRecognitionException } from 'chevrotain';
 import { EOF } from 'chevrotain';
 import type { Position, Query, Node } from './ast.js';
 import { childNodes } from './ast.js';
-import { EqlSyntaxError, positionOf } from '../errors.js';
+import { EqlInvalidArgumentError, EqlSyntaxError, positionOf } from '../errors.js';
 import { eqlLexer, KEYWORDS } from './tokens.js';
 import { grammar } from './grammar.js';
 import { AstBuilder } from './to-ast.js';
@@ -124,9 +124,10 @@ function syntaxErrorFrom(source: string, tokens: IToken[], error: IRecognitionEx
  * Parses an EQL query into its AST.
  *
  * @throws {EqlSyntaxError} with the line, column and a code frame when the text is not valid EQL.
+ * @throws {EqlInvalidArgumentError} when `source` is not a string.
  */
 export function parse(source: string): Query {
-  if (typeof source !== 'string') throw new TypeError('parse() expects the query text as a string');
+  if (typeof source !== 'string') throw new EqlInvalidArgumentError('parse', 'source', 'the query text (a string)', source);
   const lexed = eqlLexer.tokenize(source);
   const tokens = lexed.tokens;
   const lexError = lexed.errors[0];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EqlSyntaxError, MAX_NESTING_DEPTH, parse } from '../../src/index.js';
+import { EqlInvalidArgumentError, EqlSyntaxError, MAX_NESTING_DEPTH, parse } from '../../src/index.js';
 
 /** [query, line, column, what the message must say] */
 const INVALID: Array<[string, number, number, RegExp]> = [
@@ -164,5 +164,25 @@ describe('nesting limits', () => {
     expect(parse(`process where ${Array(5000).fill('x == 1').join(' or ')}`).type).toBe('EventQuery');
     const list = Array.from({ length: 2600 }, (_, i) => `"*item${i}*"`).join(', ');
     expect(parse(`process where x : (${list})`).type).toBe('EventQuery');
+  });
+});
+
+describe('parse: what it accepts', () => {
+  it.each<[unknown, string]>([
+    [42, 'a number (42)'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [{ type: 'EventQuery' }, 'an object'],
+    [['any where true'], 'an array'],
+  ])('refuses %j with an EqlInvalidArgumentError, a TypeError', (value, received) => {
+    const call = () => parse(value as string);
+    expect(call).toThrow(EqlInvalidArgumentError);
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(`parse(): source must be the query text (a string); got ${received}`);
+    try {
+      call();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'EQL_INVALID_ARGUMENT', functionName: 'parse', argument: 'source', received });
+    }
   });
 });
