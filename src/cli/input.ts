@@ -14,6 +14,8 @@ export interface EventRecord {
   readonly event: unknown;
   readonly file: string;
   readonly line: number;
+  /** The JSON text the event was parsed from, so that it can be written out again exactly (a sort's spilled runs). */
+  readonly raw: string;
 }
 
 export interface BadRecord {
@@ -38,25 +40,29 @@ export interface InputProgress {
 export interface ReadOptions {
   /** Lines for which this says false are counted and skipped without JSON.parse (NDJSON only). */
   readonly mayMatch?: (line: string) => boolean;
+  /** What `-` reads: the process's stdin unless the caller gives another stream. */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Reads NDJSON even when the first line starts with `[` (a line that is an array). */
+  readonly ndjson?: boolean;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Opens a file or stdin (`-`) as a byte stream, gunzipping when the name or the first bytes say gzip. */
-async function* bytesOf(name: string, progress: InputProgress): AsyncGenerator<Buffer> {
-  const source: Readable = name === '-' ? process.stdin : createReadStream(name);
+async function* bytesOf(name: string, progress: InputProgress, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<Buffer> {
+  const source = (name === '-' ? stdin : createReadStream(name)) as AsyncIterable<Buffer | string>;
   const chunks = source[Symbol.asyncIterator]();
   const first = await chunks.next();
   if (first.done) return;
-  const head = first.value as Buffer;
+  const head = toBuffer(first.value as Buffer | string);
   async function* counted(): AsyncGenerator<Buffer> {
     progress.bytesRead += head.length;
     yield head;
     for (;;) {
       const next = await chunks.next();
       if (next.done) return;
-      const buf = next.value as Buffer;
+      const buf = toBuffer(next.value as Buffer | string);
       progress.bytesRead += buf.length;
       yield buf;
     }
@@ -68,6 +74,9 @@ async function* bytesOf(name: string, progress: InputProgress): AsyncGenerator<B
   const gunzipped = Readable.from(counted()).pipe(createGunzip());
   for await (const chunk of gunzipped) yield chunk as Buffer;
 }
+
+/** A stream given strings (an in-process caller's stdin) yields them as UTF-8 bytes. */
+const toBuffer = (chunk: Buffer | string): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
 
 /**
  * The records of one input, a batch per chunk read (one promise per chunk,
@@ -84,13 +93,13 @@ export async function* readRecordBatches(name: string, progress: InputProgress, 
   let line = 1;
   const array = new JsonArraySplitter(file);
 
-  for await (const chunk of bytesOf(name, progress)) {
+  for await (const chunk of bytesOf(name, progress, options.stdin)) {
     let text = decoder.write(chunk);
     if (mode === 'unknown') {
       pending += text;
       const m = /\S/.exec(pending);
       if (!m) continue;
-      mode = m[0] === '[' ? 'array' : 'ndjson';
+      mode = m[0] === '[' && options.ndjson !== true ? 'array' : 'ndjson';
       // A byte-order mark counts as blank above, but JSON.parse would reject the first line for it.
       text = pending.charCodeAt(0) === 0xfeff ? pending.slice(1) : pending;
       pending = '';
@@ -133,7 +142,7 @@ export async function* readRecordBatches(name: string, progress: InputProgress, 
 function parseLine(raw: string, file: string, line: number): InputRecord | null {
   const parsed = parseJsonLine(raw);
   if (parsed === null) return null;
-  return parsed.ok ? { ok: true, event: parsed.value, file, line } : { ok: false, reason: parsed.reason, file, line };
+  return parsed.ok ? { ok: true, event: parsed.value, file, line, raw } : { ok: false, reason: parsed.reason, file, line };
 }
 
 /**
@@ -202,6 +211,6 @@ class JsonArraySplitter {
     this.element = '';
     this.depth = 0;
     const parsed = parseJsonText(text);
-    return parsed.ok ? { ok: true, event: parsed.value, file: this.file, line } : { ok: false, reason: parsed.reason, file: this.file, line };
+    return parsed.ok ? { ok: true, event: parsed.value, file: this.file, line, raw: text } : { ok: false, reason: parsed.reason, file: this.file, line };
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * Which files a list of event arguments names: files as given, folders (every
+ * event file below them) and quoted globs such as `"hosts/*.ndjson"`, in the
+ * order given, each folder's and glob's files sorted by path. `-` is stdin.
+ * A path that names nothing is a usage error rather than an empty run.
+ */
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { UsageError } from './output.js';
+
+/** What a folder or glob picks up: NDJSON or JSON, possibly gzip-compressed. */
+const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
+
+/** Rule files where events belong are a mistake worth naming. */
+const RULE_FILE = /\.toml$/i;
+
+export interface EventInputs {
+  /** Files to read, without repeats, in argument order. */
+  readonly files: readonly string[];
+  /** Whether stdin (`-`) is among the inputs, or nothing was named. */
+  readonly stdin: boolean;
+}
+
+function eventFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (d: string): void => {
+    const real = realpathSync(d);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue; // a dangling link
+      }
+      if (st.isDirectory()) walk(p);
+      else if (EVENT_FILE.test(name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Expands event arguments; throws {@link UsageError} for a name that matches nothing or is a rule file. */
+export function expandEventInputs(args: readonly string[]): EventInputs {
+  if (args.length === 0) return { files: [], stdin: true };
+  const files: string[] = [];
+  let stdin = false;
+  for (const arg of args) {
+    if (arg === '-') {
+      stdin = true;
+      continue;
+    }
+    if (RULE_FILE.test(arg)) {
+      throw new UsageError(`${arg} is a rule file, not events: name rules before --events (eqlkit run RULES… --events EVENTS…)`);
+    }
+    const scan = picomatch.scan(arg);
+    if (scan.isGlob && !isFile(arg)) {
+      const base = scan.base === '' ? '.' : scan.base;
+      if (!isFolder(base)) throw new UsageError(`no such folder: ${base} (in the pattern ${arg})`);
+      const match = picomatch(scan.glob, { dot: false });
+      const root = resolve(base);
+      const found = eventFilesUnder(base).filter((f) => match(relative(root, resolve(f)).split(sep).join('/')));
+      if (found.length === 0) throw new UsageError(`no event file (.ndjson, .jsonl, .json, or their .gz) matches ${arg}`);
+      files.push(...found);
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(arg);
+    } catch {
+      throw new UsageError(`no such file or folder: ${arg}`);
+    }
+    if (st.isDirectory()) {
+      const found = eventFilesUnder(arg);
+      if (found.length === 0) throw new UsageError(`no event file (.ndjson, .jsonl, .json, or their .gz) in the folder ${arg}`);
+      files.push(...found);
+    } else {
+      files.push(arg);
+    }
+  }
+  return { files: [...new Set(files)], stdin };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
