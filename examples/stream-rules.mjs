@@ -9,9 +9,15 @@
 import { createInterface } from 'node:readline';
 import { bundledRulesDir, loadRules, RuleSet } from '../dist/index.js';
 
-const { rules, errors } = loadRules(process.argv[2] ?? bundledRulesDir());
+const from = process.argv[2] ?? bundledRulesDir();
+const { rules, errors } = loadRules(from);
 for (const e of errors) console.error(`rule not loaded: ${e.message}`);
 const set = new RuleSet(rules);
+// The stream still runs (events are checked and counted), but it cannot alert: say so before it starts.
+if (set.rules.length === 0) {
+  const found = rules.length === 0 ? 'no rules' : `${rules.length} rule${rules.length === 1 ? '' : 's'}, none of them EQL`;
+  console.error(`warning: ${found} loaded from ${from}; no alerts can come`);
+}
 
 const matcher = set.matcher({
   // A few seconds of slack for events that arrive slightly out of order.

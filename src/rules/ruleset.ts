@@ -17,6 +17,7 @@ import { type CategoryGroup, type CategoryIndex, type FieldIndex, type Guard, ty
 import { createRunner, type QueryRunner } from '../engine/runner.js';
 import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, orderSourceOf, type OrderSource, type StreamMatcher, type StreamOptions } from '../engine/stream.js';
 import { durationToNanos } from '../engine/duration.js';
+import { buildPlan, type QueryPlan } from '../compile/plan.js';
 import { type Alert, toAlert } from './alert.js';
 import type { Rule } from './rule.js';
 
@@ -228,6 +229,9 @@ class Dispatcher {
   }
 }
 
+/** The plan whose time fields an empty set orders by, built on first need. */
+let defaultOrderPlan: QueryPlan | undefined;
+
 const byPosition = (a: { readonly position: number }, b: { readonly position: number }): number => a.position - b.position;
 
 export class RuleSet {
@@ -277,12 +281,14 @@ export class RuleSet {
     return LinePrefilter.forPlans(this.rules.map((r) => r.compiled.plan));
   }
 
-  private orderSource(): OrderSource {
-    const plan = this.rules[0]?.compiled.plan;
+  /** @internal How the set orders events; the command line orders file inputs by it. */
+  orderSource(): OrderSource {
     // Rules of a set share their timestamp and tiebreaker fields (see the constructor).
+    // A set with no rule to run reads time as a rule with the default fields would, so
+    // that whether an event is usable does not depend on how many rules were loaded.
+    const plan = this.rules[0]?.compiled.plan ?? (defaultOrderPlan ??= buildPlan('any where true'));
     // One order serves every rule: the sequences' (events without the tiebreaker last).
-    if (plan) return { ...orderSourceOf(plan), ordered: true, missingTiebreakerFirst: false };
-    return { timestamp: () => undefined, tiebreaker: null, timestampField: '@timestamp', ordered: true };
+    return { ...orderSourceOf(plan), ordered: true, missingTiebreakerFirst: false };
   }
 
   /** A push-based matcher over all rules. */

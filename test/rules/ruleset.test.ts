@@ -322,3 +322,48 @@ describe('RuleSet in batch and in a stream', () => {
     expect(() => new RuleSet([mapped('date'), mapped('date')])).not.toThrow();
   });
 });
+
+describe('RuleSet with no rule to run', () => {
+  const events: Event[] = [ev(1, 'process'), { '@timestamp': '2026-01-15T10:00:00Z', event: { category: 'file' } }, ev(3, 'network')];
+  const notEql = parseRule(`[rule]\nrule_id = "kql"\nname = "kql"\ntype = "query"\nlanguage = "kuery"\nquery = "process.name: cmd.exe"\n`);
+
+  it.each([
+    ['no rules', [] as ReturnType<typeof rule>[]],
+    ['only rules that are not EQL', [notEql]],
+  ])('with %s, takes timed events quietly and gives no alerts', async (_, rules) => {
+    const set = new RuleSet(rules);
+    const errors: string[] = [];
+    const onError = (e: { message: string }) => errors.push(e.message);
+    expect(set.run(events, { onError })).toEqual([]);
+
+    const m = set.matcher({ onError });
+    expect([...events.flatMap((e) => m.push(e)), ...m.pushLine(JSON.stringify(ev(4, 'dns'))), ...m.flush()]).toEqual([]);
+    expect(m.stats()).toMatchObject({ eventsSeen: 4, errors: 0, alerts: 0, dispatched: 0 });
+
+    const streamed: unknown[] = [];
+    for await (const a of set.stream(events, { onError })) streamed.push(a);
+    expect(streamed).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports what any rule set reports: events without a readable @timestamp, bad JSON, late events', () => {
+    const set = new RuleSet([]);
+    const codes: string[] = [];
+    const m = set.matcher({ onError: (e) => codes.push(`${e.index}:${e.code}`), onLate: (e) => codes.push(`${e.index}:${e.code}`) });
+    m.push(ev(10, 'process'));
+    m.push({ event: { category: 'process' } });
+    m.pushLine('{not json');
+    m.push(ev(5, 'process'));
+    m.flush();
+    expect(codes).toEqual(['1:EQL_EVENT_TIMESTAMP', '2:EQL_EVENT_NOT_JSON', '3:EQL_EVENT_LATE']);
+    // The same events give the same errors to a set with one rule.
+    const withRule: string[] = [];
+    const one = new RuleSet([rule('one', 'process where false')]).matcher({ onError: (e) => withRule.push(`${e.index}:${e.code}`), onLate: (e) => withRule.push(`${e.index}:${e.code}`) });
+    one.push(ev(10, 'process'));
+    one.push({ event: { category: 'process' } });
+    one.pushLine('{not json');
+    one.push(ev(5, 'process'));
+    one.flush();
+    expect(withRule).toEqual(codes);
+  });
+});
