@@ -6,9 +6,12 @@ import { schemaFromMapping, type Schema } from '../compile/schema.js';
 import { UsageError } from './output.js';
 import { durationToNanos } from '../engine/duration.js';
 
+/** The streams a command uses: the process's, or a caller's (tests run the command line in-process). */
 export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** What `-` reads; the process's stdin when absent. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export const EVENT_OPTIONS = {
@@ -16,14 +19,18 @@ export const EVENT_OPTIONS = {
   'tiebreaker-field': { type: 'string' },
   'category-field': { type: 'string' },
   mapping: { type: 'string' },
-  size: { type: 'string' },
+  size: { type: 'string', short: 'n' },
   'reorder-window': { type: 'string' },
-  format: { type: 'string' },
+  'sort-memory': { type: 'string' },
+  format: { type: 'string', short: 'F' },
+  fields: { type: 'string' },
+  output: { type: 'string', short: 'o' },
   strict: { type: 'boolean' },
   prefilter: { type: 'boolean' },
   'fail-on-match': { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean' },
+  'max-errors': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export interface ParsedOptions {

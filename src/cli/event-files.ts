@@ -15,12 +15,6 @@ const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
 /** Rule files where events belong are a mistake worth naming. */
 const RULE_FILE = /\.toml$/i;
 
-export interface EventInputs {
-  /** Files to read, without repeats, in argument order. */
-  readonly files: readonly string[];
-  /** Whether stdin (`-`) is among the inputs, or nothing was named. */
-  readonly stdin: boolean;
-}
 
 function eventFilesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -53,19 +47,21 @@ function isFolder(path: string): boolean {
   }
 }
 
-/** Expands event arguments; throws {@link UsageError} for a name that matches nothing or is a rule file. */
-export function expandEventInputs(args: readonly string[]): EventInputs {
-  if (args.length === 0) return { files: [], stdin: true };
+/**
+ * The files that event arguments name, without repeats, in argument order
+ * (`-` stays where it was given; no argument means stdin). Throws
+ * {@link UsageError} for a name that matches nothing, or names a rule file:
+ * `ruleFileHint` says where rule files go in the command at hand.
+ */
+export function expandEventInputs(args: readonly string[], ruleFileHint: string): string[] {
+  if (args.length === 0) return ['-'];
   const files: string[] = [];
-  let stdin = false;
   for (const arg of args) {
     if (arg === '-') {
-      stdin = true;
+      files.push(arg);
       continue;
     }
-    if (RULE_FILE.test(arg)) {
-      throw new UsageError(`${arg} is a rule file, not events: name rules before --events (eqlkit run RULES… --events EVENTS…)`);
-    }
+    if (RULE_FILE.test(arg)) throw new UsageError(`${arg} is a rule file, not events: ${ruleFileHint}`);
     const scan = picomatch.scan(arg);
     if (scan.isGlob && !isFile(arg)) {
       const base = scan.base === '' ? '.' : scan.base;
@@ -91,7 +87,7 @@ export function expandEventInputs(args: readonly string[]): EventInputs {
       files.push(arg);
     }
   }
-  return { files: [...new Set(files)], stdin };
+  return [...new Set(files)];
 }
 
 function isFile(path: string): boolean {

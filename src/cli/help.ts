@@ -3,56 +3,88 @@
 export const MAIN_HELP = `eqlkit: run Elastic EQL queries and detection rules over event files.
 
 Usage:
-  eqlkit query '<eql>' [files…]            print the matches of a query
-  eqlkit run [rules…] --events <files…>    run rules (default: the bundled ones), print alerts
-  eqlkit check [rules…]                    parse and compile rules, report problems
-  eqlkit parse '<eql>'                     print the canonical query (or its AST)
+  eqlkit query '<eql>' [events…]              print the matches of a query
+  eqlkit run [rules…] --events <events…>      run rules (default: the bundled ones), print alerts
+  eqlkit check [rules…]                       parse and compile rules, report problems
+  eqlkit parse '<eql>'                        print the canonical query (or its AST)
+  eqlkit help <command>                       a command's options
 
-Events are NDJSON or one JSON array, optionally gzip-compressed; "-" or no file
-reads stdin. Results go to stdout (NDJSON when piped, a table on a terminal);
-diagnostics go to stderr.
+Events are NDJSON or one JSON array, optionally gzip-compressed: files,
+folders (every .ndjson, .jsonl, .json and their .gz below), quoted globs such
+as "hosts/*.ndjson", or "-" for stdin (the default). Results go to stdout
+(a table on a terminal, NDJSON otherwise); diagnostics go to stderr.
 
-Run "eqlkit <command> --help" for a command's options.
   --version   print the version
   --help      print this help
 
-Exit codes: 0 success; 1 problems found by check, or a match with --fail-on-match;
-2 usage error, invalid query or unreadable event file; 3 bad input under --strict.`;
+Exit codes:
+  0  success
+  1  problems found by check, or a match with --fail-on-match
+  2  usage error, invalid query, or an unreadable event file
+  3  a bad line under --strict
+  4  an internal error
+  5  some events could not be evaluated (bad JSON, no readable timestamp, …)
+  6  events on stdin arrived later than --reorder-window allows and were not evaluated`;
 
 /** Only for query: rules carry their own fields. */
 const FIELD_OPTIONS = `  --timestamp-field <field>   field that orders events (default @timestamp)
   --tiebreaker-field <field>  field that orders equal timestamps
   --category-field <field>    field that holds the event category (default event.category)`;
 
-const EVENT_OPTIONS = `  --mapping <file>            an Elasticsearch mapping (JSON) giving field types
-  --reorder-window <duration> hold events this long to sort late arrivals (e.g. 5s)
+const EVENT_OPTIONS = `  --mapping <file>            field types: an Elasticsearch mapping, or what
+                              GET <index>/_mapping returns (several indices merged)
+  --reorder-window <duration> stdin only: hold events this long to place late arrivals (e.g. 5s)
+  --sort-memory <size>        event text held in memory to order files (default 256MB;
+                              about four times that in heap); beyond it, sorted runs go
+                              to the OS temp folder, needing about the size of the
+                              unsorted input, removed at the end
   --strict                    stop at the first bad line (exit 3)
   --prefilter                 skip, unparsed, lines no query could match (faster;
                               malformed lines among them are counted, not reported)
   --fail-on-match             exit 1 when anything matches
-  --format <ndjson|json|table>
-  --quiet                     no progress, no per-line diagnostics
-  --help`;
+  -F, --format <name>         ndjson, json, table or csv
+      --fields <a,b,c>        table and csv columns (item names or event fields)
+  -o, --output <file>         write results to a file instead of stdout
+  -n, --size <n>              the most results to print
+      --max-errors <n>        diagnostics to print before counting the rest (default 20)
+  -q, --quiet                 no progress, no diagnostics, no summary
+  -h, --help`;
 
-export const QUERY_HELP = `Usage: eqlkit query '<eql>' [files…] [options]
+const ORDER_NOTE = `Files are read in full and their events taken in time order, whatever the
+order of their lines and however they are split across files: the answer is
+that of one search over all of them. Sorted files are merged as they are read
+again; unsorted ones are sorted within --sort-memory. stdin alone is a live
+stream: events are matched as they arrive.`;
+
+export const QUERY_HELP = `Usage: eqlkit query '<eql>' [events…] [options]
+       eqlkit query -f <query file> [events…] [options]
 
 Runs one EQL query over events and prints each match (an event, a sequence or
-a sample) as it becomes final. Pipes (| head, | tail) apply.
+a sample). Pipes (| head, | tail) apply; --size keeps the most recent matches,
+as Elasticsearch's size does.
 
-  --size <n>                  the most matches to print (the most recent, as in Elasticsearch)
+  -f, --file <file>           read the query from a file
 ${FIELD_OPTIONS}
-${EVENT_OPTIONS}`;
-
-export const RUN_HELP = `Usage: eqlkit run [rule files, folders or globs…] --events <files…> [options]
-
-Runs detection rules over events in one pass and prints an alert for each
-detection. With no rules named, runs the bundled rules.
-
-  --events <files…>           event files (or - for stdin); default stdin
-  --size <n>                  the most alerts to print (the first; reading stops there)
 ${EVENT_OPTIONS}
 
-Rules use their own timestamp, tiebreaker and category fields.`;
+${ORDER_NOTE}`;
+
+export const RUN_HELP = `Usage: eqlkit run [rule files, folders or globs…] --events <events…> [options]
+
+Runs detection rules over events in one pass and prints an alert for each
+detection, then a summary on stderr: alerts by rule and severity, the top
+hosts, events per second. With no rules named, runs the bundled rules.
+
+  --events <events…>          event files, folders or globs (or - for stdin); default stdin
+  --min-severity <level>      only rules of this severity or above (low, medium, high, critical)
+  --tag <tag>                 only rules with this tag (repeatable: any of them)
+  --no-building-blocks        leave out building-block rules
+  "!<glob>"                   leave out rule files matching the glob, e.g. "!**/_deprecated/**"
+${EVENT_OPTIONS}
+
+Rules use their own timestamp, tiebreaker and category fields.
+
+${ORDER_NOTE}`;
 
 export const CHECK_HELP = `Usage: eqlkit check [rule files, folders or globs…] [--json]
 
@@ -62,8 +94,8 @@ and column in the TOML file, and a code frame. Ends with a summary:
 
   --mapping <file>   compile against an Elasticsearch mapping
   --json             print a JSON report instead
-  --quiet            print only the summary
-  --help`;
+  -q, --quiet        print only the summary
+  -h, --help`;
 
 export const PARSE_HELP = `Usage: eqlkit parse '<eql>' [--ast]
 
@@ -71,4 +103,12 @@ Parses a query and prints it in canonical form, or its AST as JSON with --ast.
 An invalid query prints the error with a code frame and exits 2.
 
   --ast    print the AST
-  --help`;
+  -h, --help`;
+
+/** For `eqlkit help <command>`. */
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  query: QUERY_HELP,
+  run: RUN_HELP,
+  check: CHECK_HELP,
+  parse: PARSE_HELP,
+};

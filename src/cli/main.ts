@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledRulesDir } from '../rules/bundled.js';
-import { MAIN_HELP } from './help.js';
+import { COMMAND_HELP, MAIN_HELP } from './help.js';
 import type { Io } from './common.js';
 import { UsageError } from './output.js';
 import { queryCommand } from './commands/query.js';
@@ -29,6 +29,15 @@ function version(): string {
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...args] = argv;
+  if (command === 'help' && args.length > 0) {
+    const help = COMMAND_HELP[args[0]!];
+    if (help === undefined) {
+      io.stderr.write(`error: no command "${args[0]}"; the commands are ${Object.keys(COMMAND_HELP).join(', ')}\n`);
+      return 2;
+    }
+    io.stdout.write(`${help}\n`);
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(`${MAIN_HELP}\n`);
     return command === undefined ? 2 : 0;

@@ -4,7 +4,7 @@
  * above the counts line; for `query`, the counts line alone.
  *
  * The counts line comes last and keeps its shape
- * (`43 read, 40 processed, 3 reported; 4 alerts in 0.01 s, …`), so that a
+ * (`43 read, 40 evaluated, 3 reported; 4 alerts in 0.01 s, …`), so that a
  * script can read it with `tail -1`.
  */
 import type { Alert } from '../rules/alert.js';
@@ -35,10 +35,10 @@ export interface Summary {
 
 /** The last line: what was read, what was found, how fast. The rate is of lines read, parsed or not: the speed of the input. */
 export function countsLine(counts: SummaryCounts, found: number, word: string): string {
-  const unparsed = counts.skipped > 0 ? `, ${counts.skipped} skipped unparsed` : '';
+  const unparsed = counts.skipped > 0 ? `, ${counts.skipped} skipped by the prefilter` : '';
   const printed = counts.printed !== undefined && counts.printed < found ? ` (${counts.printed} printed)` : '';
   const rate = counts.seconds > 0 ? `, ${Math.round(counts.read / counts.seconds).toLocaleString('en')} events/s` : '';
-  return `${counts.read} read, ${counts.evaluated} processed${unparsed}, ${counts.reported} reported; ${plural(found, word)}${printed} in ${counts.seconds.toFixed(2)} s${rate}\n`;
+  return `${counts.read} read, ${counts.evaluated} evaluated${unparsed}, ${counts.reported} reported; ${plural(found, word)}${printed} in ${counts.seconds.toFixed(2)} s${rate}\n`;
 }
 
 export class MatchSummary implements Summary {

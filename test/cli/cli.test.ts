@@ -1,5 +1,5 @@
 import { execSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -71,7 +71,7 @@ describe('eqlkit query', () => {
     const out = lines(r.stdout).map((l) => JSON.parse(l));
     expect(out.length).toBeGreaterThan(10);
     expect(out[0]).toMatchObject({ kind: 'sequence', join_keys: ['host-01'] });
-    expect(r.stderr).toMatch(/40 read, 40 processed, 0 reported; \d+ matches/);
+    expect(r.stderr).toMatch(/40 read, 40 evaluated, 0 reported; \d+ matches/);
   });
 
   it('with --prefilter, skips unparsed the lines no stage could match, with the same matches', () => {
@@ -80,11 +80,11 @@ describe('eqlkit query', () => {
     const parsing = cli(['query', query, EVENTS]);
     expect(lines(skipping.stdout).length).toBeGreaterThan(0);
     expect(skipping.stdout).toBe(parsing.stdout);
-    const [, read, processed, unparsed] = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, 0 reported/.exec(skipping.stderr)!.map(Number);
+    const [, read, evaluated, unparsed] = /(\d+) read, (\d+) evaluated, (\d+) skipped by the prefilter, 0 reported/.exec(skipping.stderr)!.map(Number);
     expect(read).toBe(40);
-    expect(processed! + unparsed!).toBe(40);
+    expect(evaluated! + unparsed!).toBe(40);
     expect(unparsed).toBeGreaterThan(0);
-    expect(parsing.stderr).toMatch(/40 read, 40 processed, 0 reported/);
+    expect(parsing.stderr).toMatch(/40 read, 40 evaluated, 0 reported/);
   });
 
   it('reads stdin when no file is given, and from "-"', () => {
@@ -112,8 +112,8 @@ describe('eqlkit query', () => {
   });
 
   it.each([
-    ['a missing file', () => join(dir, 'nosuch.ndjson'), /nosuch\.ndjson: cannot read: ENOENT/],
-    ['a folder', () => dir, /cannot read: EISDIR/],
+    ['a missing file', () => join(dir, 'nosuch.ndjson'), /no such file or folder: .*nosuch\.ndjson/],
+    ['a folder without event files', () => (mkdirSync(join(dir, 'empty'), { recursive: true }), join(dir, 'empty')), /no event file .* in the folder .*empty/],
     ['broken gzip', () => (writeFileSync(join(dir, 'broken.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3])), join(dir, 'broken.gz')), /broken\.gz: cannot read: /],
   ])('exits 2 naming the file when an event file cannot be read: %s', (_what, file, message) => {
     const r = cli(['query', 'process where true', file()]);
@@ -136,8 +136,12 @@ describe('eqlkit query', () => {
   it('writes a JSON array or a table on request', () => {
     const json = JSON.parse(cli(['query', 'process where true', EVENTS, '--format', 'json']).stdout);
     expect(json).toHaveLength(20);
-    const table = cli(['query', `${SEQUENCE} | head 1`, EVENTS, '--format', 'table']).stdout;
-    expect(table).toBe('sequence 2026-01-15T10:01:00.000Z → 2026-01-15T10:01:01.000Z  by host-01\n');
+    const table = cli(['query', `${SEQUENCE} | head 1`, EVENTS, '--format', 'table']).stdout.split('\n');
+    expect(table[0]).toMatch(/^TIME\s+KIND\s+KEYS\s+HOST\s+USER\s+PROCESS$/);
+    expect(table[1]).toMatch(/^2026-01-15T10:01:01.000Z\s+sequence\s+host-01\s+WIN-1\s+svchost.exe, cmd.exe$/);
+    // Aligned: each column starts at the header's offset.
+    expect(table[1]!.indexOf('sequence')).toBe(table[0]!.indexOf('KIND'));
+    expect(table.filter((l) => l !== '')).toHaveLength(2);
   });
 
   it('exits 1 with --fail-on-match when something matches, 0 otherwise', () => {
@@ -189,12 +193,14 @@ describe('eqlkit run', () => {
 
   it('reports bad lines with file and line, keeps going, and counts them', () => {
     const r = cli(['run', '--events', join(dir, 'bad.ndjson')]);
-    expect(r.code).toBe(0);
+    // Some events could not be evaluated: the run says so in its exit code.
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('3 events could not be evaluated (reported above)');
     expect(lines(r.stdout)).toHaveLength(4);
     expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:4: not valid JSON`);
     expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:5: no readable timestamp in [@timestamp]`);
     expect(r.stderr).toContain(`${join(dir, 'bad.ndjson')}:6: an event must be a JSON object`);
-    expect(r.stderr).toMatch(/43 read, 40 processed, 3 reported; 4 alerts/);
+    expect(r.stderr).toMatch(/43 read, 40 evaluated, 3 reported; 4 alerts/);
     expect(r.stderr).not.toContain('\r');
   });
 
@@ -212,12 +218,13 @@ describe('eqlkit run', () => {
 
   it('with --prefilter, counts the bad lines it skipped instead of reporting them', () => {
     const r = cli(['run', '--prefilter', '--events', join(dir, 'bad.ndjson')]);
-    expect(r.code).toBe(0);
     expect(lines(r.stdout)).toHaveLength(4);
-    const [, read, processed, unparsed, reported] = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, (\d+) reported/.exec(r.stderr)!.map(Number);
+    const [, read, evaluated, unparsed, reported] = /(\d+) read, (\d+) evaluated, (\d+) skipped by the prefilter, (\d+) reported/.exec(r.stderr)!.map(Number);
     expect(read).toBe(43);
-    expect(processed! + unparsed! + reported!).toBe(43);
+    expect(evaluated! + unparsed! + reported!).toBe(43);
     expect(unparsed).toBeGreaterThan(0);
+    // Bad lines that got past the prefilter were reported: the exit code says some events were not evaluated.
+    expect(r.code).toBe(reported! > 0 ? 5 : 0);
   });
 
   it('runs rules named by file, folder or glob, and limits with --size', () => {
@@ -299,8 +306,7 @@ describe('the README', () => {
     const cliPart = demo.split('&&').pop()!.trim();
     expect(cliPart).toMatch(/^node dist\/cli\.js run /);
     const out = execSync(cliPart, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(lines(out)).toHaveLength(4);
-    expect(out).toContain('WMI Incoming Lateral Movement');
+    expect(lines(out).filter((l) => l.includes('WMI Incoming Lateral Movement'))).toHaveLength(4);
   });
 
   it('has a library example that runs', () => {

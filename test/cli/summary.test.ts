@@ -28,11 +28,11 @@ describe('plural', () => {
 
 describe('the counts line', () => {
   it.each([
-    ['everything parsed', counts(), 1, 'alert', '43 read, 40 processed, 3 reported; 1 alert in 0.50 s, 86 events/s\n'],
-    ['lines skipped unparsed', counts({ read: 10_000, evaluated: 100, skipped: 9_900, reported: 0, seconds: 2 }), 2, 'alert', '10000 read, 100 processed, 9900 skipped unparsed, 0 reported; 2 alerts in 2.00 s, 5,000 events/s\n'],
-    ['fewer printed than found', counts({ printed: 2 }), 20, 'match', '43 read, 40 processed, 3 reported; 20 matches (2 printed) in 0.50 s, 86 events/s\n'],
-    ['all printed', counts({ printed: 20 }), 20, 'match', '43 read, 40 processed, 3 reported; 20 matches in 0.50 s, 86 events/s\n'],
-    ['no time measured', counts({ seconds: 0 }), 0, 'match', '43 read, 40 processed, 3 reported; 0 matches in 0.00 s\n'],
+    ['everything parsed', counts(), 1, 'alert', '43 read, 40 evaluated, 3 reported; 1 alert in 0.50 s, 86 events/s\n'],
+    ['lines skipped by the prefilter', counts({ read: 10_000, evaluated: 100, skipped: 9_900, reported: 0, seconds: 2 }), 2, 'alert', '10000 read, 100 evaluated, 9900 skipped by the prefilter, 0 reported; 2 alerts in 2.00 s, 5,000 events/s\n'],
+    ['fewer printed than found', counts({ printed: 2 }), 20, 'match', '43 read, 40 evaluated, 3 reported; 20 matches (2 printed) in 0.50 s, 86 events/s\n'],
+    ['all printed', counts({ printed: 20 }), 20, 'match', '43 read, 40 evaluated, 3 reported; 20 matches in 0.50 s, 86 events/s\n'],
+    ['no time measured', counts({ seconds: 0 }), 0, 'match', '43 read, 40 evaluated, 3 reported; 0 matches in 0.00 s\n'],
   ])('with %s', (_, c, found, word, line) => {
     expect(countsLine(c, found, word)).toBe(line);
   });
@@ -43,13 +43,13 @@ describe('MatchSummary', () => {
     const s = new MatchSummary();
     s.add({});
     expect(s.found).toBe(1);
-    expect(s.render(counts())).toBe('43 read, 40 processed, 3 reported; 1 match in 0.50 s, 86 events/s\n');
+    expect(s.render(counts())).toBe('43 read, 40 evaluated, 3 reported; 1 match in 0.50 s, 86 events/s\n');
   });
 });
 
 describe('AlertSummary', () => {
   it('prints only the counts line when there is no alert', () => {
-    expect(new AlertSummary().render(counts())).toBe('43 read, 40 processed, 3 reported; 0 alerts in 0.50 s, 86 events/s\n');
+    expect(new AlertSummary().render(counts())).toBe('43 read, 40 evaluated, 3 reported; 0 alerts in 0.50 s, 86 events/s\n');
   });
 
   it('lists alerts by rule, the most first, by severity in order of urgency, and by host, above the counts line', () => {
@@ -78,7 +78,7 @@ describe('AlertSummary', () => {
       '  1  Odd rule',
       'Alerts by severity: 2 critical, 1 high, 3 medium, 1 low, 1 informational, 1 no severity',
       'Alerts by host: WIN-1 4, WIN-2 2, WIN-3 2, WIN-9 1',
-      '43 read, 40 processed, 3 reported; 9 alerts in 0.50 s, 86 events/s',
+      '43 read, 40 evaluated, 3 reported; 9 alerts in 0.50 s, 86 events/s',
       '',
     ]);
   });

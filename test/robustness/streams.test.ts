@@ -58,31 +58,44 @@ describe('a stream with 10% broken lines', () => {
 
   it('gives exactly the alerts of its clean part, and reports every bad line by number', () => {
     const fromClean = cli(['run', '--events', join(dir, 'clean.ndjson')]);
-    const fromMixed = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
-    expect(fromMixed.code).toBe(0);
+    const fromMixed = cli(['run', '--events', join(dir, 'mixed.ndjson'), '--max-errors', '1000']);
+    expect(fromClean.code).toBe(0);
+    // The bad lines were not evaluated: exit 5 says so.
+    expect(fromMixed.code).toBe(5);
     expect(lines(fromMixed.stdout).map((l) => JSON.parse(l).id)).toEqual(lines(fromClean.stdout).map((l) => JSON.parse(l).id));
     expect(lines(fromClean.stdout)).toHaveLength(40);
     const reported = [...fromMixed.stderr.matchAll(/mixed\.ndjson:(\d+): /g)].map((m) => Number(m[1]));
     expect(reported).toEqual(badLines);
-    // read = processed + reported
-    const summary = /(\d+) read, (\d+) processed, (\d+) reported/.exec(fromMixed.stderr)!;
+    // read = evaluated + reported
+    const summary = /(\d+) read, (\d+) evaluated, (\d+) reported/.exec(fromMixed.stderr)!;
     expect(Number(summary[1])).toBe(mixed.length);
     expect(Number(summary[1])).toBe(Number(summary[2]) + Number(summary[3]));
     expect(Number(summary[3])).toBe(badLines.length);
   });
 
-  it('with --prefilter, gives the same alerts and counts the lines it skipped unparsed', () => {
+  it('prints the first 20 problems, then one line with the count of the rest; the counts are whole', () => {
+    const r = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
+    const shown = [...r.stderr.matchAll(/mixed\.ndjson:(\d+): /g)].map((m) => Number(m[1]));
+    expect(shown).toEqual(badLines.slice(0, 20));
+    expect(r.stderr).toContain(`… and ${badLines.length - 20} more problems not shown (--max-errors N shows more)`);
+    expect(r.stderr).toMatch(new RegExp(`${mixed.length} read, ${mixed.length - badLines.length} evaluated, ${badLines.length} reported`));
+    const three = cli(['run', '--events', join(dir, 'mixed.ndjson'), '--max-errors', '3']);
+    expect([...three.stderr.matchAll(/mixed\.ndjson:(\d+): /g)]).toHaveLength(3);
+    expect(three.stderr).toContain(`… and ${badLines.length - 3} more problems not shown`);
+  });
+
+  it('with --prefilter, gives the same alerts and counts the lines it skipped by the prefilter', () => {
     const parsedAll = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
     const prefiltered = cli(['run', '--prefilter', '--events', join(dir, 'mixed.ndjson')]);
-    expect(prefiltered.code).toBe(0);
     expect(prefiltered.stdout).toBe(parsedAll.stdout);
-    // read = processed + skipped unparsed + reported
-    const summary = /(\d+) read, (\d+) processed, (\d+) skipped unparsed, (\d+) reported/.exec(prefiltered.stderr)!;
+    // read = evaluated + skipped by the prefilter + reported
+    const summary = /(\d+) read, (\d+) evaluated, (\d+) skipped by the prefilter, (\d+) reported/.exec(prefiltered.stderr)!;
     expect(summary).not.toBeNull();
-    const [read, processed, unparsed, reported] = summary.slice(1).map(Number) as [number, number, number, number];
+    const [read, evaluated, unparsed, reported] = summary.slice(1).map(Number) as [number, number, number, number];
     expect(read).toBe(mixed.length);
-    expect(read).toBe(processed + unparsed + reported);
+    expect(read).toBe(evaluated + unparsed + reported);
     expect(unparsed).toBeGreaterThan(0);
+    expect(prefiltered.code).toBe(reported > 0 ? 5 : 0);
   });
 
   it.each([

@@ -1,33 +1,61 @@
-/** `eqlkit query '<eql>' [files…]` */
+/** `eqlkit query '<eql>' [events…]` */
+import { readFileSync, statSync } from 'node:fs';
 import { compile, type CompiledQuery } from '../../engine/compiled-query.js';
 import { applyPipes } from '../../engine/pipes.js';
+import { orderSourceOf } from '../../engine/stream.js';
 import type { Match } from '../../engine/match.js';
 import type { Event } from '../../compile/fields.js';
 import { EqlEventError } from '../../errors.js';
 import { QUERY_HELP } from '../help.js';
 import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema, reportQueryError } from '../common.js';
-import { Output, parseFormat, UsageError } from '../output.js';
-import { feederFor } from '../feed.js';
-import { Progress } from '../progress.js';
-import { finish } from './finish.js';
+import { UsageError } from '../output.js';
+import { expandEventInputs } from '../event-files.js';
+import { MatchSummary, type Summary } from '../summary.js';
+import { finish, openSession } from './finish.js';
 
-function matchRow(item: unknown): string {
-  const m = item as { kind: string; join_keys: unknown[]; events: (Event | null)[] };
-  const ts = (e: Event | null) => (e ? String(e['@timestamp'] ?? '') : '(missing)');
-  const keys = m.join_keys.length > 0 ? `  by ${m.join_keys.map(String).join(', ')}` : '';
-  return `${m.kind.padEnd(8)} ${m.events.map(ts).join(' → ')}${keys}`;
+const QUERY_OPTIONS = {
+  ...EVENT_OPTIONS,
+  file: { type: 'string', short: 'f' },
+} as const;
+
+/** Looks like a file name rather than EQL: one word ending in an extension. */
+const FILE_NAME = /^[^\s"'()=:<>!]+\.(?:ndjson|jsonl|json|gz|eql|txt|toml|log)$/i;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The query text: the first argument, or the file of -f. */
+function queryText(file: string | undefined, positionals: string[]): { text: string; files: string[] } {
+  if (file !== undefined) {
+    try {
+      return { text: readFileSync(file, 'utf8'), files: positionals };
+    } catch (e) {
+      throw new UsageError(`-f: cannot read the query file ${file}: ${(e as Error).message}`);
+    }
+  }
+  const [text, ...files] = positionals;
+  if (text === undefined) throw new UsageError("query needs the EQL query as its first argument (eqlkit query '<eql>' [events…]), or -f FILE to read it from a file");
+  if (FILE_NAME.test(text.trim()) || isFile(text)) {
+    throw new UsageError(`the first argument is the query itself, and ${JSON.stringify(text)} looks like a file name: write the query first (eqlkit query '<eql>' ${text}), or read it from a file with -f ${text}`);
+  }
+  return { text, files };
 }
 
 export async function queryCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOptions(args, EVENT_OPTIONS);
+  const { values, positionals } = parseOptions(args, QUERY_OPTIONS);
   if (values.help) {
     io.stdout.write(`${QUERY_HELP}\n`);
     return 0;
   }
-  const [text, ...files] = positionals;
-  if (text === undefined) throw new UsageError('query needs the EQL query as its first argument');
+  const { text, files: named } = queryText(values.file as string | undefined, positionals);
   const size = parseSize(values.size as string | undefined);
   const schema = readSchema(values.mapping as string | undefined);
+  const reorderWindow = parseDurationOption('reorder-window', values['reorder-window'] as string | undefined);
   let q: CompiledQuery;
   try {
     q = compile(text, {
@@ -40,12 +68,12 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
     if (reportQueryError(e, io)) return 2;
     throw e;
   }
+  const files = expandEventInputs(named, 'run rules with eqlkit run RULES… --events EVENTS…');
 
-  const output = new Output(io.stdout, parseFormat(values.format as string | undefined, io.stdout), matchRow);
-  const quiet = values.quiet === true;
-  const feeder = feederFor(values, io.stderr, () => q.linePrefilter());
+  const session = openSession(io, values, 'match', () => q.linePrefilter(), { timestampField: q.plan.options.timestampField });
+  const { feeder, output } = session;
   const matcher = q.matcher({
-    reorderWindow: parseDurationOption('reorder-window', values['reorder-window'] as string | undefined),
+    reorderWindow,
     onError: (e) => feeder.onEngineError(e),
     onLate: (e: EqlEventError) => feeder.onEngineError(e),
   });
@@ -54,27 +82,26 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
   const buffered = size !== undefined || pipes.some((p) => p.name === 'tail');
   const headLimit = Math.min(...pipes.map((p) => p.count));
   const held: Match[] = [];
+  const summary: Summary = new MatchSummary();
   let emitted = 0;
   // Printed with the alert format's key spelling.
   const printable = (m: Match) => ({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
   const emit = async (ms: Match[]): Promise<boolean> => {
     for (const m of ms) {
       feeder.counts.matches++;
+      summary.add(m);
       if (buffered) held.push(m);
       else if (emitted < headLimit) {
         emitted++;
         await output.item(printable(m));
       }
     }
-    return buffered || emitted < headLimit;
+    return !output.closed && (buffered || emitted < headLimit);
   };
 
-  const progress = new Progress(feeder.progress, feeder.counts, io.stderr.isTTY === true && !quiet, 'matches');
-  progress.start();
-  return finish(io, feeder, progress, output, quiet, values['fail-on-match'] === true, 'matches', async () => {
-    await feeder.run(files, (event) => emit(matcher.push(event as Event)));
+  return finish(io, session, summary, values['fail-on-match'] === true, async () => {
+    await feeder.run(files, orderSourceOf(q.plan), (event) => emit(matcher.push(event as Event)));
     await emit(matcher.flush());
     if (buffered) for (const m of applyPipes(held, pipes, size ?? Infinity, 'tail')) await output.item(printable(m));
-    await output.end();
   });
 }

@@ -1,4 +1,4 @@
-/** `eqlkit run [rules…] --events <files…>` */
+/** `eqlkit run [rules…] --events <events…>` */
 import type { Event } from '../../compile/fields.js';
 import { EqlEventError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';
@@ -7,16 +7,21 @@ import { RuleSet } from '../../rules/ruleset.js';
 import type { Alert } from '../../rules/alert.js';
 import { RUN_HELP } from '../help.js';
 import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema } from '../common.js';
-import { Output, parseFormat, UsageError } from '../output.js';
-import { feederFor } from '../feed.js';
-import { Progress } from '../progress.js';
-import { finish } from './finish.js';
+import { UsageError } from '../output.js';
+import { expandEventInputs } from '../event-files.js';
+import { AlertSummary } from '../summary.js';
+import { plural } from '../plural.js';
+import { finish, openSession } from './finish.js';
 
-function alertRow(item: unknown): string {
-  const a = item as Alert;
-  const keys = a.join_keys.length > 0 ? `  ${a.join_keys.map(String).join(', ')}` : '';
-  return `${a.last_event_time ?? '-'}  ${(a.rule.severity ?? '').padEnd(8)} ${a.rule.name}${keys}  (${a.events.length} event${a.events.length === 1 ? '' : 's'})`;
-}
+const RUN_OPTIONS = {
+  ...EVENT_OPTIONS,
+  'min-severity': { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  'no-building-blocks': { type: 'boolean' },
+} as const;
+
+/** Event files where rules belong: `run events.ndjson` instead of `run --events events.ndjson`. */
+const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
 
 /** `--events a b c` takes every following argument up to the next option. */
 export function splitEvents(args: string[]): { rest: string[]; events: string[] } {
@@ -24,7 +29,7 @@ export function splitEvents(args: string[]): { rest: string[]; events: string[] 
   const events: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--events') {
-      while (i + 1 < args.length && (!args[i + 1]!.startsWith('--') || args[i + 1] === '-')) events.push(args[++i]!);
+      while (i + 1 < args.length && (!args[i + 1]!.startsWith('-') || args[i + 1] === '-')) events.push(args[++i]!);
       continue;
     }
     rest.push(args[i]!);
@@ -33,8 +38,8 @@ export function splitEvents(args: string[]): { rest: string[]; events: string[] 
 }
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
-  const { rest, events } = splitEvents(args);
-  const { values, positionals } = parseOptions(rest, EVENT_OPTIONS);
+  const { rest, events: named } = splitEvents(args);
+  const { values, positionals } = parseOptions(rest, RUN_OPTIONS);
   if (values.help) {
     io.stdout.write(`${RUN_HELP}\n`);
     return 0;
@@ -42,9 +47,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   for (const unsupported of ['timestamp-field', 'tiebreaker-field', 'category-field'] as const) {
     if (values[unsupported] !== undefined) throw new UsageError(`--${unsupported} does not apply to run: rules carry their own fields`);
   }
+  const misplaced = positionals.find((p) => EVENT_FILE.test(p));
+  if (misplaced !== undefined) {
+    throw new UsageError(`${misplaced} looks like an event file, named where rules go: name events with --events (eqlkit run [RULES…] --events ${misplaced})`);
+  }
   const size = parseSize(values.size as string | undefined);
   const quiet = values.quiet === true;
   const schema = readSchema(values.mapping as string | undefined);
+  const reorderWindow = parseDurationOption('reorder-window', values['reorder-window'] as string | undefined);
+  const files = expandEventInputs(named, 'name rules before --events (eqlkit run RULES… --events EVENTS…)');
   const { rules, errors } = loadRules(positionals.length > 0 ? positionals : [bundledRulesDir()], { schema });
   for (const e of errors) io.stderr.write(`warning: rule not loaded: ${e.message}\n`);
   const set = new RuleSet(rules);
@@ -54,28 +65,27 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
 
-  const output = new Output(io.stdout, parseFormat(values.format as string | undefined, io.stdout), alertRow);
-  const feeder = feederFor(values, io.stderr, () => set.linePrefilter());
+  const session = openSession(io, values, 'alert', () => set.linePrefilter());
+  const { feeder, output } = session;
   const matcher = set.matcher({
-    reorderWindow: parseDurationOption('reorder-window', values['reorder-window'] as string | undefined),
+    reorderWindow,
     onError: (e) => feeder.onEngineError(e),
     onLate: (e: EqlEventError) => feeder.onEngineError(e),
   });
   const limit = size ?? Infinity;
+  const summary = new AlertSummary();
   const emit = async (alerts: Alert[]): Promise<boolean> => {
     for (const a of alerts) {
       if (feeder.counts.matches >= limit) return false;
       feeder.counts.matches++;
+      summary.add(a);
       await output.item(a);
     }
-    return feeder.counts.matches < limit;
+    return !output.closed && feeder.counts.matches < limit;
   };
-  const progress = new Progress(feeder.progress, feeder.counts, io.stderr.isTTY === true && !quiet, 'alerts');
-  progress.start();
-  if (!quiet) io.stderr.write(`running ${set.rules.length} rule${set.rules.length === 1 ? '' : 's'}\n`);
-  return finish(io, feeder, progress, output, quiet, values['fail-on-match'] === true, 'alerts', async () => {
-    await feeder.run(events, (event) => emit(matcher.push(event as Event)));
+  if (!quiet) io.stderr.write(`running ${plural(set.rules.length, 'rule')}\n`);
+  return finish(io, session, summary, values['fail-on-match'] === true, async () => {
+    await feeder.run(files, set.orderSource(), (event) => emit(matcher.push(event as Event)));
     await emit(matcher.flush());
-    await output.end();
   });
 }
