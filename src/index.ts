@@ -39,7 +39,7 @@ export type { StreamOptions, StreamStats, StreamMatcher } from './engine/stream.
 export type { CompileOptions } from './compile/plan.js';
 export type { LinePrefilter } from './compile/line-prefilter.js';
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
-export type { Schema, FieldType, FieldSpec, AliasSpec } from './compile/schema.js';
+export type { Schema, FieldType, FieldSpec, AliasSpec, ConflictSpec } from './compile/schema.js';
 export type { Event } from './compile/fields.js';
 export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError, EqlInvalidArgumentError } from './errors.js';
 export type { SyntaxErrorCode, EventErrorCode } from './errors.js';

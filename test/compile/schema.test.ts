@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, parseRule, RuleSet, schemaFromMapping, withDynamicFields, type Schema } from '../../src/index.js';
+import { compile, EqlInvalidArgumentError, EqlSemanticError, parseRule, RuleSet, schemaFromMapping, withDynamicFields, type Schema } from '../../src/index.js';
 import { compareVersions } from '../../src/compile/types/version.js';
 import { ipKeyOf } from '../../src/compile/types/ip.js';
 import { formatJavaDateTime, parseDateSpan } from '../../src/compile/types/date.js';
@@ -305,5 +305,183 @@ describe('which fields a schema must have', () => {
     expect(noCategory('any where x == "a"')).not.toThrow();
     expect(compile('any where x == "a"', { schema: { '@timestamp': 'date', x: 'keyword' } }).matches({ x: 'a' })).toBe(true);
     expect(noCategory('process where x == "a"')).toThrow(/unknown field \[event\.category\]/);
+  });
+});
+
+describe('schemaFromMapping of what GET <index>/_mapping returns', () => {
+  const ts = { '@timestamp': { type: 'date' }, event: { properties: { category: { type: 'keyword' } } } };
+  const index = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ mappings: { properties: { ...ts, ...properties }, ...extra } });
+  const conflict = (schema: Schema, field: string) => {
+    const entry = schema[field];
+    return typeof entry === 'object' && entry.type === 'conflict' ? entry.reason : null;
+  };
+  const compileError = (query: string, schema: Schema): EqlSemanticError => {
+    try {
+      compile(query, { schema });
+    } catch (e) {
+      return e as EqlSemanticError;
+    }
+    throw new Error(`${query} compiled`);
+  };
+
+  it('reads one index as its bare mapping, from an object or from JSON text', () => {
+    const bare = schemaFromMapping({ properties: { ...ts, pid: { type: 'long' }, name: { type: 'text', fields: { keyword: { type: 'keyword' } } } } });
+    const response = { 'logs-1': index({ pid: { type: 'long' }, name: { type: 'text', fields: { keyword: { type: 'keyword' } } } }) };
+    expect(schemaFromMapping(response)).toEqual(bare);
+    expect(schemaFromMapping(JSON.stringify(response, null, 2))).toEqual(bare);
+  });
+
+  it('takes the fields of every index, each with its type', () => {
+    const schema = schemaFromMapping({
+      'logs-a': index({ process: { properties: { pid: { type: 'long' } } } }),
+      'logs-b': index({ source: { properties: { ip: { type: 'ip' } } }, user: { properties: { name: { type: 'keyword' } } } }),
+    });
+    expect(schema).toMatchObject({ '@timestamp': { type: 'date' }, 'process.pid': { type: 'long' }, 'source.ip': { type: 'ip' }, 'user.name': { type: 'keyword' } });
+    const q = compile('any where process.pid == 5 or source.ip == "10.0.0.0/8"', { schema });
+    expect(q.matches({ '@timestamp': 1, process: { pid: '5' } })).toBe(true);
+    expect(q.matches({ '@timestamp': 1, source: { ip: '10.1.2.3' } })).toBe(true);
+    expect(q.matches({ '@timestamp': 1, source: { ip: '11.1.2.3' } })).toBe(false);
+    expect(() => compile('any where host.name == "x"', { schema })).toThrow(/unknown field \[host\.name\]/);
+  });
+
+  it.each([
+    ['keyword', 'constant_keyword', 'keyword'],
+    ['keyword', 'wildcard', 'keyword'],
+    ['text', 'match_only_text', 'text'],
+    ['long', 'long', 'long'],
+    ['ip', 'ip', 'ip'],
+  ])('%s in one index and %s in another are one family: %s', (a, b, type) => {
+    const schema = schemaFromMapping({ a: index({ f: { type: a } }), b: index({ f: { type: b } }) });
+    expect(conflict(schema, 'f')).toBeNull();
+    expect(schema.f).toMatchObject({ type });
+  });
+
+  it.each([
+    ['keyword', 'long', 'mapped as [2] incompatible types: [keyword] in [a], [long] in [b]'],
+    ['integer', 'long', 'mapped as [2] incompatible types: [integer] in [a], [long] in [b]'],
+    ['float', 'double', 'mapped as [2] incompatible types: [float] in [a], [double] in [b]'],
+    ['date', 'date_nanos', 'mapped as [2] incompatible types: [date] in [a], [date_nanos] in [b]'],
+    ['text', 'keyword', 'mapped as [2] incompatible types: [text] in [a], [keyword] in [b]'],
+    ['geo_point', 'keyword', 'mapped as [2] incompatible types: [geo_point] in [a], [keyword] in [b]'],
+  ])('%s in one index and %s in another make the field unusable, as field caps report it', (a, b, reason) => {
+    const schema = schemaFromMapping({ a: index({ f: { type: a } }), b: index({ f: { type: b } }) });
+    expect(conflict(schema, 'f')).toBe(reason);
+    for (const query of ['any where f == "1"', 'any where ?f == null', 'sequence by f [any where true] [any where true]']) {
+      const e = compileError(query, schema);
+      expect(e).toBeInstanceOf(EqlSemanticError);
+      expect(e.code).toBe('EQL_FIELD_CONFLICT');
+      expect(e.message).toBe(`cannot use field [f]: the indices disagree on it, ${reason}`);
+    }
+    // A query that does not name it is not concerned.
+    expect(compile('any where event.category == "process"', { schema }).matches({ '@timestamp': 1, event: { category: 'process' }, f: 1 })).toBe(true);
+  });
+
+  it('names every index of each type, and ignores indices that do not map the field', () => {
+    const schema = schemaFromMapping({ a: index({ f: { type: 'keyword' } }), b: index({ f: { type: 'long' } }), c: index({}), d: index({ f: { type: 'short' } }), e: index({ f: { type: 'long' } }) });
+    expect(conflict(schema, 'f')).toBe('mapped as [3] incompatible types: [keyword] in [a], [long] in [b, e], [short] in [d]');
+  });
+
+  it('keeps the sub-fields of a field that is an object in one index and a keyword in another', () => {
+    const schema = schemaFromMapping({ a: index({ host: { properties: { name: { type: 'keyword' } } } }), b: index({ host: { type: 'keyword' } }) });
+    expect(conflict(schema, 'host')).toBe('mapped as [2] incompatible types: [object] in [a], [keyword] in [b]');
+    expect(compile('any where host.name == "h"', { schema }).matches({ '@timestamp': 1, host: { name: 'h' } })).toBe(true);
+    expect(compileError('any where host == "h"', schema).code).toBe('EQL_FIELD_CONFLICT');
+  });
+
+  it('leaves out a field of a type EQL cannot use in every index, as one index does', () => {
+    const schema = schemaFromMapping({ a: index({ loc: { type: 'geo_point' } }), b: index({ loc: { type: 'geo_point' } }) });
+    expect(schema).not.toHaveProperty('loc');
+  });
+
+  it('refuses a field the indices store at different places: an alias in one, a field in another', () => {
+    const schema = schemaFromMapping({
+      a: index({ event_type: { type: 'keyword' }, kind: { type: 'alias', path: 'event_type' }, same: { type: 'alias', path: 'event_type' } }),
+      b: index({ event_type: { type: 'keyword' }, kind: { type: 'keyword' }, same: { type: 'alias', path: 'event_type' } }),
+    });
+    expect(conflict(schema, 'kind')).toBe('stored at [2] different places (aliases or multi-fields): [event_type] in [a], [kind] in [b]; an event does not say which index it is from');
+    expect(compileError('any where kind == "x"', schema).code).toBe('EQL_FIELD_CONFLICT');
+    // The same alias in both is an alias.
+    expect(schema.same).toEqual({ type: 'alias', path: 'event_type' });
+    expect(compile('any where same == "x"', { schema }).matches({ '@timestamp': 1, event_type: 'x' })).toBe(true);
+  });
+
+  it('refuses an alias to a field the indices disagree on, naming both', () => {
+    const schema = schemaFromMapping({ a: index({ x: { type: 'keyword' }, y: { type: 'alias', path: 'x' } }), b: index({ x: { type: 'long' }, y: { type: 'alias', path: 'x' } }) });
+    // Field caps give an alias its target's type: the alias conflicts too.
+    expect(conflict(schema, 'y')).toBe('mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
+    const only = schemaFromMapping({ a: index({ x: { type: 'keyword' } }), b: index({ x: { type: 'long' } }), c: index({ y: { type: 'alias', path: 'x' } }) });
+    expect(compileError('any where y == "1"', only).message).toBe('cannot use field [x] (the field that [y] names): the indices disagree on it, mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
+  });
+
+  it('keeps the details the indices agree on, drops the others, and tries every date format', () => {
+    const schema = schemaFromMapping({
+      a: index({ opt: { type: 'keyword', null_value: 'NULL' }, other: { type: 'keyword', null_value: 'N/A', ignore_above: 10 }, when: { type: 'date', format: 'dd-MM-yyyy' }, also: { type: 'date', format: 'yyyy/MM/dd' } }),
+      b: index({ opt: { type: 'keyword', null_value: 'NULL' }, other: { type: 'keyword', ignore_above: 20 }, when: { type: 'date' }, also: { type: 'date', format: 'yyyy/MM/dd' } }),
+    });
+    expect(schema.opt).toEqual({ type: 'keyword', nullValue: 'NULL' });
+    expect(schema.other).toEqual({ type: 'keyword' });
+    expect(schema.when).toEqual({ type: 'date', format: 'dd-MM-yyyy||strict_date_optional_time||epoch_millis' });
+    expect(schema.also).toEqual({ type: 'date', format: 'yyyy/MM/dd' });
+    // string() prints a stored date, read with its index's format: either index's here.
+    const q = compile('any where string(when) == "2020-01-05T00:00Z"', { schema });
+    expect(q.matches({ '@timestamp': 1, when: '05-01-2020' })).toBe(true);
+    expect(q.matches({ '@timestamp': 1, when: '2020-01-05T00:00:00Z' })).toBe(true);
+    expect(q.matches({ '@timestamp': 1, when: '06-01-2020' })).toBe(false);
+    expect(compile('any where opt == "NULL"', { schema }).matches({ '@timestamp': 1, opt: null })).toBe(true);
+    expect(compile('any where other == "N/A"', { schema }).matches({ '@timestamp': 1, other: null })).toBe(false);
+  });
+
+  it('decides whether a text field matches exactly from its keyword multi-fields in every index', () => {
+    const keyword = { name: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 8 } } } };
+    const oneSide = schemaFromMapping({ a: index(keyword), b: index({ name: { type: 'text' } }) });
+    expect(oneSide.name).toEqual({ type: 'text', exact: true, ignoreAbove: 8 });
+    expect(compile('any where name == "cmd.exe"', { schema: oneSide }).matches({ '@timestamp': 1, name: 'cmd.exe' })).toBe(true);
+    // Two candidates (keyword here, raw there): Elasticsearch cannot pick one.
+    const two = schemaFromMapping({ a: index(keyword), b: index({ name: { type: 'text', fields: { raw: { type: 'keyword' } } } }) });
+    expect(two.name).toMatchObject({ type: 'text', exact: false });
+    expect(compileError('any where name == "cmd.exe"', two).message).toMatch(/no keyword multi-field defined for exact matches on \[name\]/);
+    expect(compile('any where name.raw == "cmd.exe"', { schema: two }).matches({ '@timestamp': 1, name: 'cmd.exe' })).toBe(true);
+  });
+
+  it('reads each index with its runtime fields', () => {
+    const schema = schemaFromMapping({ a: index({}, { runtime: { day: { type: 'keyword' } } }), b: index({}, { runtime: { day: { type: 'long' } } }), c: index({}, { runtime: { hour: { type: 'long' } } }) });
+    expect(conflict(schema, 'day')).toBe('mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
+    expect(schema.hour).toEqual({ type: 'long' });
+  });
+
+  it.each<[string, unknown, Schema]>([
+    ['some indices have no fields yet', { empty: { mappings: {} }, logs: { mappings: { properties: { pid: { type: 'long' } } } } }, { pid: { type: 'long' } }],
+    ['no index has fields yet', { a: { mappings: {} }, b: { mappings: {} } }, {}],
+    ['the mapping of an index with no fields', { mappings: {} }, {}],
+    ['GET <index> also gives aliases and settings', { logs: { aliases: {}, mappings: { properties: { pid: { type: 'long' } } }, settings: { index: {} } } }, { pid: { type: 'long' } }],
+    ['an index named "mappings"', { mappings: { mappings: { properties: { pid: { type: 'long' } } } } }, { pid: { type: 'long' } }],
+    ['Elasticsearch 6 kept the mapping under its type', { logs: { mappings: { _doc: { properties: { pid: { type: 'long' } } } } } }, { pid: { type: 'long' } }],
+  ])('accepts it when %s', (_, mapping, schema) => {
+    expect(schemaFromMapping(mapping)).toEqual(schema);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an empty object', {}, 'an object'],
+    ['an array', [{ properties: {} }], 'an array'],
+    ['a number', 42, 'a number (42)'],
+    ['null', null, 'null'],
+    ['indices without mappings', { a: { settings: {} } }, 'an object'],
+    ['JSON text of an array', '[]', 'an array'],
+  ])('refuses %s with an EqlInvalidArgumentError', (_, mapping, received) => {
+    let error: unknown;
+    try {
+      schemaFromMapping(mapping);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EqlInvalidArgumentError);
+    expect(error).toMatchObject({ code: 'EQL_INVALID_ARGUMENT', functionName: 'schemaFromMapping', argument: 'mapping', received });
+    expect((error as Error).message).toMatch(/GET <index>\/_mapping/);
+  });
+
+  it('is not extended over a conflicting field by dynamic mapping', () => {
+    const schema = withDynamicFields(schemaFromMapping({ a: index({ f: { type: 'keyword' } }), b: index({ f: { type: 'long' } }) }), [{ f: 'x', g: 1 }]);
+    expect(conflict(schema, 'f')).not.toBeNull();
+    expect(schema.g).toEqual({ type: 'long' });
   });
 });
