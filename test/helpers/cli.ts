@@ -19,3 +19,21 @@ export function cli(args: string[], input?: string | Buffer): CliResult {
 }
 
 export const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+/**
+ * Runs the command line in this process, through `main(argv, io)`, with
+ * in-memory streams: what a spawned run gives, without the cost of a process.
+ */
+export async function runCli(args: string[], input?: string | Buffer): Promise<CliResult> {
+  const { main } = await import('../../src/cli/main.js');
+  const { PassThrough, Readable } = await import('node:stream');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const stdin = Readable.from(input === undefined ? [] : [typeof input === 'string' ? Buffer.from(input) : input]);
+  const code = await main(args, { stdout, stderr, stdin });
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
