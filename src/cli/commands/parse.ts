@@ -6,7 +6,7 @@ import { type Io, parseOptions, reportQueryError } from '../common.js';
 import { UsageError } from '../output.js';
 
 export async function parseCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseOptions(args, { ast: { type: 'boolean' }, help: { type: 'boolean' } });
+  const { values, positionals } = parseOptions(args, { ast: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     io.stdout.write(`${PARSE_HELP}\n`);
     return 0;

@@ -1,0 +1,107 @@
+/** Mistakes in the arguments get one sentence naming the mistake and the right form, and exit 2; help is at hand. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lines, runCli } from '../helpers/cli.js';
+
+const EVENTS = 'rules/windows/lateral_movement_incoming_wmi.events.ndjson';
+const RULE = 'rules/windows/lateral_movement_incoming_wmi.toml';
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eqlkit-arguments-'));
+  writeFileSync(join(dir, 'query.eql'), 'process where process.name : "cmd.exe"\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('argument mistakes', () => {
+  it.each([
+    ['a rule file named after --events', ['run', '--events', EVENTS, RULE], /lateral_movement_incoming_wmi\.toml is a rule file, not events: name rules before --events/],
+    ['an event file where rules go', ['run', EVENTS], /looks like an event file, named where rules go: name events with --events \(eqlkit run \[RULES…\] --events .*events\.ndjson\)/],
+    ['a rule file given to query as events', ['query', 'process where true', RULE], /is a rule file, not events: run rules with eqlkit run RULES… --events EVENTS…/],
+    ['an event file where the query goes', ['query', EVENTS], /the first argument is the query itself, and ".*events\.ndjson" looks like a file name: write the query first/],
+    ['a query file where the query goes', ['query', 'query.eql', EVENTS], /looks like a file name: .* or read it from a file with -f query\.eql/],
+    ['no query at all', ['query'], /query needs the EQL query as its first argument/],
+    ['an unknown format', ['query', 'process where true', EVENTS, '-F', 'xml'], /--format must be one of ndjson, json, table, csv, not "xml"/],
+    ['a bad sort memory', ['query', 'process where true', EVENTS, '--sort-memory', 'lots'], /--sort-memory must be a size such as 64MB or 2GB/],
+    ['a bad --max-errors', ['run', '--events', EVENTS, '--max-errors', '-1'], /--max-errors/],
+    ['a missing event file', ['run', '--events', 'nosuch.ndjson'], /no such file or folder: nosuch\.ndjson/],
+    ['a glob that matches nothing', ['query', 'process where true', 'rules/*.ndjson'], /no event file .* matches rules\/\*\.ndjson/],
+  ])('%s: one sentence, exit 2', async (_what, args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('reads the query from a file with -f', async () => {
+    const r = await runCli(['query', '-f', join(dir, 'query.eql'), EVENTS, '-F', 'ndjson']);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout).length).toBeGreaterThan(0);
+    expect(r.stdout).toBe((await runCli(['query', 'process where process.name : "cmd.exe"', EVENTS, '-F', 'ndjson'])).stdout);
+  });
+});
+
+describe('help', () => {
+  it.each(['query', 'run', 'check', 'parse'])('help %s prints that command\'s help, as --help does', async (command) => {
+    const viaHelp = await runCli(['help', command]);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: eqlkit ${command}`));
+    expect(viaHelp.stdout).toBe((await runCli([command, '--help'])).stdout);
+    expect(viaHelp.stdout).toBe((await runCli([command, '-h'])).stdout);
+  });
+
+  it('names the commands for help of an unknown one', async () => {
+    const r = await runCli(['help', 'serve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no command "serve"; the commands are query, run, check, parse');
+  });
+
+  it('documents every exit code', async () => {
+    const r = await runCli(['--help']);
+    for (const code of [0, 1, 2, 3, 4, 5, 6]) expect(r.stdout).toMatch(new RegExp(`^  ${code}  `, 'm'));
+  });
+});
+
+describe('counts a person reads', () => {
+  it.each([
+    ['process where process.name : "cmd.exe" | head 1', /; 1 match in /],
+    ['process where false', /; 0 matches in /],
+  ])('are grammatical: %s', async (query, summary) => {
+    const r = await runCli(['query', query, EVENTS, '-F', 'ndjson']);
+    expect(r.stderr).toMatch(summary);
+  });
+
+  it('short options stand for the long ones', async () => {
+    const long = await runCli(['query', 'process where true', EVENTS, '--size', '2', '--format', 'csv', '--quiet']);
+    const short = await runCli(['query', 'process where true', EVENTS, '-n', '2', '-F', 'csv', '-q']);
+    expect(short).toEqual(long);
+    expect(lines(short.stdout)).toHaveLength(3);
+    expect(short.stderr).toBe('');
+  });
+
+  it('-o writes the results to a file and nothing to stdout', async () => {
+    const out = join(dir, 'alerts.csv');
+    const r = await runCli(['run', '--events', EVENTS, '-o', out, '-F', 'csv', '--fields', 'rule,severity,host']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(out, 'utf8').split('\r\n')).toEqual([
+      'rule,severity,host',
+      'WMI Incoming Lateral Movement,medium,WIN-1',
+      'WMI Incoming Lateral Movement,medium,WIN-2',
+      'WMI Incoming Lateral Movement,medium,WIN-3',
+      'WMI Incoming Lateral Movement,medium,WIN-4',
+      '',
+    ]);
+  });
+
+  it('ends a run with alerts by rule, by severity and by host, then the counts', async () => {
+    const r = await runCli(['run', '--events', EVENTS]);
+    expect(r.stderr).toContain('Alerts by rule:\n  4  WMI Incoming Lateral Movement\n');
+    expect(r.stderr).toContain('Alerts by severity: 4 medium\n');
+    expect(r.stderr).toContain('Alerts by host: WIN-1 1, WIN-2 1, WIN-3 1, WIN-4 1\n');
+    expect(r.stderr).toMatch(/40 read, 40 evaluated, 0 reported; 4 alerts in [\d.]+ s(, [\d,]+ events\/s)?\n$/);
+  });
+});
