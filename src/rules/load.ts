@@ -3,7 +3,7 @@
  * never thrown for a whole folder: one bad file does not stop the others.
  */
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { RuleLoadError } from '../errors.js';
 import { type LoadOptions, Rule } from './rule.js';
@@ -92,15 +92,61 @@ function isFolder(path: string): boolean {
   }
 }
 
+const posix = (path: string): string => path.split(sep).join('/');
+
+/**
+ * Whether a file is left out by one of the negated patterns (given without
+ * their `!`). A pattern with a folder part (`rules/_deprecated`,
+ * `rules/**\/test_*.toml`) is anchored to the current folder, as positive
+ * patterns are; a plain path leaves out that file or everything under that
+ * folder. A pattern that starts with a glob (`**\/_deprecated/**`,
+ * `*_test.toml`) matches the file's path below the folder or glob base it was
+ * found under, or its full path; one without a slash matches the file name.
+ */
+function excluder(negated: readonly string[]): (file: string, base: string) => boolean {
+  if (negated.length === 0) return () => false;
+  const tests = negated.map((pattern): ((abs: string, base: string) => boolean) => {
+    const scan = picomatch.scan(pattern);
+    if (!scan.isGlob) {
+      const target = resolve(pattern);
+      return (abs) => abs === target || abs.startsWith(target.endsWith(sep) ? target : target + sep);
+    }
+    if (scan.base !== '') {
+      const root = resolve(scan.base);
+      const match = picomatch(scan.glob, { dot: true });
+      return (abs) => {
+        const rel = relative(root, abs);
+        return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) && match(posix(rel));
+      };
+    }
+    const match = picomatch(pattern, { dot: true });
+    // picomatch's own `basename` option would apply to patterns with slashes too.
+    if (!pattern.includes('/')) return (abs) => match(basename(abs));
+    return (abs, base) => match(posix(relative(base, abs))) || match(posix(abs).replace(/^\/+/, ''));
+  });
+  return (file, base) => {
+    const abs = resolve(file);
+    return tests.some((test) => test(abs, base));
+  };
+}
+
 /**
  * Loads rules from files, folders (every `.toml` below them) and globs such as
- * `rules/**\/*.toml`. Returns the rules that loaded and an error for each file
- * that did not.
+ * `rules/**\/*.toml`. Patterns that start with `!` leave out what they match
+ * from everything the others find (see {@link excluder}): `['rules/',
+ * '!**\/_deprecated/**']`. Returns the rules that loaded and an error for each
+ * file that did not.
  */
 export function loadRules(patterns: string | readonly string[], options: LoadOptions = {}): LoadResult {
   const errors: RuleLoadError[] = [];
   const files: string[] = [];
-  for (const pattern of typeof patterns === 'string' ? [patterns] : patterns) {
+  const list = typeof patterns === 'string' ? [patterns] : patterns;
+  const excluded = excluder(list.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
+  const keep = (file: string, base: string): void => {
+    if (!excluded(file, base)) files.push(file);
+  };
+  for (const pattern of list) {
+    if (pattern.startsWith('!')) continue;
     const scan = picomatch.scan(pattern);
     if (scan.isGlob) {
       const base = scan.base === '' ? '.' : scan.base;
@@ -110,12 +156,15 @@ export function loadRules(patterns: string | readonly string[], options: LoadOpt
       }
       const match = picomatch(scan.glob, { dot: false });
       const root = resolve(base);
-      const before = files.length;
+      let matched = 0;
       for (const f of tomlFilesUnder(base, errors)) {
-        if (match(relative(root, resolve(f)).split(sep).join('/'))) files.push(f);
+        if (match(relative(root, resolve(f)).split(sep).join('/'))) {
+          matched++;
+          keep(f, root);
+        }
       }
       // A mistyped pattern would otherwise load nothing without a word.
-      if (files.length === before) errors.push(new RuleLoadError('RULE_READ', 'no .toml file matches the pattern', { file: pattern }));
+      if (matched === 0) errors.push(new RuleLoadError('RULE_READ', 'no .toml file matches the pattern', { file: pattern }));
       continue;
     }
     let st;
@@ -125,8 +174,8 @@ export function loadRules(patterns: string | readonly string[], options: LoadOpt
       errors.push(new RuleLoadError('RULE_READ', 'no such file or folder', { file: pattern }));
       continue;
     }
-    if (st.isDirectory()) files.push(...tomlFilesUnder(pattern, errors));
-    else files.push(pattern);
+    if (st.isDirectory()) for (const f of tomlFilesUnder(pattern, errors)) keep(f, resolve(pattern));
+    else keep(pattern, resolve(dirname(pattern)));
   }
   const rules: Rule[] = [];
   for (const file of [...new Set(files)]) {

@@ -1,6 +1,6 @@
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EqlSyntaxError, loadRule, loadRules, parseRule, RuleLoadError, RuleSet } from '../../src/index.js';
 import { sharedPath } from '../helpers/shared.js';
@@ -330,5 +330,60 @@ describe('loading files', () => {
     const big = join(dir, 'big.toml.bin');
     writeFileSync(big, Buffer.alloc(5 * 1024 * 1024, 0x20));
     expect(() => loadRule(big)).toThrow(/over 4194304 bytes/);
+  });
+});
+
+describe('negated patterns', () => {
+  let dir = '';
+  const files: Record<string, string> = {
+    'a.toml': 'a',
+    'a_test.toml': 'a_test',
+    'windows/w.toml': 'w',
+    'windows/_deprecated/wd.toml': 'wd',
+    '_deprecated/d.toml': 'd',
+    'linux/l.toml': 'l',
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eqlkit-negation-'));
+    for (const [file, id] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), RULE('process where true').replace('00000000-0000-0000-0000-000000000001', id));
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const ids = (patterns: string[]) => {
+    const { rules, errors } = loadRules(patterns.map((p) => p.replaceAll('{dir}', dir)));
+    expect(errors).toEqual([]);
+    return rules.map((r) => r.ruleId).sort();
+  };
+
+  it.each<[string, string[], string[]]>([
+    ['a glob, less a floating glob', ['{dir}/**/*.toml', '!**/_deprecated/**'], ['a', 'a_test', 'l', 'w']],
+    ['a folder, less a floating glob', ['{dir}', '!**/_deprecated/**'], ['a', 'a_test', 'l', 'w']],
+    ['a file named directly, less a floating glob', ['{dir}/windows/_deprecated/wd.toml', '{dir}/a.toml', '!**/_deprecated/**'], ['a']],
+    ['several folders, less one pattern for all', ['{dir}/windows', '{dir}/linux', '!**/_deprecated/**'], ['l', 'w']],
+    ['a pattern without a slash: file names at any depth', ['{dir}', '!*_test.toml'], ['a', 'd', 'l', 'w', 'wd']],
+    ['a glob below the base the file was found under', ['{dir}', '!{windows,linux}/**'], ['a', 'a_test', 'd']],
+    ['a folder path: everything under it', ['{dir}', '!{dir}/windows'], ['a', 'a_test', 'd', 'l']],
+    ['a file path', ['{dir}/**/*.toml', '!{dir}/a.toml'], ['a_test', 'd', 'l', 'w', 'wd']],
+    ['an anchored glob', ['{dir}', '!{dir}/windows/**/*.toml'], ['a', 'a_test', 'd', 'l']],
+    ['a glob whose every match is left out, which is no mistyped pattern', ['{dir}/_deprecated/*.toml', '!**/_deprecated/**'], []],
+    ['only negations', ['!**/_deprecated/**'], []],
+    ['two negations', ['{dir}', '!**/_deprecated/**', '!{dir}/linux/**'], ['a', 'a_test', 'w']],
+    ['a pattern with a folder part, anchored to the current folder as positive ones are', ['{dir}', '!linux/**'], ['a', 'a_test', 'd', 'l', 'w', 'wd']],
+  ])('%s', (_, patterns, expected) => {
+    expect(ids(patterns)).toEqual(expected);
+  });
+
+  it('leaves nothing out that merely shares a prefix with a negated folder', () => {
+    expect(ids(['{dir}', '!{dir}/window'])).toEqual(['a', 'a_test', 'd', 'l', 'w', 'wd']);
+  });
+
+  it('works with paths relative to the current folder, up and out of it', () => {
+    const up = relative(process.cwd(), dir);
+    expect(up.startsWith('..')).toBe(true);
+    expect(ids([`${up}/**/*.toml`, '!**/_deprecated/**'])).toEqual(['a', 'a_test', 'l', 'w']);
+    expect(ids([up, `!${up}/windows`])).toEqual(['a', 'a_test', 'd', 'l']);
   });
 });
