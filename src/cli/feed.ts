@@ -84,7 +84,7 @@ export interface FeederOptions {
 }
 
 export const DEFAULT_MAX_ERRORS = 20;
-/** 256 MB of event text: on ECS events, parsed, about 1 GB of heap. */
+/** 256 MB of event text: parsed ECS events take about 1.25 times their text, and the text is kept beside them. */
 export const DEFAULT_SORT_MEMORY = 256 * 1024 * 1024;
 
 export function createFeeder(options: FeederOptions): Feeder {

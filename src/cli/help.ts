@@ -34,10 +34,10 @@ const FIELD_OPTIONS = `  --timestamp-field <field>   field that orders events (d
 const EVENT_OPTIONS = `  --mapping <file>            field types: an Elasticsearch mapping, or what
                               GET <index>/_mapping returns (several indices merged)
   --reorder-window <duration> stdin only: hold events this long to place late arrivals (e.g. 5s)
-  --sort-memory <size>        event text held in memory to order files (default 256MB;
-                              about four times that in heap); beyond it, sorted runs go
-                              to the OS temp folder, needing about the size of the
-                              unsorted input, removed at the end
+  --sort-memory <size>        event text held in memory to order files (default 256MB,
+                              up to about three times that in heap); beyond it,
+                              sorted runs go to the OS temp folder, needing about
+                              the size of the unsorted input, removed at the end
   --strict                    stop at the first bad line (exit 3)
   --prefilter                 skip, unparsed, lines no query could match (faster;
                               malformed lines among them are counted, not reported)
