@@ -105,3 +105,27 @@ describe('counts a person reads', () => {
     expect(r.stderr).toMatch(/40 read, 40 evaluated, 0 reported; 4 alerts in [\d.]+ s(, [\d,]+ events\/s)?\n$/);
   });
 });
+
+describe('--mapping', () => {
+  it('takes what GET <index>/_mapping returns, several indices merged', async () => {
+    const events = '{"@timestamp": 1, "event": {"category": "network"}, "source": {"ip": "::1"}}\n{"@timestamp": 2, "event": {"category": "network"}, "source": {"ip": "10.0.0.1"}}\n';
+    const file = join(dir, 'ips.ndjson');
+    writeFileSync(file, events);
+    const response = {
+      'logs-a': { mappings: { properties: { source: { properties: { ip: { type: 'ip' } } } } } },
+      'logs-b': { mappings: { properties: { '@timestamp': { type: 'date' }, event: { properties: { category: { type: 'keyword' } } } } } },
+    };
+    writeFileSync(join(dir, 'get-mapping.json'), JSON.stringify(response));
+    // As an ip, 0:0:0:0:0:0:0:1 is ::1; as text it is not.
+    const query = 'network where source.ip == "0:0:0:0:0:0:0:1"';
+    const typed = await runCli(['query', query, file, '--mapping', join(dir, 'get-mapping.json'), '-F', 'ndjson']);
+    expect(typed.code).toBe(0);
+    expect(lines(typed.stdout)).toHaveLength(1);
+    const untyped = await runCli(['query', query, file, '-F', 'ndjson']);
+    expect(lines(untyped.stdout)).toHaveLength(0);
+    // A field the mappings do not know is an error, as in Elasticsearch.
+    const unknown = await runCli(['query', 'network where destination.ip == "::1"', file, '--mapping', join(dir, 'get-mapping.json')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/destination\.ip/);
+  });
+});
