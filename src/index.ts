@@ -51,6 +51,8 @@ export { loadRule, loadRules, parseRule } from './rules/load.js';
 export type { LoadResult } from './rules/load.js';
 export { bundledRules, bundledRulesDir } from './rules/bundled.js';
 export { RuleSet } from './rules/ruleset.js';
+export { selectRules, ruleFilter, severityOf, SEVERITIES } from './rules/select.js';
+export type { RuleSelection, Severity } from './rules/select.js';
 export type { RuleSetMatcher, RuleSetStats } from './rules/ruleset.js';
 export { ALERT_SCHEMA } from './rules/alert.js';
 export type { Alert, AlertRule } from './rules/alert.js';
