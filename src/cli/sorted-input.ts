@@ -12,7 +12,7 @@
  * written, sorted, to a temporary folder. The second pass merges the runs.
  * The temporary folder is removed when the merge ends, however it ends.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Event } from '../compile/fields.js';
 import type { EqlEventError } from '../errors.js';
@@ -47,6 +47,8 @@ export interface SortOptions {
   readonly progress: InputProgress;
   /** The NDJSON line prefilter: lines it rules out are never parsed, in either pass. */
   readonly mayMatch?: (line: string) => boolean;
+  /** What `-` reads. */
+  readonly stdin?: NodeJS.ReadableStream;
   /** Each record of the first pass, in file order, before it is placed: for counts and bad-line reports. */
   readonly onRecord?: (record: InputRecord) => void;
   /** An event whose time cannot be read (or that is no object), with where it came from. */
@@ -97,6 +99,14 @@ interface OpenRun {
 }
 
 const BATCH = 1024;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
 const DEFAULT_FAN_IN = 64;
 
 /**
@@ -165,6 +175,7 @@ export class SortedInput {
     try {
       await this.firstPass();
       const fanIn = this.options.fanIn ?? DEFAULT_FAN_IN;
+      for (const run of this.runs) if (run.kind === 'file') this.options.progress.bytesTotal += fileSize(this.files[run.stretch.fileNo]!);
       // Runs in memory take no file handle; only those read from disk are limited.
       while (this.runs.filter((r) => r.kind !== 'memory').length > fanIn) await this.mergeRound(fanIn);
       yield* this.merge(this.runs.splice(0));
@@ -219,7 +230,7 @@ export class SortedInput {
 
   /** Reads one file's records, telling a failure of the file itself from one of its lines. */
   private async *read(name: string, progress: InputProgress): AsyncGenerator<InputRecord[]> {
-    const batches = readRecordBatches(name, progress, { mayMatch: this.options.mayMatch })[Symbol.asyncIterator]();
+    const batches = readRecordBatches(name, progress, { mayMatch: this.options.mayMatch, stdin: this.options.stdin })[Symbol.asyncIterator]();
     try {
       for (;;) {
         let step: IteratorResult<InputRecord[]>;
@@ -321,7 +332,11 @@ export class SortedInput {
       const { fileNo, from, to } = run.stretch;
       const base = this.bases[fileNo]!;
       let ordinal = 0;
+      // The progress display counts the bytes read again, which the merge added to its total.
+      let counted = 0;
       for await (const batch of this.read(this.files[fileNo]!, scratch)) {
+        this.options.progress.bytesRead += scratch.bytesRead - counted;
+        counted = scratch.bytesRead;
         const out: HeldEvent[] = [];
         for (const record of batch) {
           const position = ordinal++;

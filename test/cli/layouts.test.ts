@@ -105,7 +105,7 @@ function writeLayouts(root: string, events: readonly Event[], host: (e: Event) =
   ];
 }
 
-const printable = (m: { kind: string; joinKeys: unknown[]; events: unknown[] }) => JSON.stringify({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
+const printable = (m: { readonly kind: string; readonly joinKeys: readonly unknown[]; readonly events: readonly unknown[] }) => JSON.stringify({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
 
 function tempFolderEntries(): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith('eqlkit-sort-'));
@@ -180,6 +180,20 @@ describe("files of any layout, on Elasticsearch's QA data (ties broken by a tieb
       const r = await runCli(['query', text, ...layout.args, '-F', 'ndjson', ...(layout.extra ?? [])]);
       expect(lines(r.stdout), layout.name).toEqual(compile(text).search(layout.union).map(printable));
     }
+  });
+});
+
+describe('stdin among files', () => {
+  it('is one more input of the union, in the place it is named', async () => {
+    const events = [...generateEvents({ count: 1_500, hosts: 6, seed: 21, plantRate: 0.02 })] as Event[];
+    const first = shuffled(events.slice(0, 700), 1);
+    const second = shuffled(events.slice(700), 2);
+    const file = join(dir, 'second.ndjson');
+    writeFileSync(file, ndjson(second));
+    const text = 'process where true';
+    const r = await runCli(['query', text, '-', file, '-F', 'ndjson', '--sort-memory', '30KB'], ndjson(first));
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual(compile(text).search([...first, ...second]).map(printable));
   });
 });
 
