@@ -3,10 +3,13 @@
  * whatever the number of keys. Keys and texts are compared by UTF-16 code
  * unit; callers fold case beforehand.
  *
- * Keys are gathered in a trie; before the first scan it becomes a complete
- * automaton (every state has a move for every character that occurs in some
- * key, all other characters lead back to the start), held in typed arrays, so
- * a scan costs one table read per character of the text.
+ * Keys are only listed as they are added. Before the first scan they are
+ * gathered in a trie, which becomes a complete automaton (every state has a
+ * move for every character that occurs in some key, all other characters
+ * lead back to the start), held in typed arrays, so a scan costs one table
+ * read per character of the text. The trie is dropped then: rules that are
+ * loaded and never run (`eqlkit check`) built tens of thousands of its nodes
+ * over the corpus, and held them.
  */
 
 interface TrieNode {
@@ -30,42 +33,49 @@ interface Automaton {
 }
 
 export class SubstringIndex {
-  private readonly nodes: TrieNode[] = [];
+  private readonly keys: string[] = [];
+  private readonly ids: number[] = [];
   private automaton: Automaton | null = null;
-
-  constructor() {
-    this.newNode();
-  }
-
-  private newNode(): TrieNode {
-    const node: TrieNode = { next: new Map(), id: this.nodes.length, keys: [] };
-    this.nodes.push(node);
-    return node;
-  }
 
   /** Adds a key (non-empty) with an id. */
   add(key: string, id: number): void {
     if (key === '') throw new RangeError('SubstringIndex: empty key');
-    let node = this.nodes[0]!;
-    for (let k = 0; k < key.length; k++) {
-      const c = key.charCodeAt(k);
-      let child = node.next.get(c);
-      if (!child) {
-        child = this.newNode();
-        node.next.set(c, child);
-      }
-      node = child;
-    }
-    node.keys.push(id);
+    this.keys.push(key);
+    this.ids.push(id);
     this.automaton = null;
+  }
+
+  private trie(): TrieNode[] {
+    const nodes: TrieNode[] = [];
+    const newNode = (): TrieNode => {
+      const node: TrieNode = { next: new Map(), id: nodes.length, keys: [] };
+      nodes.push(node);
+      return node;
+    };
+    newNode();
+    this.keys.forEach((key, i) => {
+      let node = nodes[0]!;
+      for (let k = 0; k < key.length; k++) {
+        const c = key.charCodeAt(k);
+        let child = node.next.get(c);
+        if (!child) {
+          child = newNode();
+          node.next.set(c, child);
+        }
+        node = child;
+      }
+      node.keys.push(this.ids[i]!);
+    });
+    return nodes;
   }
 
   /** Breadth-first failure links, folded into a full move table. */
   private build(): Automaton {
+    const nodes = this.trie();
     const asciiSymbols = new Uint16Array(128);
     const otherSymbols = new Map<number, number>();
     let symbols = 0;
-    for (const node of this.nodes) {
+    for (const node of nodes) {
       for (const c of node.next.keys()) {
         if (c < 128 ? asciiSymbols[c] === 0 : !otherSymbols.has(c)) {
           symbols++;
@@ -76,12 +86,12 @@ export class SubstringIndex {
     }
     const width = symbols + 1;
     const symbolOf = (c: number) => (c < 128 ? asciiSymbols[c]! : otherSymbols.get(c)!);
-    const moves = new Int32Array(this.nodes.length * width);
-    const fail = new Int32Array(this.nodes.length);
-    const found: (number[] | null)[] = this.nodes.map((n) => (n.keys.length > 0 ? [...n.keys] : null));
+    const moves = new Int32Array(nodes.length * width);
+    const fail = new Int32Array(nodes.length);
+    const found: (number[] | null)[] = nodes.map((n) => (n.keys.length > 0 ? [...n.keys] : null));
     // The start state: its children, and back to itself on everything else (already 0).
     const queue: TrieNode[] = [];
-    for (const [c, child] of this.nodes[0]!.next) {
+    for (const [c, child] of nodes[0]!.next) {
       moves[symbolOf(c)] = child.id;
       queue.push(child);
     }

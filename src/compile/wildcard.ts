@@ -8,35 +8,74 @@
  */
 import { type CaseFolding, folder } from './case-folding.js';
 
-/** One piece of a segment: a literal code point, or `null` for `?`. */
+/** One piece of a segment: a run of literal text, or `null` for `?`. */
 type Unit = string | null;
-type Token = Unit | typeof STAR;
-const STAR = Symbol('*');
 
 /** Counts basic steps, so tests can show linear behaviour without timing. */
 export interface StepCounter {
   steps: number;
 }
 
-/** EQL syntax: only `*` and `?` are special; there is no escape. */
-function tokensOfEql(pattern: string): Token[] {
-  return Array.from(pattern, (ch) => (ch === '*' ? STAR : ch === '?' ? null : ch));
+/** The pieces between stars, and how much text each can take. */
+interface Parsed {
+  readonly segments: Unit[][];
+  readonly leadingStar: boolean;
+  readonly trailingStar: boolean;
 }
 
 /**
- * Lucene syntax, where `\` makes the next character literal. Elasticsearch
- * builds the field queries of `endsWith` and `stringContains` from the raw
- * argument, so those patterns are read this way.
+ * Cuts a pattern at its stars. In EQL syntax only `*` and `?` are special and
+ * there is no escape; in Lucene syntax `\` makes the next character literal
+ * (Elasticsearch builds the field queries of `endsWith` and `stringContains`
+ * from the raw argument, so those patterns are read this way). Literal
+ * characters are kept together in runs: compiling the corpus made an array
+ * of one-character strings per pattern, and the rules held them.
  */
-function tokensOfLucene(pattern: string): Token[] {
-  const chars = Array.from(pattern);
-  const out: Token[] = [];
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
-    if (ch === '\\' && i + 1 < chars.length) out.push(chars[++i]!);
-    else out.push(ch === '*' ? STAR : ch === '?' ? null : ch);
+function parsePattern(pattern: string, lucene: boolean): Parsed {
+  const segments: Unit[][] = [[]];
+  let segment = segments[0]!;
+  // The current literal run is `before` (text ahead of escapes) and then pattern[runStart..].
+  let before = '';
+  let runStart = 0;
+  let leadingStar = false;
+  let lastWasStar = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    lastWasStar = c === 0x2a;
+    if (lucene && c === 0x5c && i + 1 < pattern.length) {
+      // The escape goes; the character after it, whatever it is, stays in the run.
+      before += pattern.slice(runStart, i);
+      runStart = i + 1;
+      i++;
+      lastWasStar = false;
+      continue;
+    }
+    if (c !== 0x2a && c !== 0x3f) continue;
+    const run = before + pattern.slice(runStart, i);
+    before = '';
+    runStart = i + 1;
+    if (run !== '') segment.push(run);
+    if (c === 0x3f) segment.push(null);
+    else if (i === 0) leadingStar = true;
+    if (c === 0x2a && segment.length > 0) segments.push((segment = []));
   }
-  return out;
+  const run = before + pattern.slice(runStart);
+  if (run !== '') segment.push(run);
+  if (segment.length === 0 && segments.length > 1) segments.pop();
+  return { segments, leadingStar, trailingStar: lastWasStar };
+}
+
+/** The shortest and longest text, in UTF-16 units, that a segment can match: `?` takes one code point. */
+function shortest(seg: readonly Unit[]): number {
+  let n = 0;
+  for (const u of seg) n += u === null ? 1 : u.length;
+  return n;
+}
+
+function longest(seg: readonly Unit[]): number {
+  let n = 0;
+  for (const u of seg) n += u === null ? 2 : u.length;
+  return n;
 }
 
 function isHighSurrogate(c: number): boolean {
@@ -47,11 +86,15 @@ function isHighSurrogate(c: number): boolean {
 function matchAt(text: string, pos: number, seg: readonly Unit[], counter?: StepCounter): number {
   let p = pos;
   for (const u of seg) {
-    if (counter) counter.steps++;
-    if (p >= text.length) return -1;
-    if (u === null) p += isHighSurrogate(text.charCodeAt(p)) && p + 1 < text.length ? 2 : 1;
-    else if (text.startsWith(u, p)) p += u.length;
-    else return -1;
+    if (u === null) {
+      if (counter) counter.steps++;
+      if (p >= text.length) return -1;
+      p += isHighSurrogate(text.charCodeAt(p)) && p + 1 < text.length ? 2 : 1;
+    } else {
+      if (counter) counter.steps += u.length;
+      if (!text.startsWith(u, p)) return -1;
+      p += u.length;
+    }
   }
   return p;
 }
@@ -59,7 +102,7 @@ function matchAt(text: string, pos: number, seg: readonly Unit[], counter?: Step
 /** A compiled wildcard pattern. */
 export class WildcardPattern {
   /** Segments between stars. */
-  private readonly segments: Unit[][] = [[]];
+  private readonly segments: Unit[][];
   private readonly leadingStar: boolean;
   private readonly trailingStar: boolean;
   private readonly fold: (s: string) => string;
@@ -80,15 +123,10 @@ export class WildcardPattern {
   ) {
     this.fold = folder(caseFolding);
     this.keepsLength = caseFolding !== 'unicode';
-    const tokens = (syntax === 'eql' ? tokensOfEql : tokensOfLucene)(this.fold(pattern));
-    this.leadingStar = tokens[0] === STAR;
-    this.trailingStar = tokens.length > 0 && tokens[tokens.length - 1] === STAR;
-    for (const t of tokens) {
-      if (t === STAR) {
-        if (this.segments[this.segments.length - 1]!.length > 0) this.segments.push([]);
-      } else this.segments[this.segments.length - 1]!.push(t);
-    }
-    if (this.segments[this.segments.length - 1]!.length === 0 && this.segments.length > 1) this.segments.pop();
+    const parsed = parsePattern(this.fold(pattern), syntax === 'lucene');
+    this.segments = parsed.segments;
+    this.leadingStar = parsed.leadingStar;
+    this.trailingStar = parsed.trailingStar;
     this.matches = this.compileMatcher();
   }
 
@@ -132,11 +170,11 @@ export class WildcardPattern {
       if (pos < 0) return false;
     }
     if (this.trailingStar) return true;
-    // The last segment ends at the end of the text. Each unit takes one or two
+    // The last segment ends at the end of the text. Each `?` takes one or two
     // UTF-16 units, so only a few start positions are possible.
     const seg = segs[last]!;
-    const earliest = Math.max(pos, text.length - 2 * seg.length);
-    for (let start = text.length - seg.length; start >= earliest; start--) {
+    const earliest = Math.max(pos, text.length - longest(seg));
+    for (let start = text.length - shortest(seg); start >= earliest; start--) {
       if (matchAt(text, start, seg, counter) === text.length) return true;
     }
     return false;
@@ -145,14 +183,15 @@ export class WildcardPattern {
 
 /** Leftmost match of `seg` at or after `from`; returns its end, or -1. */
 function find(text: string, from: number, seg: readonly Unit[], counter?: StepCounter): number {
-  if (!seg.includes(null)) {
-    const t = seg.join('');
+  if (seg.length === 1 && seg[0] !== null) {
+    const t = seg[0]!;
     const at = text.indexOf(t, from);
     // indexOf scans the text once: count the characters it passed.
     if (counter) counter.steps += at < 0 ? text.length - from : at - from + t.length;
     return at < 0 ? -1 : at + t.length;
   }
-  for (let p = from; p + seg.length <= text.length; p++) {
+  const min = shortest(seg);
+  for (let p = from; p + min <= text.length; p++) {
     const end = matchAt(text, p, seg, counter);
     if (end >= 0) return end;
   }

@@ -10,6 +10,16 @@ import { canonicalFunctionName } from './function-names.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
+/**
+ * chevrotain's node locations start as NaN, so V8 stores their numbers as
+ * doubles, and a position built from them would too: a boxed number per
+ * field, 360,000 of them in the corpus's ASTs, which the rules keep. The
+ * same integer, made small again, is stored in the object itself.
+ */
+function small(n: number): number {
+  return n === (n | 0) ? n | 0 : n;
+}
+
 /** Builds AST nodes for one query text; `source` is kept for error positions. */
 export class AstBuilder {
   constructor(private readonly source: string) {}
@@ -17,7 +27,7 @@ export class AstBuilder {
   // ------------------------------------------------------------ locations
 
   private positionAt(offset: number, line: number, column: number): A.Position {
-    return { offset, line, column };
+    return { offset: small(offset), line: small(line), column: small(column) };
   }
 
   private tokenStart(t: IToken): A.Position {

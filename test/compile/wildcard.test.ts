@@ -58,6 +58,45 @@ describe('WildcardPattern', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('agrees with a reference matcher in Lucene syntax, escapes included', () => {
+    // The reference reads the pattern by code point: `\` takes the next one literally.
+    const luceneReference = (pattern: string, text: string): boolean => {
+      const p = Array.from(pattern);
+      const tokens: Array<{ literal: string } | '*' | '?'> = [];
+      for (let i = 0; i < p.length; i++) {
+        if (p[i] === '\\' && i + 1 < p.length) tokens.push({ literal: p[++i]! });
+        else tokens.push(p[i] === '*' || p[i] === '?' ? (p[i] as '*' | '?') : { literal: p[i]! });
+      }
+      const t = Array.from(text);
+      const memo = new Map<number, boolean>();
+      const go = (i: number, j: number): boolean => {
+        const key = i * (t.length + 1) + j;
+        const hit = memo.get(key);
+        if (hit !== undefined) return hit;
+        const tok = tokens[i];
+        const r =
+          tok === undefined
+            ? j === t.length
+            : tok === '*'
+              ? go(i + 1, j) || (j < t.length && go(i, j + 1))
+              : j < t.length && (tok === '?' || tok.literal === t[j]) && go(i + 1, j + 1);
+        memo.set(key, r);
+        return r;
+      };
+      return go(0, 0);
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = (chars: string[], max: number) => Array.from({ length: Math.floor(next() * max) }, () => chars[Math.floor(next() * chars.length)]).join('');
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const pattern = pick(['a', 'b', '*', '?', '\\', '😀', 'ab'], 8);
+      const text = pick(['a', 'b', '\\', '😀', '*', '?'], 10);
+      if (new WildcardPattern(pattern, 'none', 'lucene').matches(text) !== luceneReference(pattern, text)) mismatches.push(`${JSON.stringify(pattern)} ~ ${JSON.stringify(text)}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('does linear work on a pathological pattern', () => {
     const counter = { steps: 0 };
     const text = 'a'.repeat(10_000);
