@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lines, runCli } from '../helpers/cli.js';
+import { sharedPath } from '../helpers/shared.js';
 
 const EVENTS = 'rules/windows/lateral_movement_incoming_wmi.events.ndjson';
 const RULE = 'rules/windows/lateral_movement_incoming_wmi.toml';
@@ -127,5 +128,37 @@ describe('--mapping', () => {
     const unknown = await runCli(['query', 'network where destination.ip == "::1"', file, '--mapping', join(dir, 'get-mapping.json')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/destination\.ip/);
+  });
+});
+
+describe('rule selection for run', () => {
+  it('keeps the rules of the severity, tags and kind asked for, and leaves out negated globs', async () => {
+    const corpus = sharedPath('the rule-selection test of run', 'corpus', 'detection-rules');
+    if (corpus === null) return;
+    const { loadRules } = await import('../../src/index.js');
+    const all = loadRules(corpus).rules.filter((r) => r.executable);
+    const expected = all.filter(
+      (r) =>
+        !r.file!.includes('/_deprecated/') &&
+        ['high', 'critical'].includes(String(r.severity).toLowerCase()) &&
+        r.tags.some((t) => t.toLowerCase() === 'domain: endpoint') &&
+        r.buildingBlockType === null,
+    );
+    expect(expected.length).toBeGreaterThan(20);
+    expect(expected.length).toBeLessThan(all.length / 2);
+    const r = await runCli(['run', corpus, '!**/_deprecated/**', '--min-severity', 'high', '--tag', 'Domain: Endpoint', '--no-building-blocks', '--events', EVENTS]);
+    expect(r.stderr).toContain(`running ${expected.length} rules\n`);
+    const bad = await runCli(['run', corpus, '--min-severity', 'urgent', '--events', EVENTS]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--min-severity must be one of low, medium, high, critical, not "urgent"');
+  });
+
+  it('reads exclusions alone as narrowing the bundled rules', async () => {
+    const kept = await runCli(['run', '!**/_deprecated/**', '--events', EVENTS, '-F', 'ndjson']);
+    expect(kept.code).toBe(0);
+    expect(lines(kept.stdout)).toHaveLength(4);
+    const none = await runCli(['run', '!**/windows/**', '--events', EVENTS]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('error: no EQL rule to run');
   });
 });

@@ -4,6 +4,7 @@ import { EqlEventError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';
 import { bundledRulesDir } from '../../rules/bundled.js';
 import { RuleSet } from '../../rules/ruleset.js';
+import { type RuleSelection, SEVERITIES, selectRules, severityOf } from '../../rules/select.js';
 import type { Alert } from '../../rules/alert.js';
 import { RUN_HELP } from '../help.js';
 import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema } from '../common.js';
@@ -37,6 +38,14 @@ export function splitEvents(args: string[]): { rest: string[]; events: string[] 
   return { rest, events };
 }
 
+function ruleSelection(values: Record<string, unknown>): RuleSelection {
+  const min = values['min-severity'] as string | undefined;
+  const minSeverity = min === undefined ? undefined : severityOf(min);
+  if (minSeverity === null) throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(min)}`);
+  const tags = values.tag as string[] | undefined;
+  return { minSeverity, tags, excludeBuildingBlocks: values['no-building-blocks'] === true };
+}
+
 export async function runCommand(args: string[], io: Io): Promise<number> {
   const { rest, events: named } = splitEvents(args);
   const { values, positionals } = parseOptions(rest, RUN_OPTIONS);
@@ -56,12 +65,19 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const schema = readSchema(values.mapping as string | undefined);
   const reorderWindow = parseDurationOption('reorder-window', values['reorder-window'] as string | undefined);
   const files = expandEventInputs(named, 'name rules before --events (eqlkit run RULES… --events EVENTS…)');
-  const { rules, errors } = loadRules(positionals.length > 0 ? positionals : [bundledRulesDir()], { schema });
+  const selection = ruleSelection(values);
+  // Only exclusions ("!**/_deprecated/**") narrow the default rules.
+  const patterns = positionals.some((p) => !p.startsWith('!')) ? positionals : [bundledRulesDir(), ...positionals];
+  const { rules: loaded, errors } = loadRules(patterns, { schema });
   for (const e of errors) io.stderr.write(`warning: rule not loaded: ${e.message}\n`);
+  const rules = selectRules(loaded, selection);
   const set = new RuleSet(rules);
-  if (!quiet) for (const r of set.skipped) io.stderr.write(`note: ${r.file ?? r.name}: skipped, ${r.notExecutableReason}\n`);
+  if (!quiet) {
+    for (const r of set.skipped) io.stderr.write(`note: ${r.file ?? r.name}: skipped, ${r.notExecutableReason}\n`);
+    if (rules.length < loaded.length) io.stderr.write(`note: ${plural(loaded.length - rules.length, 'rule')} left out by --min-severity, --tag or --no-building-blocks\n`);
+  }
   if (set.rules.length === 0) {
-    io.stderr.write('error: no EQL rule to run\n');
+    io.stderr.write(`error: no EQL rule to run${loaded.length > rules.length ? ` (the selection left out all ${plural(loaded.length, 'rule')} loaded)` : ''}\n`);
     return 2;
   }
 
