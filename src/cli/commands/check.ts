@@ -23,8 +23,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     json: { type: 'boolean' },
     mapping: { type: 'string' },
-    quiet: { type: 'boolean' },
-    help: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout.write(`${CHECK_HELP}\n`);
