@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, type Event } from '../../src/index.js';
-import { cli, lines } from '../helpers/cli.js';
+import { lines, runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eqlkit-robust-'));
@@ -51,14 +51,14 @@ describe('a stream with 10% broken lines', () => {
   writeFileSync(join(dir, 'clean.ndjson'), `${good.join('\n')}\n`);
   writeFileSync(join(dir, 'mixed.ndjson'), `${mixed.join('\n')}\n`);
 
-  it('has about one bad line in ten', () => {
+  it('has about one bad line in ten', async () => {
     expect(badLines.length / mixed.length).toBeGreaterThan(0.09);
     expect(badLines.length / mixed.length).toBeLessThan(0.11);
   });
 
-  it('gives exactly the alerts of its clean part, and reports every bad line by number', () => {
-    const fromClean = cli(['run', '--events', join(dir, 'clean.ndjson')]);
-    const fromMixed = cli(['run', '--events', join(dir, 'mixed.ndjson'), '--max-errors', '1000']);
+  it('gives exactly the alerts of its clean part, and reports every bad line by number', async () => {
+    const fromClean = await runCli(['run', '--events', join(dir, 'clean.ndjson')]);
+    const fromMixed = await runCli(['run', '--events', join(dir, 'mixed.ndjson'), '--max-errors', '1000']);
     expect(fromClean.code).toBe(0);
     // The bad lines were not evaluated: exit 5 says so.
     expect(fromMixed.code).toBe(5);
@@ -73,20 +73,20 @@ describe('a stream with 10% broken lines', () => {
     expect(Number(summary[3])).toBe(badLines.length);
   });
 
-  it('prints the first 20 problems, then one line with the count of the rest; the counts are whole', () => {
-    const r = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
+  it('prints the first 20 problems, then one line with the count of the rest; the counts are whole', async () => {
+    const r = await runCli(['run', '--events', join(dir, 'mixed.ndjson')]);
     const shown = [...r.stderr.matchAll(/mixed\.ndjson:(\d+): /g)].map((m) => Number(m[1]));
     expect(shown).toEqual(badLines.slice(0, 20));
     expect(r.stderr).toContain(`… and ${badLines.length - 20} more problems not shown (--max-errors N shows more)`);
     expect(r.stderr).toMatch(new RegExp(`${mixed.length} read, ${mixed.length - badLines.length} evaluated, ${badLines.length} reported`));
-    const three = cli(['run', '--events', join(dir, 'mixed.ndjson'), '--max-errors', '3']);
+    const three = await runCli(['run', '--events', join(dir, 'mixed.ndjson'), '--max-errors', '3']);
     expect([...three.stderr.matchAll(/mixed\.ndjson:(\d+): /g)]).toHaveLength(3);
     expect(three.stderr).toContain(`… and ${badLines.length - 3} more problems not shown`);
   });
 
-  it('with --prefilter, gives the same alerts and counts the lines it skipped by the prefilter', () => {
-    const parsedAll = cli(['run', '--events', join(dir, 'mixed.ndjson')]);
-    const prefiltered = cli(['run', '--prefilter', '--events', join(dir, 'mixed.ndjson')]);
+  it('with --prefilter, gives the same alerts and counts the lines it skipped by the prefilter', async () => {
+    const parsedAll = await runCli(['run', '--events', join(dir, 'mixed.ndjson')]);
+    const prefiltered = await runCli(['run', '--prefilter', '--events', join(dir, 'mixed.ndjson')]);
     expect(prefiltered.stdout).toBe(parsedAll.stdout);
     // read = evaluated + skipped by the prefilter + reported
     const summary = /(\d+) read, (\d+) evaluated, (\d+) skipped by the prefilter, (\d+) reported/.exec(prefiltered.stderr)!;
@@ -101,7 +101,7 @@ describe('a stream with 10% broken lines', () => {
   it.each([
     ['by default, onError sees every unusable event', { lazyTimestamps: false }],
     ['with lazyTimestamps, onError sees every event a stage used or without a timestamp', { lazyTimestamps: true }],
-  ])('through the library too, %s; matches are unchanged', (_, options) => {
+  ])('through the library too, %s; matches are unchanged', async (_, options) => {
     const q = compile('sequence by host.id with maxspan=2s [network where true] [process where true]');
     const parsed = mixed.flatMap((l) => {
       try {
