@@ -193,6 +193,8 @@ export class AstBuilder {
   // ------------------------------------------------------------ expressions
 
   expression(cst: CstNode): A.Expression {
+    const lit = this.node(cst.children, 'literal');
+    if (lit) return this.literal(lit);
     return this.orExpression(this.node(cst.children, 'orExpression')!);
   }
 
