@@ -16,7 +16,41 @@
 
 export { parse, MAX_NESTING_DEPTH, MAX_AST_DEPTH } from './parser/parse.js';
 export { format, formatExpression } from './parser/format.js';
-export type * from './parser/ast.js';
+export type {
+  Position,
+  Location,
+  Node,
+  Query,
+  EventQuery,
+  SequenceQuery,
+  SampleQuery,
+  JoinQuery,
+  EventFilter,
+  SequenceStage,
+  JoinStage,
+  TimeSpan,
+  Pipe,
+  Expression,
+  Literal,
+  StringLiteral,
+  NumberLiteral,
+  BooleanLiteral,
+  NullLiteral,
+  Field,
+  Not,
+  And,
+  Or,
+  Comparison,
+  ComparisonOperator,
+  In,
+  Arithmetic,
+  ArithmeticOperator,
+  Unary,
+  FunctionCall,
+  MatchOperator,
+  // `Match` is a query's result (below); the AST node of `x : "pattern"` is this.
+  Match as MatchExpression,
+} from './parser/ast.js';
 export {
   isLiteral,
   isExpression,
@@ -37,7 +71,9 @@ export type { SearchOptions, SearchStats } from './engine/compiled-query.js';
 export type { Match } from './engine/match.js';
 export type { StreamOptions, StreamStats, StreamMatcher } from './engine/stream.js';
 export type { CompileOptions } from './compile/plan.js';
-export type { LinePrefilter } from './compile/line-prefilter.js';
+import type { LinePrefilter as LinePrefilterClass } from './compile/line-prefilter.js';
+/** A test on raw NDJSON lines: false when no stage of the query (or of any rule) could match the line. */
+export type LinePrefilter = Pick<LinePrefilterClass, 'mayMatch'>;
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
 export type { Schema, FieldType, FieldSpec, AliasSpec, ConflictSpec } from './compile/schema.js';
 export type { Event } from './compile/fields.js';
