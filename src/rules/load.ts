@@ -16,6 +16,14 @@ export interface LoadResult {
   readonly errors: RuleLoadError[];
 }
 
+export interface LoadRulesOptions extends LoadOptions {
+  /**
+   * Called once the files are found (`done` 0) and after each file, loaded
+   * or not: a folder of a thousand rules takes a second or more.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 /** Parses a rule from TOML text. @throws RuleLoadError */
 export function parseRule(text: string, options: LoadOptions & { file?: string } = {}): Rule {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -137,7 +145,7 @@ function excluder(negated: readonly string[]): (file: string, base: string) => b
  * '!**\/_deprecated/**']`. Returns the rules that loaded and an error for each
  * file that did not.
  */
-export function loadRules(patterns: string | readonly string[], options: LoadOptions = {}): LoadResult {
+export function loadRules(patterns: string | readonly string[], options: LoadRulesOptions = {}): LoadResult {
   const errors: RuleLoadError[] = [];
   const files: string[] = [];
   const list = typeof patterns === 'string' ? [patterns] : patterns;
@@ -178,13 +186,18 @@ export function loadRules(patterns: string | readonly string[], options: LoadOpt
     else keep(pattern, resolve(dirname(pattern)));
   }
   const rules: Rule[] = [];
-  for (const file of [...new Set(files)]) {
+  const unique = [...new Set(files)];
+  const { onProgress, ...ruleOptions } = options;
+  onProgress?.(0, unique.length);
+  for (let i = 0; i < unique.length; i++) {
+    const file = unique[i]!;
     try {
-      rules.push(loadRule(file, options));
+      rules.push(loadRule(file, ruleOptions));
     } catch (e) {
       if (e instanceof RuleLoadError) errors.push(e);
       else errors.push(new RuleLoadError('RULE_READ', `unexpected failure: ${(e as Error).message}`, { file }));
     }
+    onProgress?.(i + 1, unique.length);
   }
   return { rules, errors };
 }

@@ -5,6 +5,7 @@ import { loadRules } from '../../rules/load.js';
 import { bundledRulesDir } from '../../rules/bundled.js';
 import { CHECK_HELP } from '../help.js';
 import { type Io, parseOptions, readSchema } from '../common.js';
+import { loadingLine } from '../loading.js';
 
 /** The error with a frame from the TOML file itself, at the reported line and column. */
 function describe(e: RuleLoadError): string {
@@ -31,7 +32,9 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const schema = readSchema(values.mapping as string | undefined);
-  const { rules, errors } = loadRules(positionals.length > 0 ? positionals : [bundledRulesDir()], { schema });
+  const loading = loadingLine(io.stderr, { quiet: values.quiet as boolean | undefined });
+  const { rules, errors } = loadRules(positionals.length > 0 ? positionals : [bundledRulesDir()], { schema, onProgress: loading.update });
+  loading.end();
   const ok = rules.filter((r) => r.executable).length;
   const notEql = rules.filter((r) => r.notExecutableCode === 'RULE_NOT_EQL');
   const unsupported = rules.filter((r) => r.notExecutableCode === 'RULE_NOT_SUPPORTED');
