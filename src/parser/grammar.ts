@@ -70,8 +70,13 @@ const LITERAL_TOKENS: ReadonlySet<TokenType> = new Set([T.Null, T.True, T.False,
 const LIST_CLOSERS: ReadonlySet<TokenType> = new Set([T.Comma, T.RParen]);
 
 export class EqlGrammar extends CstParser {
-  constructor() {
-    super(T.allTokens, { maxLookahead: 3, errorMessageProvider: errorMessages, recoveryEnabled: false, nodeLocationTracking: 'full' });
+  /**
+   * @param validate check the grammar itself (ambiguities, left recursion) as
+   * it is built. That took about half of building it, which every process that
+   * parses pays once; the grammar's test builds it with the checks on.
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { maxLookahead: 3, errorMessageProvider: errorMessages, recoveryEnabled: false, nodeLocationTracking: 'full', skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
