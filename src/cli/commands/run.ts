@@ -12,6 +12,7 @@ import { UsageError } from '../output.js';
 import { expandEventInputs } from '../event-files.js';
 import { AlertSummary } from '../summary.js';
 import { plural } from '../plural.js';
+import { loadingLine } from '../loading.js';
 import { finish, openSession } from './finish.js';
 
 const RUN_OPTIONS = {
@@ -68,7 +69,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const selection = ruleSelection(values);
   // Only exclusions ("!**/_deprecated/**") narrow the default rules.
   const patterns = positionals.some((p) => !p.startsWith('!')) ? positionals : [bundledRulesDir(), ...positionals];
-  const { rules: loaded, errors } = loadRules(patterns, { schema });
+  const loading = loadingLine(io.stderr, { quiet });
+  const { rules: loaded, errors } = loadRules(patterns, { schema, onProgress: loading.update });
+  loading.end();
   for (const e of errors) io.stderr.write(`warning: rule not loaded: ${e.message}\n`);
   const rules = selectRules(loaded, selection);
   const set = new RuleSet(rules);
