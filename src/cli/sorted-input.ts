@@ -315,7 +315,7 @@ export class SortedInput {
       else group.push(...this.runs.splice(i, 1));
     }
     const w = this.writer();
-    for await (const batch of this.merge(group)) for (const e of batch) w.write(e as HeldEvent);
+    for await (const batch of this.merge(group)) for (const e of batch) w.write(e);
     for (const run of group) if (run.kind === 'spill') rmSync(run.path, { force: true });
     this.runs.push(this.finishSpill(w));
   }
@@ -364,7 +364,7 @@ export class SortedInput {
   }
 
   /** A k-way merge of sorted runs, in batches. */
-  private async *merge(runs: readonly Run[]): AsyncGenerator<SortedEvent[]> {
+  private async *merge(runs: readonly Run[]): AsyncGenerator<HeldEvent[]> {
     const cursors: Cursor[] = [];
     try {
       for (const run of runs) {
@@ -374,7 +374,7 @@ export class SortedInput {
       const live: Cursor[] = [];
       for (const c of cursors) if (await c.fill()) live.push(c);
       const heap = new CursorHeap(live, this.compare);
-      let out: SortedEvent[] = [];
+      let out: HeldEvent[] = [];
       while (heap.size > 0) {
         const c = heap.top;
         out.push(c.batch[c.pos++]!);
