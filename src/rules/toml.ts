@@ -16,13 +16,14 @@ export class TomlSyntaxError extends Error {
   }
 }
 
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOT = 0x22;
-const APOS = 0x27;
-const BSOL = 0x5c;
-const DEL = 0x7f;
+// Plain text in each kind of string: not its closing quote, nor a backslash
+// where escapes are read, nor a control character other than tab (and line
+// breaks in multi-line strings), nor DEL. These are the characters the
+// original takes one by one without a state change.
+const BASIC_RUN = /[^"\\\x00-\x08\x0a-\x1f\x7f]*/y;
+const LITERAL_RUN = /[^'\x00-\x08\x0a-\x1f\x7f]*/y;
+const MULTI_BASIC_RUN = /[^"\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*/y;
+const MULTI_LITERAL_RUN = /[^'\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*/y;
 
 /**
  * @iarna/toml's parser, with string contents taken in runs instead of one
@@ -40,58 +41,51 @@ const DEL = 0x7f;
 class RunParser extends TOMLParser {
   /**
    * Appends the characters from the current one up to the first that is not
-   * plain text in this kind of string, moving the position past them as the
-   * original's per-character step does. Returns true when the text ended
-   * inside the run (the original's loop then returns, waiting for more text).
+   * plain text in this kind of string (`run` matches them), moving the
+   * position past them as the original's per-character step does. Returns
+   * true when the text ended inside the run (the original's loop then
+   * returns, waiting for more text).
    */
-  private takeRun(delimiter: number, escapes: boolean, multiline: boolean): boolean {
+  private takeRun(run: RegExp): boolean {
     const text = this._buf;
     const start = this.ii;
     // Once the text is done (in finish()) the parser drops it and sets `char` to a sentinel.
     if (text === null || start >= text.length) return false;
-    let i = start;
-    let line = this.line;
-    let col = this.col;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      const plain =
-        c >= 0x20 ? c !== DEL && c !== delimiter && !(escapes && c === BSOL) : c === TAB || (multiline && (c === LF || c === CR));
-      if (!plain) break;
-      if (c === LF) {
-        line++;
-        col = -1;
-      }
-      i++;
-      col++;
-      if (i >= text.length) break;
+    run.lastIndex = start;
+    run.test(text);
+    const end = run.lastIndex;
+    if (end === start) return false;
+    // Lines and columns as the original counts them: a line starts after each LF.
+    let lastLf = -1;
+    for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
+      this.line++;
+      lastLf = i;
     }
-    if (i === start) return false;
-    this.state.buf += text.slice(start, i);
-    this.pos += i - start;
-    this.ii = i;
-    this.line = line;
-    this.col = col;
-    this.char = text.codePointAt(i);
-    return i >= text.length;
+    this.col = lastLf >= 0 ? end - lastLf - 1 : this.col + (end - start);
+    this.state.buf += text.slice(start, end);
+    this.pos += end - start;
+    this.ii = end;
+    this.char = text.codePointAt(end);
+    return end >= text.length;
   }
 
   override parseBasicString(): unknown {
-    if (this.takeRun(QUOT, true, false)) return undefined;
+    if (this.takeRun(BASIC_RUN)) return undefined;
     return super.parseBasicString();
   }
 
   override parseLiteralString(): unknown {
-    if (this.takeRun(APOS, false, false)) return undefined;
+    if (this.takeRun(LITERAL_RUN)) return undefined;
     return super.parseLiteralString();
   }
 
   override parseMultiStringContent(): unknown {
-    if (this.takeRun(QUOT, true, true)) return undefined;
+    if (this.takeRun(MULTI_BASIC_RUN)) return undefined;
     return super.parseMultiStringContent();
   }
 
   override parseLiteralMultiStringContent(): unknown {
-    if (this.takeRun(APOS, false, true)) return undefined;
+    if (this.takeRun(MULTI_LITERAL_RUN)) return undefined;
     return super.parseLiteralMultiStringContent();
   }
 }
