@@ -29,7 +29,14 @@ const hasOwn = Object.prototype.hasOwnProperty;
  */
 export const MAX_WALK_STEPS = 1_000_000;
 
+/**
+ * Readers shared by field name, so that the rules of a set read one field of
+ * one event once. Bounded: a service that compiles user queries names ever
+ * new fields, and the oldest entries then leave the table (queries that hold
+ * them keep them; new queries get fresh ones).
+ */
 const shared = new Map<string, FieldReader>();
+const MAX_SHARED_READERS = 8192;
 let epoch = 0;
 
 /**
@@ -68,6 +75,7 @@ export function compileFieldReader(name: string): FieldReader {
       lastEpoch = epoch;
       return lastValue;
     };
+    if (shared.size >= MAX_SHARED_READERS) shared.delete(shared.keys().next().value!);
     shared.set(name, reader);
   }
   return reader;
