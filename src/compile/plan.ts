@@ -6,7 +6,7 @@
 import type * as A from '../parser/ast.js';
 import { eventFiltersOf, fieldName, mapExpression } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
-import { pipeCount, RUNNABLE_PIPES } from '../parser/structure.js';
+import { planPipes, type PipeInstance } from '../language/pipes/index.js';
 import { compileFieldReader, someValueIs } from './fields.js';
 import type { FieldReader } from './fields.js';
 import type { Schema } from './schema.js';
@@ -58,15 +58,11 @@ export interface StagePlan {
   readonly missing: boolean;
 }
 
-export interface PipePlan {
-  readonly name: 'head' | 'tail';
-  readonly count: number;
-}
-
 interface PlanBase {
   readonly query: A.Query;
   readonly options: ResolvedOptions;
-  readonly pipes: readonly PipePlan[];
+  /** The query's pipes, planned by their definitions (language/pipes), left to right. */
+  readonly pipes: readonly PipeInstance[];
   readonly timestamp: FieldReader;
   /** The schema maps the timestamp as `date`, which Elasticsearch stores in whole milliseconds. */
   readonly timestampInMillis: boolean;
@@ -127,10 +123,8 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   scope.collectOptionalFields(ast);
   const predicates = new PredicateCompiler(scope);
 
-  const pipes = ast.pipes.map((p): PipePlan => {
-    if (!RUNNABLE_PIPES.has(p.name)) throw scope.error('EQL_UNSUPPORTED', `pipe [${p.name}] is not supported; Elasticsearch runs only head and tail`, p.location);
-    const arg = p.args[0];
-    return { name: p.name as 'head' | 'tail', count: arg ? (pipeCount(arg) ?? 0) : 0 };
+  const pipes = planPipes(ast.pipes, (reason, at) => {
+    throw scope.error('EQL_UNSUPPORTED', reason, at);
   });
 
   // As in Elasticsearch, a schema must have the timestamp field, which orders every query but a

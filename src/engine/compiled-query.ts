@@ -7,7 +7,7 @@ import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { beginEvent, type Event } from '../compile/fields.js';
 import type { OrderedEvent } from './order.js';
-import { applyPipes, type ResultPosition } from './pipes.js';
+import { applyPipes, withRequestSize, type ResultPosition } from '../language/pipes/index.js';
 import type { Match } from './match.js';
 import { createRunner } from './runner.js';
 import { createStreamMatcher, orderBatch, orderSourceOf, type StreamMatcher, type StreamOptions } from './stream.js';
@@ -83,7 +83,7 @@ export class CompiledQuery {
       const runner = createRunner(plan, { maxSamplesPerKey: options.maxSamplesPerKey ?? 1 });
       for (const item of this.order(events, options.onError)) runner.process(item);
       // A sample's size keeps the first samples in key order, whatever the result position.
-      return applyPipes(runner.flush(), plan.pipes, size, 'head');
+      return applyPipes(runner.flush(), withRequestSize(plan.pipes, size, 'head'));
     }
     // Events, sequences: sorted first, then through the same runner that streams use.
     const runner = createRunner(plan);
@@ -91,7 +91,7 @@ export class CompiledQuery {
     // No spreading: a batch's results may outnumber the arguments a call can take.
     for (const item of this.order(events, options.onError)) for (const m of runner.process(item)) out.push(m);
     for (const m of runner.flush()) out.push(m);
-    return applyPipes(out, plan.pipes, size, options.resultPosition);
+    return applyPipes(out, withRequestSize(plan.pipes, size, options.resultPosition ?? 'tail'));
   }
 
   /**

@@ -1,23 +1,18 @@
 /**
  * The structural rules that Elasticsearch's parser enforces once a query has
  * parsed: sequence and sample shapes, maxspan units, runs limits, join-key
- * counts and pipe names. They are checked on the AST, so each error points at
- * the node at fault.
+ * counts, and pipes (names and arguments, from the pipe registry). They are
+ * checked on the AST, so each error points at the node at fault.
  */
 import type * as A from './ast.js';
 import { fieldName } from './ast.js';
 import { EqlSyntaxError } from '../errors.js';
-import { arithmetic } from '../compile/null-logic.js';
+import { checkPipe } from '../language/pipes/index.js';
 
 export const MAXSPAN_UNITS = ['ms', 's', 'm', 'h', 'd'] as const;
 export const MAX_RUNS = 100;
 export const MAX_SEQUENCE_QUERIES = 256;
 export const MAX_SAMPLE_QUERIES = 5;
-
-/** Pipes Elasticsearch runs, and the Endgame pipes it recognises in order to reject them. */
-export const RUNNABLE_PIPES: ReadonlySet<string> = new Set(['head', 'tail']);
-export const KNOWN_PIPES: ReadonlySet<string> = new Set(['head', 'tail', 'count', 'filter', 'sort', 'unique', 'unique_count', 'window']);
-const MAX_PIPE_LIMIT = 2 ** 31 - 1;
 
 export function checkStructure(query: A.Query, source: string): void {
   const fail = (reason: string, at: A.Location): never => {
@@ -71,6 +66,7 @@ export function checkStructure(query: A.Query, source: string): void {
       break;
   }
 
+  // Pipe names and arguments: the pipe registry (language/pipes).
   for (const pipe of query.pipes) checkPipe(pipe, fail);
 }
 
@@ -81,58 +77,4 @@ function checkMaxspan(span: A.TimeSpan, fail: (reason: string, at: A.Location) =
   if (!(MAXSPAN_UNITS as readonly string[]).includes(span.unit)) {
     fail(`unknown time unit '${span.unit}' in maxspan; use one of ${MAXSPAN_UNITS.join(', ')}`, span.location);
   }
-}
-
-function checkPipe(pipe: A.Pipe, fail: (reason: string, at: A.Location) => never): void {
-  if (!KNOWN_PIPES.has(pipe.name)) {
-    if (KNOWN_PIPES.has(pipe.name.toLowerCase())) fail(`pipe names are lower-case: write '${pipe.name.toLowerCase()}'`, pipe.location);
-    const close = [...KNOWN_PIPES].filter((k) => similarity(k, pipe.name) >= 0.5);
-    const hint = close.length > 0 ? `; did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
-    fail(`unknown pipe '${pipe.name}'${hint}`, pipe.location);
-  }
-  if (!RUNNABLE_PIPES.has(pipe.name)) return;
-  if (pipe.args.length !== 1) fail(`'${pipe.name}' takes exactly one argument, a whole number; found ${pipe.args.length}`, pipe.location);
-  const arg = pipe.args[0]!;
-  const count = pipeCount(arg);
-  if (count === null || count < 0 || count > MAX_PIPE_LIMIT) {
-    fail(`'${pipe.name}' takes a whole number from 0 to ${MAX_PIPE_LIMIT}`, arg.location);
-  }
-}
-
-/**
- * The number a `head` or `tail` argument stands for: Elasticsearch takes any
- * integer expression it can work out while parsing (`head 2 * 3`, `head +5`).
- * Null when the argument is not one.
- */
-export function pipeCount(e: A.Expression): number | null {
-  switch (e.type) {
-    case 'Number':
-      return e.integer ? e.value : null;
-    case 'Unary': {
-      const v = pipeCount(e.operand);
-      return v === null ? null : e.operator === '-' ? -v : v;
-    }
-    case 'Arithmetic': {
-      const a = pipeCount(e.left);
-      const b = pipeCount(e.right);
-      if (a === null || b === null) return null;
-      // Integer arithmetic as everywhere else in the engine (Java's, on longs).
-      const v = arithmetic(e.operator, a, b, 'integer', 'integer');
-      return typeof v === 'number' ? v : null;
-    }
-    default:
-      return null;
-  }
-}
-
-/** 1 − (edit distance / longer length): the closeness measure behind "did you mean". */
-function similarity(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return 1 - d[a.length]![b.length]! / Math.max(a.length, b.length, 1);
 }

@@ -112,6 +112,13 @@ describe('eqlkit query', () => {
     // The summary tells what was found from what was printed.
     expect(sized.stderr).toMatch(new RegExp(`; ${all.length} matches \\(3 printed\\) in `));
     expect((await runCli(['query', SEQUENCE, EVENTS])).stderr).toMatch(new RegExp(`; ${all.length} matches in `));
+    // Pipes in a chain, and --size before the first of them, as search() applies them.
+    expect(lines((await runCli(['query', `${SEQUENCE} | head 4 | tail 2`, EVENTS])).stdout)).toEqual(all.slice(2, 4));
+    expect(lines((await runCli(['query', `${SEQUENCE} | tail 3 | head 1`, EVENTS, '--size', '4'])).stdout)).toEqual(all.slice(-3, -2));
+    // A head with --size streams: reading stops at the size, so the summary finds no more than it prints.
+    const headed = await runCli(['query', `${SEQUENCE} | head 5`, EVENTS, '--size', '2']);
+    expect(lines(headed.stdout)).toEqual(all.slice(0, 2));
+    expect(headed.stderr).toMatch(/; 2 matches in /);
   });
 
   it('reads a file that starts with a byte-order mark', async () => {

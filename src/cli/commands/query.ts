@@ -1,7 +1,7 @@
 /** `eqlkit query '<eql>' [events…]` */
 import { readFileSync, statSync } from 'node:fs';
 import { compile, type CompiledQuery } from '../../engine/compiled-query.js';
-import { applyPipes } from '../../engine/pipes.js';
+import { runPipeline, withRequestSize } from '../../language/pipes/index.js';
 import { orderSourceOf } from '../../engine/stream.js';
 import type { Match } from '../../engine/match.js';
 import type { Event } from '../../compile/fields.js';
@@ -77,31 +77,25 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
     onError: (e) => feeder.onEngineError(e),
     onLate: (e: EqlEventError) => feeder.onEngineError(e),
   });
-  // Only head pipes can stream; a tail (or a size, which keeps the last results) needs the end.
-  const pipes = q.plan.pipes;
-  const buffered = size !== undefined || pipes.some((p) => p.name === 'tail');
-  const headLimit = Math.min(...pipes.map((p) => p.count));
-  const held: Match[] = [];
+  // The pipes and --size (the most recent matches, as Elasticsearch's default result position):
+  // matches go out as they come up to the first pipe that needs the end (a tail), and reading
+  // stops once no later match can go out (a head has had its count).
+  const pipes = runPipeline<Match>(withRequestSize(q.plan.pipes, size ?? Infinity, 'tail'));
   const summary: Summary = new MatchSummary();
-  let emitted = 0;
   // Printed with the alert format's key spelling.
   const printable = (m: Match) => ({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
   const emit = async (ms: Match[]): Promise<boolean> => {
     for (const m of ms) {
       feeder.counts.matches++;
       summary.add(m);
-      if (buffered) held.push(m);
-      else if (emitted < headLimit) {
-        emitted++;
-        await output.item(printable(m));
-      }
+      if (pipes.accept(m)) await output.item(printable(m));
     }
-    return !output.closed && (buffered || emitted < headLimit);
+    return !output.closed && !pipes.done;
   };
 
   return finish(io, session, summary, values['fail-on-match'] === true, async () => {
     await feeder.run(files, orderSourceOf(q.plan), (event) => emit(matcher.push(event as Event)));
     await emit(matcher.flush());
-    if (buffered) for (const m of applyPipes(held, pipes, size ?? Infinity, 'tail')) await output.item(printable(m));
+    for (const m of pipes.end()) await output.item(printable(m));
   });
 }

@@ -1,0 +1,74 @@
+/**
+ * Running a query's pipes over its results, the one way every consumer does:
+ * `search` over a whole batch, and the streaming consumers (the command
+ * line's `query`, `stream()`, a RuleSet's rules) a result at a time.
+ */
+import { headOf } from './head.js';
+import { tailOf } from './tail.js';
+import type { PipeInstance, PipeStream, ResultPosition } from './types.js';
+
+/**
+ * The pipes with a request `size` added as Elasticsearch plans it: a limit of
+ * the same kind placed right before the first limit among the pipes (so
+ * `size 3` and `| tail 4 | head 2` make `tail 3 | tail 4 | head 2`); with no
+ * limit among them, a limit of the `position` kind at the end. An unlimited
+ * size adds nothing.
+ */
+export function withRequestSize(pipes: readonly PipeInstance[], size: number, position: ResultPosition): readonly PipeInstance[] {
+  if (size === Infinity) return pipes;
+  const first = pipes.findIndex((p) => p.sizeLimit !== undefined);
+  if (first < 0) return [...pipes, position === 'head' ? headOf(size) : tailOf(size)];
+  return [...pipes.slice(0, first), pipes[first]!.sizeLimit!(size), ...pipes.slice(first)];
+}
+
+/** The pipes over a whole ordered result list, left to right. A new list; `items` is not changed. */
+export function applyPipes<T>(items: readonly T[], pipes: readonly PipeInstance[]): T[] {
+  let out = items.slice();
+  for (const p of pipes) out = p.apply(out);
+  return out;
+}
+
+/** One run of the pipes over results that come one at a time. */
+export interface PipelineRun<T> {
+  /** Whether some pipe needs the end: results from it on are held until `end()`. */
+  readonly holds: boolean;
+  /** Takes the next result; true when it goes out now. */
+  accept(item: T): boolean;
+  /** True once no later result can change the output: the feeder may stop reading (and then call `end()`). */
+  readonly done: boolean;
+  /** The end of the results: what the held results give, in order (none when nothing is held). */
+  end(): T[];
+}
+
+/**
+ * A run of the pipes for a stream of results. The pipes up to the first one
+ * that needs the end pass results on as they come; from that one on, results
+ * are held and the rest of the pipes apply at `end()`. Fed every result, it
+ * gives what {@link applyPipes} gives.
+ */
+export function runPipeline<T>(pipes: readonly PipeInstance[]): PipelineRun<T> {
+  const cut = pipes.findIndex((p) => p.stream === undefined);
+  const streaming = cut < 0 ? pipes : pipes.slice(0, cut);
+  const rest = cut < 0 ? [] : pipes.slice(cut);
+  const stages: PipeStream<T>[] = streaming.map((p) => p.stream!<T>());
+  let held: T[] = [];
+  return {
+    holds: rest.length > 0,
+    accept(item: T): boolean {
+      for (let i = 0; i < stages.length; i++) if (!stages[i]!.accept(item)) return false;
+      if (rest.length === 0) return true;
+      held.push(item);
+      return false;
+    },
+    get done(): boolean {
+      for (let i = 0; i < stages.length; i++) if (stages[i]!.done) return true;
+      return false;
+    },
+    end(): T[] {
+      if (rest.length === 0) return [];
+      const out = applyPipes(held, rest);
+      held = [];
+      return out;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * language/ comes before every stage that reads it (the parser, the compiler,
+ * the engine, the rules, the command line): it may import only its own
+ * modules and the shared ones.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+const LANGUAGE = join(SRC, 'language');
+
+/** What language/ may import besides itself: errors, the AST's types, and per-event value semantics. */
+const SHARED = new Set(['errors.ts', 'parser/ast.ts', 'compile/null-logic.ts']);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+}
+
+describe('language/ imports', () => {
+  it.each(sources(LANGUAGE).map((f) => [relative(SRC, f), f]))('%s imports only language/ and shared modules', (_name, file) => {
+    const text = readFileSync(file, 'utf8');
+    for (const [, spec] of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)) {
+      expect(spec!.startsWith('.'), `${spec} is a package`).toBe(true);
+      const target = relative(SRC, resolve(dirname(file), spec!)).replace(/\.js$/, '.ts');
+      expect(target.startsWith('language/') || SHARED.has(target), `${relative(SRC, file)} imports ${target}`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,82 @@
+/** Running planned pipes: the request size's place, and streaming that gives what the batch gives. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../src/index.js';
+import { applyPipes, runPipeline, withRequestSize, type PipeInstance, type ResultPosition } from '../../../src/language/pipes/index.js';
+import { headOf } from '../../../src/language/pipes/head.js';
+import { tailOf } from '../../../src/language/pipes/tail.js';
+import { items } from './helpers.js';
+
+const pipesOf = (query: string) => compile(`any where true ${query}`).plan.pipes;
+const texts = (pipes: readonly PipeInstance[]) => pipes.map((p) => p.text);
+
+describe('withRequestSize', () => {
+  /** [pipes, size, position, the pipeline] */
+  const TABLE: Array<[string, number, ResultPosition, string[]]> = [
+    ['', Infinity, 'tail', []],
+    ['', 3, 'tail', ['tail 3']],
+    ['', 3, 'head', ['head 3']],
+    ['| head 4 | tail 2', 3, 'tail', ['head 3', 'head 4', 'tail 2']],
+    ['| tail 4 | head 2', 3, 'head', ['tail 3', 'tail 4', 'head 2']],
+    ['| head 4 | tail 2', Infinity, 'tail', ['head 4', 'tail 2']],
+  ];
+  it.each(TABLE)('%j with size %s (%s) is %j', (query, size, position, expected) => {
+    expect(texts(withRequestSize(pipesOf(query), size, position))).toEqual(expected);
+  });
+
+  it('puts the size before the first limit, after pipes that are no limits', () => {
+    const marker: PipeInstance = { name: 'mark', text: 'mark', apply: (x) => x };
+    expect(texts(withRequestSize([marker, headOf(5)], 2, 'tail'))).toEqual(['mark', 'head 2', 'head 5']);
+    expect(texts(withRequestSize([marker], 2, 'tail'))).toEqual(['mark', 'tail 2']);
+  });
+});
+
+describe('runPipeline', () => {
+  const pipe = fc.oneof(
+    fc.nat(8).map((n) => headOf(n)),
+    fc.nat(8).map((n) => tailOf(n)),
+  );
+
+  it('gives what applyPipes gives, whether or not the feeder stops when it is done', () => {
+    fc.assert(
+      fc.property(fc.array(pipe, { maxLength: 4 }), fc.nat(12), (pipes, n) => {
+        const expected = applyPipes(items(n), pipes);
+        const all = runPipeline<number>(pipes);
+        const fed = items(n).filter((i) => all.accept(i));
+        expect([...fed, ...all.end()]).toEqual(expected);
+
+        const stopping = runPipeline<number>(pipes);
+        const out: number[] = [];
+        for (const i of items(n)) {
+          if (stopping.done) break;
+          if (stopping.accept(i)) out.push(i);
+        }
+        expect([...out, ...stopping.end()]).toEqual(expected);
+      }),
+    );
+  });
+
+  it('streams up to the first pipe that needs the end, and holds from there', () => {
+    const run = runPipeline<number>([headOf(3), tailOf(2)]);
+    expect(run.holds).toBe(true);
+    expect(items(5).map((i) => run.accept(i))).toEqual([false, false, false, false, false]);
+    expect(run.done).toBe(true);
+    expect(run.end()).toEqual([1, 2]);
+
+    const streaming = runPipeline<number>([headOf(2)]);
+    expect(streaming.holds).toBe(false);
+    expect([0, 1, 2].map((i) => streaming.accept(i))).toEqual([true, true, false]);
+    expect(streaming.end()).toEqual([]);
+  });
+
+  it('with no pipes passes everything and is never done', () => {
+    const run = runPipeline<number>([]);
+    expect(items(3).map((i) => run.accept(i))).toEqual([true, true, true]);
+    expect(run.done).toBe(false);
+  });
+
+  it('applyPipes returns a new list', () => {
+    const list = items(3);
+    expect(applyPipes(list, [])).not.toBe(list);
+  });
+});
