@@ -7,7 +7,7 @@ import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { beginEvent, type Event } from '../compile/fields.js';
 import type { OrderedEvent } from './order.js';
-import { applyPipes, withRequestSize, type ResultPosition } from '../language/pipes/index.js';
+import { applyPipes, runPipeline, withRequestSize, type ResultPosition } from '../language/pipes/index.js';
 import type { Match } from './match.js';
 import { createRunner } from './runner.js';
 import { createStreamMatcher, orderBatch, orderSourceOf, type StreamMatcher, type StreamOptions } from './stream.js';
@@ -96,8 +96,8 @@ export class CompiledQuery {
 
   /**
    * A push-based matcher for embedding: `push(event)` returns the matches that
-   * became final, `flush()` ends the stream. Pipes (`head`, `tail`) apply only
-   * to `search`.
+   * became final, `flush()` ends the stream. It gives every match: the query's
+   * pipes (`head`, `tail`) do not apply here (they do in `search` and `stream`).
    */
   matcher(options: StreamOptions = {}): StreamMatcher {
     return createStreamMatcher(this.plan, options);
@@ -106,12 +106,25 @@ export class CompiledQuery {
   /**
    * Runs the query over a stream of events (a sync or async iterable) and
    * yields each match as soon as it is final. Memory stays bounded by the live
-   * sequence state.
+   * sequence state. The query's pipes apply as they would to the whole stream
+   * in `search`: `| head N` passes the first N and then stops reading the
+   * source; from a `| tail N` on, matches are held until the source ends.
    */
   async *stream(source: Iterable<Event> | AsyncIterable<Event>, options: StreamOptions = {}): AsyncGenerator<Match> {
     const m = this.matcher(options);
-    for await (const event of source) yield* m.push(event);
-    yield* m.flush();
+    const pipes = runPipeline<Match>(this.plan.pipes);
+    if (!pipes.done) {
+      let stopped = false;
+      for await (const event of source) {
+        for (const match of m.push(event)) if (pipes.accept(match)) yield match;
+        if (pipes.done) {
+          stopped = true;
+          break;
+        }
+      }
+      if (!stopped) for (const match of m.flush()) if (pipes.accept(match)) yield match;
+    }
+    yield* pipes.end();
   }
 
   /** Sorts a batch the way Elasticsearch orders an index; samples keep input order. */

@@ -343,14 +343,18 @@ export class Rule {
     return lookbackNanos(this.from ?? DEFAULT_FROM);
   }
 
-  /** Runs the rule over a batch of events and returns its alerts. */
+  /** Runs the rule over a batch of events and returns its alerts (the query's pipes and `size` applied, as Elasticsearch applies them to Kibana's search). */
   run(events: Iterable<Event>, options: RunOptions = {}): Alert[] {
     const q = this.compiled;
     const input = options.now === undefined ? events : this.withinLookback(events, options.now);
     return q.search(input, { size: options.size, onError: options.onError }).map((m) => toAlert(this, q, m));
   }
 
-  /** Runs the rule over a stream of events and yields each alert as soon as it is final. */
+  /**
+   * Runs the rule over a stream of events and yields each alert as soon as it
+   * is final. The query's pipes apply over the whole stream, as
+   * `CompiledQuery.stream` applies them.
+   */
   async *stream(source: Iterable<Event> | AsyncIterable<Event>, options: StreamOptions = {}): AsyncGenerator<Alert> {
     const q = this.compiled;
     const window = options.window ?? (this.lookbackNs !== null ? this.lookbackNs / 1e6 : undefined);

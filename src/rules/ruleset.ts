@@ -6,6 +6,11 @@
  * the values or substrings a stage requires (rule-index.ts), and, for a
  * sequence found through a later stage, only while it waits for that stage.
  * Every rule keeps its own matching state and decides with its full condition.
+ *
+ * A rule's pipes apply to its own alerts as to one search over all the events
+ * the set sees, so a batch gives what `rule.run` gives: after `| head N` the
+ * rule has given its N alerts and is no longer run; from a `| tail N` on, its
+ * alerts are held until `flush()`.
  */
 import { type Event, type FieldReader, fieldValues, hasValue, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
 import { valueKey } from './literal-index.js';
@@ -18,6 +23,8 @@ import { createRunner, type QueryRunner } from '../engine/runner.js';
 import { DEFAULT_MAX_PENDING_SEQUENCES, EventOrderer, guardedProcess, orderBatch, orderSourceOf, type OrderSource, type StreamMatcher, type StreamOptions } from '../engine/stream.js';
 import { durationToNanos } from '../engine/duration.js';
 import { buildPlan, type QueryPlan } from '../compile/plan.js';
+import { runPipeline, type PipelineRun } from '../language/pipes/index.js';
+import type { Match } from '../engine/match.js';
 import { type Alert, toAlert } from './alert.js';
 import type { Rule } from './rule.js';
 
@@ -28,6 +35,8 @@ interface Entry {
   readonly runner: QueryRunner;
   /** The last event index dispatched to this rule, so one event reaches a rule once. */
   lastIndex: number;
+  /** The run of the rule's pipes over its matches; null for a rule without pipes. */
+  readonly pipes: PipelineRun<Match> | null;
 }
 
 /** Whether each of the fields has a value in the event. */
@@ -217,10 +226,13 @@ class Dispatcher {
     let alerts: Array<{ readonly position: number; readonly alert: Alert }> | null = null;
     for (let i = 0; i < chosen.length; i++) {
       const entry = chosen[i]!;
+      const pipes = entry.pipes;
+      // A rule whose pipes let nothing more through (`| head N` after N alerts) no longer runs.
+      if (pipes !== null && pipes.done) continue;
       const matches = guardedProcess(entry.runner, this.orderer, item);
       if (matches.length === 0) continue;
       alerts ??= [];
-      for (const m of matches) alerts.push({ position: entry.position, alert: toAlert(entry.rule, entry.rule.compiled, m) });
+      for (const m of matches) if (pipes === null || pipes.accept(m)) alerts.push({ position: entry.position, alert: toAlert(entry.rule, entry.rule.compiled, m) });
     }
     if (alerts === null) return;
     // Stable: one rule's alerts keep their order.
@@ -269,6 +281,7 @@ export class RuleSet {
         maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
       }),
       lastIndex: -1,
+      pipes: rule.compiled.plan.pipes.length === 0 ? null : runPipeline<Match>(rule.compiled.plan.pipes),
     }));
   }
 
@@ -327,10 +340,14 @@ export class RuleSet {
       flush: () => {
         const out = dispatchAll(orderer.drain());
         for (const entry of entries) {
-          for (const m of entry.runner.flush()) {
+          const pipes = entry.pipes;
+          const give = (m: Match): void => {
             out.push(toAlert(entry.rule, entry.rule.compiled, m));
             alerts++;
-          }
+          };
+          if (pipes === null || !pipes.done) for (const m of entry.runner.flush()) if (pipes === null || pipes.accept(m)) give(m);
+          // What the pipes held for the end (`| tail N`), after the rule's last matches.
+          if (pipes !== null) for (const m of pipes.end()) give(m);
         }
         return out;
       },

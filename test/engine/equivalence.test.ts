@@ -1,7 +1,8 @@
 /**
- * stream() and matcher() must return what search() returns (without head and
- * tail, which only batch applies), for any events: ties, nulls, arrays,
- * several keys, every sequence feature, samples.
+ * stream() and matcher() must return what search() returns (for queries
+ * without pipes: matcher() gives every match, and test/engine/pipes.test.ts
+ * covers pipes), for any events: ties, nulls, arrays, several keys, every
+ * sequence feature, samples.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
