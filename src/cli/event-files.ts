@@ -4,8 +4,9 @@
  * order given, each folder's and glob's files sorted by path. `-` is stdin.
  * A path that names nothing is a usage error rather than an empty run.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { filesUnder, isFile, isFolder } from '../files.js';
 import picomatch from 'picomatch';
 import { UsageError } from './output.js';
 
@@ -16,35 +17,15 @@ const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
 const RULE_FILE = /\.toml$/i;
 
 
+/** Every event file below a folder; an unreadable folder is a usage error, as a missing one is. */
 function eventFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walk = (d: string): void => {
-    const real = realpathSync(d);
-    if (seen.has(real)) return;
-    seen.add(real);
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue; // a dangling link
-      }
-      if (st.isDirectory()) walk(p);
-      else if (EVENT_FILE.test(name)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return filesUnder(
+    dir,
+    (name) => EVENT_FILE.test(name),
+    (folder, e) => {
+      throw new UsageError(`cannot read the folder ${folder}: ${e.message}`);
+    },
+  );
 }
 
 /**
@@ -88,12 +69,4 @@ export function expandEventInputs(args: readonly string[], ruleFileHint: string)
     }
   }
   return [...new Set(files)];
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

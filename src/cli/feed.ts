@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { statSync } from 'node:fs';
 import { EqlEventError } from '../errors.js';
 import type { OrderSource } from '../engine/stream.js';
-import { type InputProgress, type InputRecord, readRecordBatches } from './input.js';
+import { type InputProgress, type InputRecord, recordBatchesOf } from './input.js';
 import type { LinePrefilter } from '../compile/line-prefilter.js';
 import type { ParsedOptions } from './common.js';
 import { UsageError } from './output.js';
@@ -114,6 +114,8 @@ export function createFeeder(options: FeederOptions): Feeder {
     if (!record.ok) report(`${record.file}:${record.line}`, record.reason);
   };
   const readOptions = { mayMatch: options.mayMatch, stdin: options.stdin };
+  const recordsOf = (name: string): AsyncGenerator<InputRecord[]> =>
+    recordBatchesOf(name, progress, readOptions, (cause) => new UnreadableInputError(name === '-' ? '<stdin>' : name, cause));
 
   const feeder: Feeder = {
     counts,
@@ -178,25 +180,6 @@ export function createFeeder(options: FeederOptions): Feeder {
     const more = await push(event);
     current = null;
     return more !== false;
-  }
-
-  /** One input's record batches, a failure of the file itself told apart from a failure of the consumer. */
-  async function* recordsOf(name: string): AsyncGenerator<InputRecord[]> {
-    const batches = readRecordBatches(name, progress, readOptions)[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        let step: IteratorResult<InputRecord[]>;
-        try {
-          step = await batches.next();
-        } catch (e) {
-          throw new UnreadableInputError(name === '-' ? '<stdin>' : name, e);
-        }
-        if (step.done) return;
-        yield step.value;
-      }
-    } finally {
-      await batches.return(undefined);
-    }
   }
 
   return feeder;

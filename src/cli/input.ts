@@ -214,3 +214,26 @@ class JsonArraySplitter {
     return parsed.ok ? { ok: true, event: parsed.value, file: this.file, line, raw: text } : { ok: false, reason: parsed.reason, file: this.file, line };
   }
 }
+
+/**
+ * {@link readRecordBatches}, stepped by hand so that a failure of the input
+ * itself (missing, broken compression) is told apart from one of the code
+ * that consumes its records: the former becomes `unreadable(cause)`.
+ */
+export async function* recordBatchesOf(name: string, progress: InputProgress, options: ReadOptions, unreadable: (cause: unknown) => Error): AsyncGenerator<InputRecord[]> {
+  const batches = readRecordBatches(name, progress, options)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let step: IteratorResult<InputRecord[]>;
+      try {
+        step = await batches.next();
+      } catch (e) {
+        throw unreadable(e);
+      }
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    await batches.return(undefined);
+  }
+}

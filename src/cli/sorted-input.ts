@@ -18,7 +18,7 @@ import type { Event } from '../compile/fields.js';
 import type { EqlEventError } from '../errors.js';
 import { comparatorOf, EventOrderer, type OrderSource } from '../engine/stream.js';
 import type { EventTime } from '../engine/order.js';
-import { type InputProgress, type InputRecord, readRecordBatches } from './input.js';
+import { type InputProgress, type InputRecord, readRecordBatches, recordBatchesOf } from './input.js';
 
 /** One event with its place in the merged order. */
 export interface SortedEvent {
@@ -228,23 +228,10 @@ export class SortedInput {
     this.unusable = null;
   }
 
-  /** Reads one file's records, telling a failure of the file itself from one of its lines. */
-  private async *read(name: string, progress: InputProgress): AsyncGenerator<InputRecord[]> {
-    const batches = readRecordBatches(name, progress, { mayMatch: this.options.mayMatch, stdin: this.options.stdin })[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        let step: IteratorResult<InputRecord[]>;
-        try {
-          step = await batches.next();
-        } catch (e) {
-          throw this.options.onUnreadable(name, e);
-        }
-        if (step.done) return;
-        yield step.value;
-      }
-    } finally {
-      await batches.return(undefined);
-    }
+  /** Reads one file's records; a failure of the file itself goes through `onUnreadable`. */
+  private read(name: string, progress: InputProgress): AsyncGenerator<InputRecord[]> {
+    const { mayMatch, stdin, onUnreadable } = this.options;
+    return recordBatchesOf(name, progress, { mayMatch, stdin }, (cause) => onUnreadable(name, cause));
   }
 
   /** Ends a run at the record `end` (exclusive) of its file. */

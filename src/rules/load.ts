@@ -2,9 +2,10 @@
  * Loading rules from files, folders and globs. Errors are collected per file,
  * never thrown for a whole folder: one bad file does not stop the others.
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { filesUnder, isFolder } from '../files.js';
 import { RuleLoadError } from '../errors.js';
 import { type LoadOptions, Rule } from './rule.js';
 
@@ -55,49 +56,13 @@ export function loadRule(pathOrText: string, options: LoadOptions = {}): Rule {
   return parseRule(readRuleFile(pathOrText), { ...options, file: pathOrText });
 }
 
-/** Every `.toml` file under a folder, following symlinks but never the same folder twice. */
+/** Every `.toml` file under a folder; a folder that cannot be read is an error of its own. */
 function tomlFilesUnder(dir: string, errors: RuleLoadError[]): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walk = (d: string): void => {
-    let real: string;
-    try {
-      real = realpathSync(d);
-    } catch (e) {
-      errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${(e as Error).message}`, { file: d }));
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch (e) {
-      errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${(e as Error).message}`, { file: d }));
-      return;
-    }
-    for (const name of names) {
-      const p = join(d, name);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue; // a dangling link
-      }
-      if (st.isDirectory()) walk(p);
-      else if (name.endsWith('.toml')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return filesUnder(
+    dir,
+    (name) => name.endsWith('.toml'),
+    (folder, e) => errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${e.message}`, { file: folder })),
+  );
 }
 
 const posix = (path: string): string => path.split(sep).join('/');
