@@ -228,7 +228,7 @@ class Dispatcher {
       const entry = chosen[i]!;
       const pipes = entry.pipes;
       // A rule whose pipes let nothing more through (`| head N` after N alerts) no longer runs.
-      if (pipes !== null && pipes.done) continue;
+      if (pipes?.done) continue;
       const matches = guardedProcess(entry.runner, this.orderer, item);
       if (matches.length === 0) continue;
       alerts ??= [];

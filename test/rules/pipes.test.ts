@@ -4,7 +4,7 @@
  * RuleSet, in batch and in a stream, give the same alerts.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRule, RuleSet, type Event, type Rule } from '../../src/index.js';
+import { type Event, parseRule, type Rule, RuleSet } from '../../src/index.js';
 
 const rule = (id: string, query: string): Rule =>
   parseRule(`[rule]
@@ -42,12 +42,27 @@ describe("a rule's pipes", () => {
     ['none', []],
     ['seq', ['seq@7']],
   ])('rule.run applies the pipes of %s', (id, expected) => {
-    expect(rules.find((x) => x.ruleId === id)!.run(events).map(key)).toEqual(expected);
+    expect(
+      rules
+        .find((x) => x.ruleId === id)!
+        .run(events)
+        .map(key),
+    ).toEqual(expected);
   });
 
   it('rule.run puts max_signals (size) before the first pipe, as a limit of its kind', () => {
-    expect(rules.find((x) => x.ruleId === 'middle')!.run(events, { size: 3 }).map(key)).toEqual(['middle@3', 'middle@5']);
-    expect(rules.find((x) => x.ruleId === 'all')!.run(events, { size: 3 }).map(key)).toEqual(['all@3', 'all@5', 'all@7']);
+    expect(
+      rules
+        .find((x) => x.ruleId === 'middle')!
+        .run(events, { size: 3 })
+        .map(key),
+    ).toEqual(['middle@3', 'middle@5']);
+    expect(
+      rules
+        .find((x) => x.ruleId === 'all')!
+        .run(events, { size: 3 })
+        .map(key),
+    ).toEqual(['all@3', 'all@5', 'all@7']);
   });
 
   it('rule.stream gives what rule.run gives', async () => {

@@ -3,9 +3,9 @@
  * written as a literal or as integer arithmetic that Elasticsearch works out
  * while parsing (`head 2 * 3`, `head +5`).
  */
-import type * as A from '../../parser/ast.js';
 // Integer arithmetic as everywhere else (Java's, on longs): a per-event value semantic, shared by every stage.
 import { arithmetic } from '../../compile/null-logic.js';
+import type * as A from '../../parser/ast.js';
 import type { PipeCheckFailure } from './types.js';
 
 export const MAX_PIPE_LIMIT = 2 ** 31 - 1;

@@ -10,8 +10,8 @@ import { head } from './head.js';
 import { tail } from './tail.js';
 import type { PipeCheckFailure, PipeDefinition, PipeInstance } from './types.js';
 
+export { applyPipes, type PipelineRun, runPipeline, withRequestSize } from './pipeline.js';
 export type { PipeCheckFailure, PipeDefinition, PipeInstance, PipeStream, ResultPosition } from './types.js';
-export { applyPipes, runPipeline, withRequestSize, type PipelineRun } from './pipeline.js';
 
 /** The pipes that run, in the order the docs list them. */
 export const PIPES: readonly PipeDefinition[] = [head, tail];

@@ -1,8 +1,8 @@
 /** What the pipe tests share: parse errors as values, plans of one pipe, items to run pipes over. */
 import { EqlSyntaxError, parse } from '../../../src/index.js';
-import type { Pipe } from '../../../src/parser/ast.js';
 import type { PipeDefinition, PipeInstance } from '../../../src/language/pipes/index.js';
 import { runPipeline } from '../../../src/language/pipes/index.js';
+import type { Pipe } from '../../../src/parser/ast.js';
 
 /** The syntax error of a query, or null when it parses. */
 export function syntaxErrorOf(query: string): EqlSyntaxError | null {

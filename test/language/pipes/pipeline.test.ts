@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src/index.js';
-import { applyPipes, runPipeline, withRequestSize, type PipeInstance, type ResultPosition } from '../../../src/language/pipes/index.js';
 import { headOf } from '../../../src/language/pipes/head.js';
+import { applyPipes, type PipeInstance, type ResultPosition, runPipeline, withRequestSize } from '../../../src/language/pipes/index.js';
 import { tailOf } from '../../../src/language/pipes/tail.js';
 import { items } from './helpers.js';
 
