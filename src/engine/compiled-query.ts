@@ -33,6 +33,15 @@ export interface SearchStats {
   readonly skipped: number;
 }
 
+/**
+ * Which results a request size keeps when no pipe says: for a sample the
+ * first, in key order, whatever is asked; otherwise the asked position, by
+ * default the most recent (Elasticsearch's default).
+ */
+export function sizePosition(plan: QueryPlan, asked?: ResultPosition): ResultPosition {
+  return plan.kind === 'sample' ? 'head' : (asked ?? 'tail');
+}
+
 export class CompiledQuery {
   /** What was skipped by the last `search`, when no `onError` was given. */
   lastStats: SearchStats = { read: 0, skipped: 0 };
@@ -82,8 +91,7 @@ export class CompiledQuery {
       // Samples ignore time: events need no timestamp and keep their input order.
       const runner = createRunner(plan, { maxSamplesPerKey: options.maxSamplesPerKey ?? 1 });
       for (const item of this.order(events, options.onError)) runner.process(item);
-      // A sample's size keeps the first samples in key order, whatever the result position.
-      return applyPipes(runner.flush(), withRequestSize(plan.pipes, size, 'head'));
+      return applyPipes(runner.flush(), withRequestSize(plan.pipes, size, sizePosition(plan, options.resultPosition)));
     }
     // Events, sequences: sorted first, then through the same runner that streams use.
     const runner = createRunner(plan);
@@ -91,7 +99,7 @@ export class CompiledQuery {
     // No spreading: a batch's results may outnumber the arguments a call can take.
     for (const item of this.order(events, options.onError)) for (const m of runner.process(item)) out.push(m);
     for (const m of runner.flush()) out.push(m);
-    return applyPipes(out, withRequestSize(plan.pipes, size, options.resultPosition ?? 'tail'));
+    return applyPipes(out, withRequestSize(plan.pipes, size, sizePosition(plan, options.resultPosition)));
   }
 
   /**

@@ -162,3 +162,24 @@ describe('rule selection for run', () => {
     expect(none.stderr).toContain('error: no EQL rule to run');
   });
 });
+
+describe('--size', () => {
+  it('keeps what search() keeps: the most recent matches, but the first samples', async () => {
+    const { compile } = await import('../../src/index.js');
+    const { readFileSync } = await import('node:fs');
+    const events = readFileSync(EVENTS, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l));
+    for (const text of ['sample by host.id [network where true] [process where true]', 'sequence by host.id [network where true] [process where true]']) {
+      const all = compile(text).search(events);
+      expect(all.length).toBeGreaterThan(2);
+      const r = await runCli(['query', text, EVENTS, '-n', '2', '-F', 'ndjson']);
+      const expected = compile(text)
+        .search(events, { size: 2 })
+        .map((m) => JSON.stringify({ kind: m.kind, join_keys: m.joinKeys, events: m.events }));
+      expect(lines(r.stdout)).toEqual(expected);
+      expect(expected).toEqual((text.startsWith('sample') ? all.slice(0, 2) : all.slice(-2)).map((m) => JSON.stringify({ kind: m.kind, join_keys: m.joinKeys, events: m.events })));
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** `eqlkit query '<eql>' [events…]` */
 import { readFileSync, statSync } from 'node:fs';
-import { compile, type CompiledQuery } from '../../engine/compiled-query.js';
+import { compile, type CompiledQuery, sizePosition } from '../../engine/compiled-query.js';
 import { runPipeline, withRequestSize } from '../../language/pipes/index.js';
 import { orderSourceOf } from '../../engine/stream.js';
 import type { Match } from '../../engine/match.js';
@@ -80,7 +80,7 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
   // The pipes and --size (the most recent matches, as Elasticsearch's default result position):
   // matches go out as they come up to the first pipe that needs the end (a tail), and reading
   // stops once no later match can go out (a head has had its count).
-  const pipes = runPipeline<Match>(withRequestSize(q.plan.pipes, size ?? Infinity, 'tail'));
+  const pipes = runPipeline<Match>(withRequestSize(q.plan.pipes, size ?? Infinity, sizePosition(q.plan)));
   const summary: Summary = new MatchSummary();
   // Printed with the alert format's key spelling.
   const printable = (m: Match) => ({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
