@@ -18,25 +18,26 @@ import {
   or3,
 } from './null-logic.js';
 import type { BoundField, Scope } from './scope.js';
-import { lookupFunction, paramType, ENDGAME_ONLY_FUNCTIONS, knownFunctionNames, type FunctionSignature } from './functions/registry.js';
-import * as S from './functions/string.js';
-import { concat, toNumber, toString } from './functions/conversion.js';
-import { cidrMatch } from './functions/network.js';
-import { parseCidr } from './types/ip.js';
+import {
+  type FunctionDefinition,
+  type ScriptArgument,
+  type ScriptContext,
+  type ScriptFn,
+  fitsParam,
+  ordinal,
+  paramType,
+  resolveCall,
+  resultKind,
+} from '../language/functions/index.js';
 import { WildcardPattern } from './wildcard.js';
 import { foldUnicode } from './case-folding.js';
 import { RE2JS } from 're2js';
 import { compileLuceneRegex } from './regex.js';
 
-/** A compiled script expression: slots hold one value per field of the leaf. */
-export type ScriptFn = (slots: readonly ScriptValue[]) => ScriptValue;
+export type { ScriptFn };
 
-export interface CompiledValue {
-  readonly fn: ScriptFn;
-  readonly kind: ValueKind;
-  /** True when no field is involved: the value is known at compile time. */
-  readonly constant: boolean;
-}
+/** A compiled expression: its script, its static kind, and whether it is a constant (no field involved). */
+export type CompiledValue = ScriptArgument;
 
 /**
  * Hands out one slot per use of a field in a script leaf. Elasticsearch's
@@ -108,27 +109,6 @@ const TYPE_NAMES: Record<ValueKind, string> = {
   null: 'null',
   unknown: 'unknown',
 };
-
-/** Whether a statically known kind fits a parameter type (unknown and null always fit). */
-export function fitsParam(kind: ValueKind, param: string): boolean {
-  if (kind === 'unknown' || kind === 'null' || param === 'any') return true;
-  switch (param) {
-    case 'string':
-    case 'ip':
-      return kind === 'string';
-    case 'integer':
-      return kind === 'integer';
-    case 'numeric':
-      return kind === 'integer' || kind === 'float' || kind === 'number';
-    case 'boolean':
-      return kind === 'boolean';
-    default:
-      return true;
-  }
-}
-
-const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
-const ordinal = (i: number): string => ORDINALS[i] ?? `${i + 1}th`;
 
 export class ExpressionCompiler {
   constructor(
@@ -338,103 +318,36 @@ export class ExpressionCompiler {
     return derive([result], (s) => not3(result.fn(s)), 'boolean');
   }
 
+  /** A call: checked against its definition's signature, then run by its script implementation. */
   private functionCall(e: A.FunctionCall): CompiledValue {
-    const signature = this.signatureOf(e);
+    const definition = this.definitionOf(e);
+    const signature = definition.signature;
     const args = e.args.map((a) => this.compile(a));
     args.forEach((a, i) => {
       const param = paramType(signature, i);
       if (!fitsParam(a.kind, param)) this.typeError(e, i, param, e.args[i]!, a.kind);
       if (param === 'string') this.checkTextField(e, i);
     });
-    const ci = e.caseInsensitive;
-    const at = (i: number): ScriptFn => args[i]?.fn ?? (() => null);
-    const a0 = at(0);
-    const a1 = at(1);
-    const a2 = at(2);
-    const a3 = at(3);
-    switch (signature.name) {
-      case 'add':
-      case 'subtract':
-      case 'multiply':
-      case 'divide':
-      case 'modulo': {
-        const op = ({ add: '+', subtract: '-', multiply: '*', divide: '/', modulo: '%' } as const)[signature.name];
-        const [l, r] = args as [CompiledValue, CompiledValue];
-        return derive(args, (s) => arithmetic(op, l.fn(s), r.fn(s), l.kind, r.kind), arithmeticKind(l.kind, r.kind));
-      }
-      case 'between':
-        return derive(args, (s) => S.between(a0(s), a1(s), a2(s), args.length > 3 ? a3(s) : false, ci), 'string');
-      case 'cidrMatch': {
-        // Elasticsearch wants an ip-typed field here: text that is not a field (a literal, a computed string) is keyword.
-        if (e.args[0]!.type !== 'Field' && args[0]!.kind === 'string') this.typeError(e, 0, 'ip', e.args[0]!, 'string');
-        const blocks = args.slice(1).map((a, i) => {
-          if (!a.constant) throw this.scope.error('EQL_TYPE', `${ordinal(i + 1)} argument of [${this.scope.textOf(e.location)}] must be a constant`, e.args[i + 1]!.location);
-          const v = fold(a);
-          if (v === null) return null;
-          const block = typeof v === 'string' ? parseCidr(v) : null;
-          if (!block) throw this.scope.error('EQL_INVALID_VALUE', `[${String(v)}] is not a valid CIDR block or IP address`, e.args[i + 1]!.location);
-          return block;
-        });
-        return derive([args[0]!], (s) => cidrMatch(a0(s), blocks), 'boolean');
-      }
-      case 'concat': {
-        const kinds = args.map((a) => a.kind);
-        return derive(args, (s) => concat(args.map((a) => a.fn(s)), kinds), 'string');
-      }
-      case 'endsWith':
-        return derive(args, (s) => S.endsWith(a0(s), a1(s), ci), 'boolean');
-      case 'startsWith':
-        return derive(args, (s) => S.startsWith(a0(s), a1(s), ci), 'boolean');
-      case 'stringContains':
-        return derive(args, (s) => S.stringContains(a0(s), a1(s), ci), 'boolean');
-      case 'indexOf':
-        return derive(args, (s) => S.indexOf(a0(s), a1(s), args.length > 2 ? a2(s) : null, ci), 'integer');
-      case 'length':
-        return derive(args, (s) => S.length(a0(s)), 'integer');
-      case 'substring':
-        return derive(args, (s) => S.substring(a0(s), a1(s), args.length > 2 ? a2(s) : null), 'string');
-      case 'number': {
-        const result = derive(args, (s) => toNumber(a0(s), args.length > 1 ? a1(s) : null), 'number');
-        if (result.constant && args[0]!.kind !== 'null' && fold(args[0]!) !== null && fold(result) === null) {
-          throw this.scope.error('EQL_INVALID_VALUE', `unable to convert [${String(fold(args[0]!))}] to a number`, e.location);
-        }
-        return result;
-      }
-      case 'string': {
-        const kind = args[0]!.kind;
-        return derive(args, (s) => toString(a0(s), kind), 'string');
-      }
-      default:
-        throw this.scope.error('EQL_UNKNOWN_FUNCTION', `unknown function [${e.name}]`, e.location);
-    }
+    return derive(args, definition.script(args, this.scriptContext(e)), resultKind(signature, args));
   }
 
-  /** Checks name, `~` and arity. */
-  signatureOf(e: A.FunctionCall): FunctionSignature {
-    const signature = lookupFunction(e.name);
-    if (!signature) {
-      const lower = e.name.toLowerCase();
-      if (ENDGAME_ONLY_FUNCTIONS.has(lower)) {
-        throw this.scope.error('EQL_UNKNOWN_FUNCTION', `unknown function [${e.name}]: it exists only in Endgame EQL, not in Elasticsearch`, e.location);
-      }
-      const close = knownFunctionNames().filter((n) => n.toLowerCase().startsWith(lower.slice(0, 3)));
-      const hint = close.length > 0 ? `, did you mean ${close.length === 1 ? `[${close[0]}]` : `any of [${close.join(', ')}]`}?` : '';
-      throw this.scope.error('EQL_UNKNOWN_FUNCTION', `unknown function [${e.name}]${hint}`, e.location);
-    }
-    if (e.caseInsensitive && !signature.caseInsensitiveVariant) {
-      throw this.scope.error('EQL_UNSUPPORTED', `function [${signature.name}] has no case-insensitive variant '~'`, e.location);
-    }
-    const n = e.args.length;
-    if (n < signature.minArgs || n > signature.maxArgs) {
-      const expects =
-        signature.minArgs === signature.maxArgs
-          ? `exactly ${signature.minArgs}`
-          : signature.maxArgs === Infinity
-            ? `at least ${signature.minArgs}`
-            : `${signature.minArgs} to ${signature.maxArgs}`;
-      throw this.scope.error('EQL_ARITY', `function [${signature.name}] expects ${expects} argument${signature.maxArgs === 1 ? '' : 's'}, found ${n}`, e.location);
-    }
-    return signature;
+  private scriptContext(call: A.FunctionCall): ScriptContext {
+    return {
+      call,
+      fold: (fn) => fn(NO_SLOTS),
+      typeError: (index, expected, kind) => this.typeError(call, index, expected, call.args[index]!, kind),
+      fail: (code, reason, at = call.location) => {
+        throw this.scope.error(code, reason, at);
+      },
+      textOf: (location) => this.scope.textOf(location),
+    };
+  }
+
+  /** The definition of a call's function, once its name, `~` and arity are checked. */
+  definitionOf(e: A.FunctionCall): FunctionDefinition {
+    return resolveCall(e, (code, reason) => {
+      throw this.scope.error(code, reason, e.location);
+    });
   }
 }
 

@@ -11,7 +11,8 @@
 import type { Event } from './fields.js';
 import { anyValue, hasValue } from './fields.js';
 import type { BoundField, Scope } from './scope.js';
-import type { Location, ComparisonOperator } from '../parser/ast.js';
+import type { Location, ComparisonOperator, FunctionCall } from '../parser/ast.js';
+import type { IndexQueryForm } from '../language/functions/index.js';
 import type { ScriptValue } from './null-logic.js';
 import { compareCodePoints, javaDoubleToString } from './null-logic.js';
 import { foldAscii } from './case-folding.js';
@@ -22,7 +23,7 @@ import { WildcardSet } from './wildcard-set.js';
 const WILDCARD_SET_THRESHOLD = 6;
 import { compileLuceneRegex, RegexSyntaxError } from './regex.js';
 import { type DateSpan, parseDateSpan, parseInstant } from './types/date.js';
-import { type CidrBlock, inCidr, ipKeyOf, parseCidr, parseIp } from './types/ip.js';
+import { type CidrBlock, type IpBytes, inCidr, ipKeyOf, parseCidr, parseIp } from './types/ip.js';
 import { compareVersions } from './types/version.js';
 
 export type Predicate = (event: Event) => boolean;
@@ -331,30 +332,39 @@ export class LeafCompiler {
   }
 
   /**
-   * `startsWith(field, "x")` is a prefix query (the argument is literal);
-   * `endsWith` and `stringContains` are wildcard queries built from the raw
-   * argument, so `*`, `?` and `\` in it act as Lucene wildcard syntax.
+   * A function's index query on a field (`startsWith(field, "x")` is a prefix
+   * query, `cidrMatch(field, …)` a terms query on an ip field; see the
+   * definitions in language/functions/): true when some value passes the
+   * definition's test. `literals` are the constant arguments after the field,
+   * none of them null.
    */
-  stringFunction(name: 'startsWith' | 'endsWith' | 'stringContains', field: BoundField, arg: string, caseInsensitive: boolean, location: Location): Predicate {
-    this.requireString(field, name, location);
-    const read = field.read;
-    const folding = caseInsensitive ? 'ascii' : 'none';
-    let m: (s: string) => boolean;
-    if (name === 'startsWith') {
-      const prefix = caseInsensitive ? foldAscii(arg) : arg;
-      m = caseInsensitive ? (s) => foldAscii(s).startsWith(prefix) : (s) => s.startsWith(prefix);
-    } else {
-      m = new WildcardPattern(name === 'endsWith' ? `*${arg}` : `*${arg}*`, folding, 'lucene').matches;
+  indexQuery(call: FunctionCall, name: string, form: IndexQueryForm, field: BoundField, literals: readonly Exclude<ScriptValue, null>[]): Predicate {
+    const invalid = (reason: string, index: number): never => this.invalid(reason, call.args[index]!.location);
+    switch (form.on) {
+      case 'keyword': {
+        this.requireString(field, name, call.location);
+        const test = form.test(literals, call.caseInsensitive, invalid);
+        return anyValue(field.read, (v) => test(keywordOf(v)));
+      }
+      case 'ip': {
+        if (field.spec && field.spec.type !== 'ip') {
+          throw this.scope.error('EQL_TYPE', `first argument of [${this.scope.textOf(call.location)}] must be [ip], found value [${field.name}] type [${field.spec.type}]`, call.args[0]!.location);
+        }
+        return this.addresses(field, form.test(literals, call.caseInsensitive, invalid));
+      }
     }
-    return anyValue(read, (v) => m(keywordOf(v)));
   }
 
-  /** `cidrMatch(field, blocks…)` is a terms query on an ip field: any value in any block. */
-  cidr(field: BoundField, blocks: readonly CidrBlock[]): Predicate {
-    const read = field.read;
-    return anyValue(read, (v) => {
-        const addr = typeof v === 'string' ? parseIp(v) : null;
-        return addr !== null && blocks.some((b) => inCidr(addr, b));
-      });
+  /** True when some value of the field is an IP address that passes `test`. */
+  private addresses(field: BoundField, test: (addr: IpBytes) => boolean): Predicate {
+    return anyValue(field.read, (v) => {
+      const addr = typeof v === 'string' ? parseIp(v) : null;
+      return addr !== null && test(addr);
+    });
+  }
+
+  /** `field == "10.0.0.0/8"` on an ip field: any value in the block. */
+  private cidr(field: BoundField, blocks: readonly CidrBlock[]): Predicate {
+    return this.addresses(field, (addr) => blocks.some((b) => inCidr(addr, b)));
   }
 }

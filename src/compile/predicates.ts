@@ -16,7 +16,6 @@ import { type BoundField, type Scope, docValuesOf } from './scope.js';
 import { simplifyArithmeticComparison } from './simplify-arithmetic.js';
 import { ExpressionCompiler, SlotTable, fold, typeNameOf, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
-import { parseCidr, type CidrBlock } from './types/ip.js';
 
 export type { Predicate };
 
@@ -224,34 +223,27 @@ export class PredicateCompiler {
     return negate(this.script({ ...e, negated: false }));
   }
 
+  /**
+   * A call as a condition: the index query of its definition when it has one
+   * and the call is a field followed by constants (the constants evaluated
+   * now; a null among them matches nothing), otherwise a script.
+   */
   private functionCall(e: A.FunctionCall): Predicate {
-    const compiler = new ExpressionCompiler(this.scope, new SlotTable());
-    const signature = compiler.signatureOf(e);
+    const definition = new ExpressionCompiler(this.scope, new SlotTable()).definitionOf(e);
     const [first, ...rest] = e.args;
     if (first?.type === 'Field' && rest.every((a) => this.isConstant(a))) {
       const bound = this.scope.bindField(first);
-      const name = signature.name;
-      if (bound && (name === 'startsWith' || name === 'endsWith' || name === 'stringContains')) {
+      const form = definition.indexQuery;
+      if (bound && form) {
         // Type-check as a script would, then run as the index query.
         this.value(e);
-        const arg = fold(this.value(rest[0]!).compiled);
-        if (arg === null) return NEVER;
-        return this.leaves.stringFunction(name, bound, String(arg), e.caseInsensitive, e.location);
-      }
-      if (bound && name === 'cidrMatch') {
-        this.value(e);
-        const blocks: CidrBlock[] = [];
+        const literals: Exclude<ScriptValue, null>[] = [];
         for (const a of rest) {
           const v = fold(this.value(a).compiled);
           if (v === null) return NEVER;
-          const block = parseCidr(String(v));
-          if (!block) throw this.scope.error('EQL_INVALID_VALUE', `[${String(v)}] is not a valid CIDR block or IP address`, a.location);
-          blocks.push(block);
+          literals.push(v);
         }
-        if (bound.spec && bound.spec.type !== 'ip') {
-          throw this.scope.error('EQL_TYPE', `first argument of [${this.scope.textOf(e.location)}] must be [ip], found value [${bound.name}] type [${bound.spec.type}]`, first.location);
-        }
-        return this.leaves.cidr(bound, blocks);
+        return this.leaves.indexQuery(e, definition.name, form, bound, literals);
       }
     }
     const { compiled } = this.value(e);

@@ -16,6 +16,7 @@
  */
 import type * as A from '../parser/ast.js';
 import { MIRRORED_COMPARISON } from '../parser/ast.js';
+import { functionDefinition } from '../language/functions/index.js';
 
 export interface SimplifiedComparison {
   readonly field: A.Field;
@@ -24,8 +25,6 @@ export interface SimplifiedComparison {
   /** The value is a double (a floating field's division or multiplication). */
   readonly isFloat: boolean;
 }
-
-const FUNCTION_OPERATORS: Readonly<Record<string, A.ArithmeticOperator>> = { add: '+', subtract: '-', multiply: '*', divide: '/', modulo: '%' };
 
 type Step =
   | { readonly kind: 'sign'; readonly negative: boolean; readonly operand: A.Expression }
@@ -38,7 +37,7 @@ function stepOf(e: A.Expression): Step | null {
   let operand: A.Expression | undefined;
   let right: A.Expression | undefined;
   if (e.type === 'Arithmetic') [operator, operand, right] = [e.operator, e.left, e.right];
-  else if (e.type === 'FunctionCall' && e.args.length === 2) [operator, operand, right] = [FUNCTION_OPERATORS[e.name], e.args[0], e.args[1]];
+  else if (e.type === 'FunctionCall' && e.args.length === 2) [operator, operand, right] = [functionDefinition(e.name)?.arithmetic, e.args[0], e.args[1]];
   if (!operator || !operand || right?.type !== 'Number') return null;
   return { kind: 'op', operator, operand, literal: right };
 }

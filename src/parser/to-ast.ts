@@ -6,7 +6,7 @@
 import type { CstNode, IToken, CstElement } from 'chevrotain';
 import type * as A from './ast.js';
 import { EqlSyntaxError, type SyntaxErrorCode } from '../errors.js';
-import { canonicalFunctionName } from './function-names.js';
+import { canonicalFunctionName } from '../language/functions/index.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
