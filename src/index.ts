@@ -76,7 +76,7 @@ import type { LinePrefilter as LinePrefilterClass } from './compile/line-prefilt
 export type LinePrefilter = Pick<LinePrefilterClass, 'mayMatch'>;
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
 export type { Schema, FieldType, FieldSpec, AliasSpec, ConflictSpec } from './compile/schema.js';
-export type { Event } from './compile/fields.js';
+export type { Event } from './semantics/fields.js';
 export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError, EqlInvalidArgumentError } from './errors.js';
 export type { SyntaxErrorCode, EventErrorCode } from './errors.js';
 export type { SemanticErrorCode } from './compile/scope.js';

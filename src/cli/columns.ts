@@ -7,8 +7,8 @@
  * across them, in order of first appearance ("a, b"); the `null` placeholders
  * of missing-event stages are skipped.
  */
-import type { Event } from '../compile/fields.js';
-import { compileFieldReader } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
+import { compileFieldReader } from '../semantics/fields.js';
 import { UsageError } from './output.js';
 
 /** What a command prints: alerts (`run`) or matches (`query`). */

@@ -14,7 +14,7 @@
  */
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Event } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
 import type { EqlEventError } from '../errors.js';
 import { comparatorOf, EventOrderer, type OrderSource } from '../engine/stream.js';
 import type { EventTime } from '../engine/order.js';

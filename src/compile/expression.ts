@@ -16,7 +16,7 @@ import {
   isFloat,
   not3,
   or3,
-} from './null-logic.js';
+} from '../semantics/null-logic.js';
 import type { BoundField, Scope } from './scope.js';
 import {
   type FunctionDefinition,
@@ -29,10 +29,10 @@ import {
   resolveCall,
   resultKind,
 } from '../language/functions/index.js';
-import { WildcardPattern } from './wildcard.js';
-import { foldUnicode } from './case-folding.js';
+import { WildcardPattern } from '../text/wildcard.js';
+import { foldUnicode } from '../semantics/case-folding.js';
 import { RE2JS } from 're2js';
-import { compileLuceneRegex } from './regex.js';
+import { compileLuceneRegex } from '../text/regex.js';
 
 export type { ScriptFn };
 

@@ -8,23 +8,23 @@
  * the field's values are converted. Case-insensitive leaves fold ASCII only,
  * as Lucene does.
  */
-import type { Event } from './fields.js';
-import { anyValue, hasValue } from './fields.js';
+import type { Event } from '../semantics/fields.js';
+import { anyValue, hasValue } from '../semantics/fields.js';
 import type { BoundField, Scope } from './scope.js';
 import type { Location, ComparisonOperator, FunctionCall } from '../parser/ast.js';
 import type { IndexQueryForm } from '../language/functions/index.js';
-import type { ScriptValue } from './null-logic.js';
-import { compareCodePoints, javaDoubleToString } from './null-logic.js';
-import { foldAscii } from './case-folding.js';
-import { WildcardPattern } from './wildcard.js';
-import { WildcardSet } from './wildcard-set.js';
+import type { ScriptValue } from '../semantics/null-logic.js';
+import { compareCodePoints, javaDoubleToString } from '../semantics/null-logic.js';
+import { foldAscii } from '../semantics/case-folding.js';
+import { WildcardPattern } from '../text/wildcard.js';
+import { WildcardSet } from '../text/wildcard-set.js';
 
 /** From this many wildcard patterns on one field, one automaton beats trying each. */
 const WILDCARD_SET_THRESHOLD = 6;
-import { compileLuceneRegex, RegexSyntaxError } from './regex.js';
-import { type DateSpan, parseDateSpan, parseInstant } from './types/date.js';
-import { type CidrBlock, type IpBytes, inCidr, ipKeyOf, parseCidr, parseIp } from './types/ip.js';
-import { compareVersions } from './types/version.js';
+import { compileLuceneRegex, RegexSyntaxError } from '../text/regex.js';
+import { type DateSpan, parseDateSpan, parseInstant } from '../semantics/types/date.js';
+import { type CidrBlock, type IpBytes, inCidr, ipKeyOf, parseCidr, parseIp } from '../semantics/types/ip.js';
+import { compareVersions } from '../semantics/types/version.js';
 
 export type Predicate = (event: Event) => boolean;
 type Primitive = string | number | boolean;

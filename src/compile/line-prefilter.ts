@@ -24,9 +24,9 @@ import { eventFiltersOf, fieldName } from '../parser/ast.js';
 import { fieldTier, requirementOf, type RequirementRules } from './requirements.js';
 import type { QueryPlan } from './plan.js';
 import { resolveField, type Schema } from './schema.js';
-import { SubstringIndex } from './substring-index.js';
-import { anchorOf } from './wildcard-set.js';
-import { regexNeedles } from './regex.js';
+import { SubstringIndex } from '../text/substring-index.js';
+import { anchorOf } from '../text/wildcard-set.js';
+import { regexNeedles } from '../text/regex.js';
 
 /** Text that a matching event's JSON must contain. */
 export interface Needle {

@@ -10,8 +10,8 @@
  */
 import type * as A from '../parser/ast.js';
 import { MIRRORED_COMPARISON } from '../parser/ast.js';
-import type { Event } from './fields.js';
-import { type ScriptValue, isTrue } from './null-logic.js';
+import type { Event } from '../semantics/fields.js';
+import { type ScriptValue, isTrue } from '../semantics/null-logic.js';
 import { type BoundField, type Scope, docValuesOf } from './scope.js';
 import { simplifyArithmeticComparison } from './simplify-arithmetic.js';
 import { ExpressionCompiler, SlotTable, fold, typeNameOf, type ScriptFn, type CompiledValue } from './expression.js';

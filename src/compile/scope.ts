@@ -6,11 +6,11 @@ import type { Expression, Field, Location, Node, Query } from '../parser/ast.js'
 import { childNodes, fieldName } from '../parser/ast.js';
 import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
-import { type FieldReader, compileFieldReader, type RawField } from './fields.js';
-import { type ScriptValue, type ValueKind, javaDoubleToString } from './null-logic.js';
-import { formatIp, parseIp } from './types/ip.js';
-import { floorMillis, formatJavaDateTime, parseDateWithFormat } from './types/date.js';
-import { eventEpoch, fieldValues, someValue } from './fields.js';
+import { type FieldReader, compileFieldReader, type RawField } from '../semantics/fields.js';
+import { type ScriptValue, type ValueKind, javaDoubleToString } from '../semantics/null-logic.js';
+import { formatIp, parseIp } from '../semantics/types/ip.js';
+import { floorMillis, formatJavaDateTime, parseDateWithFormat } from '../semantics/types/date.js';
+import { eventEpoch, fieldValues, someValue } from '../semantics/fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
 export type SemanticErrorCode =

@@ -5,7 +5,7 @@ import type { Query } from '../parser/ast.js';
 import { EqlEventError, EqlInvalidArgumentError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
-import { beginEvent, type Event } from '../compile/fields.js';
+import { beginEvent, type Event } from '../semantics/fields.js';
 import type { OrderedEvent } from './order.js';
 import { applyPipes, runPipeline, withRequestSize, type ResultPosition } from '../language/pipes/index.js';
 import type { Match } from './match.js';

@@ -4,11 +4,11 @@
  * of its distinct values; nulls inside arrays are ignored; a key with no value
  * excludes the event unless the key is optional, where it is the null key.
  */
-import { type Event, fieldValues } from '../compile/fields.js';
+import { type Event, fieldValues } from '../semantics/fields.js';
 import { docValuesOf } from '../compile/scope.js';
 import type { KeyField } from '../compile/plan.js';
-import { parseDateWithFormat } from '../compile/types/date.js';
-import { compareCodePoints } from '../compile/null-logic.js';
+import { parseDateWithFormat } from '../semantics/types/date.js';
+import { compareCodePoints } from '../semantics/null-logic.js';
 
 export type KeyValue = string | number | boolean | null;
 

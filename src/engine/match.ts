@@ -1,5 +1,5 @@
 /** What the engine returns. */
-import type { Event } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
 
 /** One result: an event, a sequence or a sample. */
 export interface Match {

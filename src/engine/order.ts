@@ -3,8 +3,8 @@
  * arrival. Timestamps may be epoch milliseconds (numbers or text, text with a
  * fraction for nanoseconds) or ISO-8601 text.
  */
-import { someValue, type RawField } from '../compile/fields.js';
-import { daysFromCivil, daysInMonth, floorMillis, parseEpochMillisSpan, parseIsoSpan } from '../compile/types/date.js';
+import { someValue, type RawField } from '../semantics/fields.js';
+import { daysFromCivil, daysInMonth, floorMillis, parseEpochMillisSpan, parseIsoSpan } from '../semantics/types/date.js';
 
 /** A point in time: whole milliseconds since the epoch plus nanoseconds within the millisecond. */
 export interface EventTime {

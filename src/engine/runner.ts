@@ -2,7 +2,7 @@
  * One query's matching over events that arrive in order: the single place
  * where a plan meets events. Batch search and streams both drive it.
  */
-import type { Event } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
 import type { OrderedEvent } from './order.js';
 import type { Match } from './match.js';

@@ -4,7 +4,7 @@
  * no event twice in one sample. Time order plays no part and events need no
  * timestamp. Samples come out ordered by their key values.
  */
-import type { Event } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
 import type { KeyField, SamplePlan } from '../compile/plan.js';
 import { type KeyValue, compareKeys, datePositions, keyCombinations, keyId, renderKeys } from './keys.js';
 import type { Match } from './match.js';

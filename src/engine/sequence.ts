@@ -16,7 +16,7 @@
  * docs/sequences.md). A candidate with trailing missing stages waits until
  * the stream's time shows no such event can come in time.
  */
-import { type Event, someValueIs } from '../compile/fields.js';
+import { type Event, someValueIs } from '../semantics/fields.js';
 import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
 import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
 import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';

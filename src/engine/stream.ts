@@ -7,7 +7,7 @@
  * late: it goes to `onLate` and is counted, never dropped in silence.
  */
 import { EqlEventError } from '../errors.js';
-import { beginEvent, type Event } from '../compile/fields.js';
+import { beginEvent, type Event } from '../semantics/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { isBlankLine, parseJsonText, withoutCarriageReturn } from './json-line.js';

@@ -4,7 +4,7 @@
  * threat mapping; the matched events; join keys; the time span).
  */
 import { createHash } from 'node:crypto';
-import type { Event } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
 import type { CompiledQuery } from '../engine/compiled-query.js';
 import type { Match } from '../engine/match.js';
 import { readEventTime, type EventTime } from '../engine/order.js';

@@ -8,11 +8,11 @@
  */
 import type * as A from '../parser/ast.js';
 import { fieldName } from '../parser/ast.js';
-import { foldAscii } from '../compile/case-folding.js';
+import { foldAscii } from '../semantics/case-folding.js';
 import { keywordOf } from '../compile/leaves.js';
 import { resolveField, type Schema } from '../compile/schema.js';
-import { anchorOf } from '../compile/wildcard-set.js';
-import { regexNeedles } from '../compile/regex.js';
+import { anchorOf } from '../text/wildcard-set.js';
+import { regexNeedles } from '../text/regex.js';
 import { fieldTier, requirementOf, type RequirementRules } from '../compile/requirements.js';
 
 /** `field` has one of `values`, or a value containing one of `anchors` (all ASCII-folded keyword text). */

@@ -9,10 +9,10 @@
  * regex texts of the most telling field each needs; stages that need nothing
  * usable are scanned for every event.
  */
-import { compileFieldReader, type Event, type FieldReader } from '../compile/fields.js';
+import { compileFieldReader, type Event, type FieldReader } from '../semantics/fields.js';
 import { type Expression, eventFiltersOf } from '../parser/ast.js';
 import { FEW_VALUE_FIELDS } from '../compile/requirements.js';
-import { SubstringIndex } from '../compile/substring-index.js';
+import { SubstringIndex } from '../text/substring-index.js';
 import { type Requirement, RequirementFinder } from './literal-index.js';
 import type { Rule } from './rule.js';
 

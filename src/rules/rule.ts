@@ -5,13 +5,13 @@
 import { codeFrame, EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
 import { compile, type CompiledQuery } from '../engine/compiled-query.js';
 import type { Schema } from '../compile/schema.js';
-import type { Event } from '../compile/fields.js';
+import type { Event } from '../semantics/fields.js';
 import type { StreamOptions } from '../engine/stream.js';
 import { parseToml, TomlSyntaxError } from './toml.js';
 import { locateKey, positionInFile } from './toml-positions.js';
 import { type Alert, toAlert } from './alert.js';
 import { durationToNanos } from '../engine/duration.js';
-import { compileFieldReader } from '../compile/fields.js';
+import { compileFieldReader } from '../semantics/fields.js';
 import { readEventTime } from '../engine/order.js';
 
 export interface ThreatItem {

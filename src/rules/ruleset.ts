@@ -12,10 +12,10 @@
  * rule has given its N alerts and is no longer run; from a `| tail N` on, its
  * alerts are held until `flush()`.
  */
-import { type Event, type FieldReader, fieldValues, hasValue, mayHaveFieldsUnder, someValue } from '../compile/fields.js';
+import { type Event, type FieldReader, fieldValues, hasValue, mayHaveFieldsUnder, someValue } from '../semantics/fields.js';
 import { valueKey } from './literal-index.js';
 import { keywordOf } from '../compile/leaves.js';
-import { foldAscii } from '../compile/case-folding.js';
+import { foldAscii } from '../semantics/case-folding.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import type { OrderedEvent } from '../engine/order.js';
 import { type CategoryGroup, type CategoryIndex, type FieldIndex, type Guard, type Hook, type SplitIndex, buildRuleIndex, shapeOf } from './rule-index.js';

@@ -1,7 +1,7 @@
 /** Streams and results for the output tests: everything in-process. */
 import { Writable } from 'node:stream';
 import { ALERT_SCHEMA, type Alert } from '../../src/rules/alert.js';
-import type { Event } from '../../src/compile/fields.js';
+import type { Event } from '../../src/semantics/fields.js';
 
 /**
  * A Writable that keeps what it is given; `isTTY` and `columns` make it pass

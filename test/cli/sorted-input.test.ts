@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/index.js';
 import { orderBatch, orderSourceOf } from '../../src/engine/stream.js';
-import type { Event } from '../../src/compile/fields.js';
+import type { Event } from '../../src/semantics/fields.js';
 import { SortedInput } from '../../src/cli/sorted-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eqlkit-sorted-input-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { foldAscii, foldUnicode } from '../../src/compile/case-folding.js';
+import { foldAscii, foldUnicode } from '../../src/semantics/case-folding.js';
 
 /** Lucene's folding, one UTF-16 unit at a time: only A–Z change. */
 const reference = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());

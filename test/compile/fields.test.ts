@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClosureFieldReader, compileFieldReader, fieldValues, someValueIs, type FieldReader } from '../../src/compile/fields.js';
+import { buildClosureFieldReader, compileFieldReader, fieldValues, someValueIs, type FieldReader } from '../../src/semantics/fields.js';
 
 /** How Elasticsearch flattens a document: every (dotted path, value) pair. */
 function flatten(node: unknown, prefix: string, out: Array<[string, unknown]>): void {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
-import { foldAscii } from '../../src/compile/case-folding.js';
-import { compileLuceneRegex, luceneToRe2, RegexSyntaxError } from '../../src/compile/regex.js';
+import { foldAscii } from '../../src/semantics/case-folding.js';
+import { compileLuceneRegex, luceneToRe2, RegexSyntaxError } from '../../src/text/regex.js';
 import { compile, EqlSemanticError } from '../../src/index.js';
 
 const matches = (pattern: string, text: string, ci = false) => compileLuceneRegex([pattern], ci).matches(text);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile, EqlInvalidArgumentError, EqlSemanticError, parseRule, RuleSet, schemaFromMapping, withDynamicFields, type Schema } from '../../src/index.js';
-import { compareVersions } from '../../src/compile/types/version.js';
-import { ipKeyOf } from '../../src/compile/types/ip.js';
-import { formatJavaDateTime, parseDateSpan } from '../../src/compile/types/date.js';
+import { compareVersions } from '../../src/semantics/types/version.js';
+import { ipKeyOf } from '../../src/semantics/types/ip.js';
+import { formatJavaDateTime, parseDateSpan } from '../../src/semantics/types/date.js';
 
 const MAPPING = `# comment lines are dropped
 {

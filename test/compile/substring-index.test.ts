@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SubstringIndex } from '../../src/compile/substring-index.js';
+import { SubstringIndex } from '../../src/text/substring-index.js';
 
 const unit = fc.constantFrom('a', 'b', 'c', 'é', '\u202e', '😀');
 const word = (max: number) => fc.array(unit, { minLength: 1, maxLength: max }).map((cs) => cs.join(''));

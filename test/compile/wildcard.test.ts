@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WildcardPattern } from '../../src/compile/wildcard.js';
-import { WildcardSet } from '../../src/compile/wildcard-set.js';
+import { WildcardPattern } from '../../src/text/wildcard.js';
+import { WildcardSet } from '../../src/text/wildcard-set.js';
 import { referenceWildcard } from '../helpers/reference-wildcard.js';
 
 describe('WildcardPattern', () => {

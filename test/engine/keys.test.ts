@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { keyCombinations, keyId, type KeyValue } from '../../src/engine/keys.js';
-import { compileFieldReader } from '../../src/compile/fields.js';
+import { compileFieldReader } from '../../src/semantics/fields.js';
 import type { KeyField } from '../../src/compile/plan.js';
 
 const field = (name: string): KeyField => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readEventTime } from '../../src/engine/order.js';
 import { compile } from '../../src/index.js';
-import { parseIsoSpan } from '../../src/compile/types/date.js';
+import { parseIsoSpan } from '../../src/semantics/types/date.js';
 
 /** The full ISO parser's reading of a text, as an event time. */
 function reference(text: string): { ms: number; ns: number } | null {

@@ -2,8 +2,8 @@
 import { compile, parse, type CompileOptions, type Event } from '../../src/index.js';
 import { ExpressionCompiler, SlotTable } from '../../src/compile/expression.js';
 import { Scope } from '../../src/compile/scope.js';
-import { fieldValues } from '../../src/compile/fields.js';
-import type { ScriptValue } from '../../src/compile/null-logic.js';
+import { fieldValues } from '../../src/semantics/fields.js';
+import type { ScriptValue } from '../../src/semantics/null-logic.js';
 
 /** Whether `event` matches `any where <condition>`. */
 export function matches(condition: string, event: Event, options: CompileOptions = {}): boolean {

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile, EqlSemanticError } from '../../src/index.js';
-import { WildcardPattern } from '../../src/compile/wildcard.js';
-import { compileLuceneRegex } from '../../src/compile/regex.js';
+import { WildcardPattern } from '../../src/text/wildcard.js';
+import { compileLuceneRegex } from '../../src/text/regex.js';
 import { referenceWildcard } from '../helpers/reference-wildcard.js';
 
 const SEED = 20261129;

@@ -4,7 +4,7 @@ import { compile, type CompiledQuery, sizePosition } from '../../engine/compiled
 import { runPipeline, withRequestSize } from '../../language/pipes/index.js';
 import { orderSourceOf } from '../../engine/stream.js';
 import type { Match } from '../../engine/match.js';
-import type { Event } from '../../compile/fields.js';
+import type { Event } from '../../semantics/fields.js';
 import { EqlEventError } from '../../errors.js';
 import { QUERY_HELP } from '../help.js';
 import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema, reportQueryError } from '../common.js';

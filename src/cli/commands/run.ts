@@ -1,5 +1,5 @@
 /** `eqlkit run [rules…] --events <events…>` */
-import type { Event } from '../../compile/fields.js';
+import type { Event } from '../../semantics/fields.js';
 import { EqlEventError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';
 import { bundledRulesDir } from '../../rules/bundled.js';

@@ -4,7 +4,7 @@
  * (null-logic.ts) and their literals moved across comparisons as the
  * operators' are.
  */
-import { type ArithmeticOp, arithmetic, arithmeticKind } from '../../compile/null-logic.js';
+import { type ArithmeticOp, arithmetic, arithmeticKind } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import type { FunctionDefinition } from './types.js';
 

@@ -5,8 +5,8 @@
  * `between~` finds the delimiters without regard to case.
  */
 
-import { foldUnicode } from '../../compile/case-folding.js';
-import type { ScriptValue } from '../../compile/null-logic.js';
+import { foldUnicode } from '../../semantics/case-folding.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import { textOf } from './text-argument.js';
 import type { FunctionDefinition } from './types.js';

@@ -5,8 +5,8 @@
  * literal, a computed string) is keyword to Elasticsearch, which refuses it.
  * On a field it is Elasticsearch's terms query on an ip field.
  */
-import type { ScriptValue } from '../../compile/null-logic.js';
-import { type CidrBlock, inCidr, parseCidr, parseIp } from '../../compile/types/ip.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
+import { type CidrBlock, inCidr, parseCidr, parseIp } from '../../semantics/types/ip.js';
 import { ordinal, signature } from './signature.js';
 import type { FunctionDefinition } from './types.js';
 

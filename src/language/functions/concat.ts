@@ -1,5 +1,5 @@
 /** `concat(v, …)`: any null argument gives null; numbers and booleans render as text, as `string()` renders them. */
-import { type ScriptValue, scriptToString, type ValueKind } from '../../compile/null-logic.js';
+import { type ScriptValue, scriptToString, type ValueKind } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import type { FunctionDefinition } from './types.js';
 

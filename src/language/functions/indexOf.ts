@@ -3,8 +3,8 @@
  * negative start counts as 0. `indexOf~` without regard to case.
  */
 
-import { foldUnicode } from '../../compile/case-folding.js';
-import type { ScriptValue } from '../../compile/null-logic.js';
+import { foldUnicode } from '../../semantics/case-folding.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import { textOf } from './text-argument.js';
 import type { FunctionDefinition } from './types.js';

@@ -1,5 +1,5 @@
 /** `length(s)`: the text's length in UTF-16 code units. */
-import type { ScriptValue } from '../../compile/null-logic.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import { textOf } from './text-argument.js';
 import type { FunctionDefinition } from './types.js';

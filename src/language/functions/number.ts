@@ -5,7 +5,7 @@
  * null (Elasticsearch fails the search), and is refused at compile time when
  * it is a constant.
  */
-import type { ScriptValue } from '../../compile/null-logic.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import type { FunctionDefinition } from './types.js';
 

@@ -1,5 +1,5 @@
 /** Signatures: how to write them, and what the compiler checks of a call against one. */
-import type { ValueKind } from '../../compile/null-logic.js';
+import type { ValueKind } from '../../semantics/null-logic.js';
 import type { FunctionSignature, ParamType } from './types.js';
 
 /** A signature; `caseInsensitiveVariant` when `name~(…)` exists. */

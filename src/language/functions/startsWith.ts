@@ -5,8 +5,8 @@
  * ASCII only.
  */
 
-import { foldAscii, foldUnicode } from '../../compile/case-folding.js';
-import type { ScriptValue } from '../../compile/null-logic.js';
+import { foldAscii, foldUnicode } from '../../semantics/case-folding.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import { textOf } from './text-argument.js';
 import type { FunctionDefinition } from './types.js';

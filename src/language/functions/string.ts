@@ -1,5 +1,5 @@
 /** `string(v)`: the value as text (`string(true)` is "true", `string(2.0)` is "2.0"); null gives null. */
-import { scriptToString } from '../../compile/null-logic.js';
+import { scriptToString } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import type { FunctionDefinition } from './types.js';
 

@@ -7,9 +7,9 @@
  * value), and `~` folds ASCII only.
  */
 
-import { foldUnicode } from '../../compile/case-folding.js';
-import type { ScriptValue } from '../../compile/null-logic.js';
-import { WildcardPattern } from '../../compile/wildcard.js';
+import { foldUnicode } from '../../semantics/case-folding.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
+import { WildcardPattern } from '../../text/wildcard.js';
 import { signature } from './signature.js';
 import { textOf } from './text-argument.js';
 import type { FunctionDefinition } from './types.js';

@@ -3,7 +3,7 @@
  * count from the end, positions clamp to the string, start ≥ end gives "". A
  * null start gives the string back unchanged.
  */
-import type { ScriptValue } from '../../compile/null-logic.js';
+import type { ScriptValue } from '../../semantics/null-logic.js';
 import { signature } from './signature.js';
 import { textOf } from './text-argument.js';
 import type { FunctionDefinition } from './types.js';

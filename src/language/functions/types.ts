@@ -6,8 +6,8 @@
  * these shapes.
  */
 
-import type { ArithmeticOp, ScriptValue, ValueKind } from '../../compile/null-logic.js';
-import type { IpBytes } from '../../compile/types/ip.js';
+import type { ArithmeticOp, ScriptValue, ValueKind } from '../../semantics/null-logic.js';
+import type { IpBytes } from '../../semantics/types/ip.js';
 import type * as A from '../../parser/ast.js';
 
 /** The types that literal arguments are checked against; `ip` takes text too (see `cidrMatch`). */

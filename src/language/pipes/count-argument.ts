@@ -4,7 +4,7 @@
  * while parsing (`head 2 * 3`, `head +5`).
  */
 // Integer arithmetic as everywhere else (Java's, on longs): a per-event value semantic, shared by every stage.
-import { arithmetic } from '../../compile/null-logic.js';
+import { arithmetic } from '../../semantics/null-logic.js';
 import type * as A from '../../parser/ast.js';
 import type { PipeCheckFailure } from './types.js';
 

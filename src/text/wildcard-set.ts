@@ -6,7 +6,7 @@
  * whose run was found are checked in full. Patterns without a literal run
  * (`*`, `?`) are always checked.
  */
-import { type CaseFolding, folder } from './case-folding.js';
+import { type CaseFolding, folder } from '../semantics/case-folding.js';
 import { SubstringIndex } from './substring-index.js';
 import { WildcardPattern } from './wildcard.js';
 

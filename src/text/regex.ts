@@ -11,7 +11,7 @@
  * linear-time equivalent here and are rejected.
  */
 import { RE2JS } from 're2js';
-import { foldAscii } from './case-folding.js';
+import { foldAscii } from '../semantics/case-folding.js';
 
 /** A Lucene pattern that cannot be translated, with the offset of the problem. */
 export class RegexSyntaxError extends Error {

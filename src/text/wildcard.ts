@@ -6,7 +6,7 @@
  * each segment between them is placed at its leftmost possible position, which
  * is never wrong when a `*` follows it. No input can make it backtrack.
  */
-import { type CaseFolding, folder } from './case-folding.js';
+import { type CaseFolding, folder } from '../semantics/case-folding.js';
 
 /** One piece of a segment: a run of literal text, or `null` for `?`. */
 type Unit = string | null;
