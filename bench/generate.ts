@@ -33,7 +33,23 @@ export interface GeneratorOptions {
 }
 
 // Most processes on real hosts are ordinary programs; the tools that rules watch are a small share.
-const WIN_COMMON = ['svchost.exe', 'explorer.exe', 'chrome.exe', 'msedge.exe', 'OUTLOOK.EXE', 'Teams.exe', 'SearchIndexer.exe', 'RuntimeBroker.exe', 'conhost.exe', 'taskhostw.exe', 'dllhost.exe', 'MsMpEng.exe', 'OneDrive.exe', 'sihost.exe', 'ctfmon.exe'];
+const WIN_COMMON = [
+  'svchost.exe',
+  'explorer.exe',
+  'chrome.exe',
+  'msedge.exe',
+  'OUTLOOK.EXE',
+  'Teams.exe',
+  'SearchIndexer.exe',
+  'RuntimeBroker.exe',
+  'conhost.exe',
+  'taskhostw.exe',
+  'dllhost.exe',
+  'MsMpEng.exe',
+  'OneDrive.exe',
+  'sihost.exe',
+  'ctfmon.exe',
+];
 const WIN_WATCHED = ['powershell.exe', 'cmd.exe', 'WmiPrvSE.exe', 'rundll32.exe', 'regsvr32.exe', 'mshta.exe', 'certutil.exe', 'wscript.exe', 'net.exe', 'schtasks.exe'];
 const LINUX_COMMON = ['systemd', 'sshd', 'nginx', 'cron', 'java', 'node', 'postgres', 'dockerd', 'containerd', 'rsyslogd', 'snapd', 'chronyd'];
 const LINUX_WATCHED = ['bash', 'sh', 'python3', 'curl', 'wget', 'sudo', 'nc', 'chmod', 'perl', 'ssh'];

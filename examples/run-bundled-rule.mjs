@@ -5,7 +5,10 @@ import { bundledRules, bundledRulesDir } from '../dist/index.js';
 
 const [rule] = bundledRules();
 const file = `${bundledRulesDir()}/windows/lateral_movement_incoming_wmi.events.ndjson`;
-const events = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const events = readFileSync(file, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
 
 const alerts = rule.run(events);
 console.log(`${rule.name}: ${alerts.length} alerts in ${events.length} events\n`);

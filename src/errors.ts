@@ -48,12 +48,7 @@ export class EqlError extends Error {
   }
 }
 
-export type SyntaxErrorCode =
-  | 'EQL_SYNTAX'
-  | 'EQL_UNSUPPORTED_SYNTAX'
-  | 'EQL_INVALID_STRING'
-  | 'EQL_INVALID_NUMBER'
-  | 'EQL_TOO_DEEP';
+export type SyntaxErrorCode = 'EQL_SYNTAX' | 'EQL_UNSUPPORTED_SYNTAX' | 'EQL_INVALID_STRING' | 'EQL_INVALID_NUMBER' | 'EQL_TOO_DEEP';
 
 /** The query text cannot be parsed. `line` and `column` are 1-based, `offset` 0-based. */
 export class EqlSyntaxError extends EqlError {
@@ -89,10 +84,7 @@ export class EqlSemanticError extends EqlError {
   readonly frame: string | null;
 
   constructor(code: string, reason: string, location: Location | null = null, source: string | null = null) {
-    const frame =
-      location && source !== null
-        ? codeFrame(source, location.start.line, location.start.column, Math.max(1, location.end.offset - location.start.offset))
-        : null;
+    const frame = location && source !== null ? codeFrame(source, location.start.line, location.start.column, Math.max(1, location.end.offset - location.start.offset)) : null;
     const where = location ? `line ${location.start.line}:${location.start.column}: ` : '';
     super(code, `${where}${reason}${frame ? `\n${frame}` : ''}`);
     this.reason = reason;

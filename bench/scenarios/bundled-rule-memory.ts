@@ -17,6 +17,7 @@ import { readEventTime } from '../../src/engine/order.js';
 import type { Scenario } from '../types.js';
 import { round } from '../timing.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: generated events are read by dotted paths of any shape
 type Json = Record<string, any>;
 const includes = (v: unknown, x: string) => v === x || (Array.isArray(v) && v.includes(x));
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : '');

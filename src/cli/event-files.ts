@@ -16,7 +16,6 @@ const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
 /** Rule files where events belong are a mistake worth naming. */
 const RULE_FILE = /\.toml$/i;
 
-
 /** Every event file below a folder; an unreadable folder is a usage error, as a missing one is. */
 function eventFilesUnder(dir: string): string[] {
   return filesUnder(
@@ -54,7 +53,7 @@ export function expandEventInputs(args: readonly string[], ruleFileHint: string)
       files.push(...found);
       continue;
     }
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(arg);
     } catch {

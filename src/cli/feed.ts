@@ -12,7 +12,7 @@
  */
 import { tmpdir } from 'node:os';
 import { statSync } from 'node:fs';
-import { EqlEventError } from '../errors.js';
+import type { EqlEventError } from '../errors.js';
 import type { OrderSource } from '../engine/stream.js';
 import { type InputProgress, type InputRecord, recordBatchesOf } from './input.js';
 import type { LinePrefilter } from '../compile/line-prefilter.js';
@@ -114,8 +114,7 @@ export function createFeeder(options: FeederOptions): Feeder {
     if (!record.ok) report(`${record.file}:${record.line}`, record.reason);
   };
   const readOptions = { mayMatch: options.mayMatch, stdin: options.stdin };
-  const recordsOf = (name: string): AsyncGenerator<InputRecord[]> =>
-    recordBatchesOf(name, progress, readOptions, (cause) => new UnreadableInputError(name === '-' ? '<stdin>' : name, cause));
+  const recordsOf = (name: string): AsyncGenerator<InputRecord[]> => recordBatchesOf(name, progress, readOptions, (cause) => new UnreadableInputError(name === '-' ? '<stdin>' : name, cause));
 
   const feeder: Feeder = {
     counts,

@@ -117,7 +117,12 @@ export class AlertSummary implements Summary {
       const topHosts = this.options.topHosts ?? 5;
       const hosts = ranked(this.hosts, (h) => h);
       const more = hosts.length > topHosts ? `, ${plural(hosts.length - topHosts, 'more host')}` : '';
-      lines.push(`Alerts by host: ${hosts.slice(0, topHosts).map(([h, n]) => `${escapeControls(h)} ${n}`).join(', ')}${more}`);
+      lines.push(
+        `Alerts by host: ${hosts
+          .slice(0, topHosts)
+          .map(([h, n]) => `${escapeControls(h)} ${n}`)
+          .join(', ')}${more}`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }

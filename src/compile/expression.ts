@@ -5,30 +5,9 @@
  * and tries every combination of field values.
  */
 import type * as A from '../parser/ast.js';
-import {
-  type ScriptValue,
-  type ValueKind,
-  and3,
-  arithmetic,
-  arithmeticKind,
-  asLong,
-  compare3,
-  isFloat,
-  not3,
-  or3,
-} from '../semantics/null-logic.js';
+import { type ScriptValue, type ValueKind, and3, arithmetic, arithmeticKind, asLong, compare3, isFloat, not3, or3 } from '../semantics/null-logic.js';
 import type { BoundField, Scope } from './scope.js';
-import {
-  type FunctionDefinition,
-  type ScriptArgument,
-  type ScriptContext,
-  type ScriptFn,
-  fitsParam,
-  ordinal,
-  paramType,
-  resolveCall,
-  resultKind,
-} from '../language/functions/index.js';
+import { type FunctionDefinition, type ScriptArgument, type ScriptContext, type ScriptFn, fitsParam, ordinal, paramType, resolveCall, resultKind } from '../language/functions/index.js';
 import { WildcardPattern } from '../text/wildcard.js';
 import { foldUnicode } from '../semantics/case-folding.js';
 import { RE2JS } from 're2js';
@@ -359,4 +338,3 @@ const COMPARATORS: Record<A.ComparisonOperator, (c: number) => boolean> = {
   '>': (c) => c > 0,
   '>=': (c) => c >= 0,
 };
-

@@ -137,9 +137,9 @@ export class LeafCompiler {
         if (op === '==') return anyValue(read, (v) => numberOf(v) === n);
         const test = ORDER_TESTS[op];
         return anyValue(read, (v) => {
-            const x = numberOf(v);
-            return x !== undefined && test(x < n ? -1 : x > n ? 1 : 0);
-          });
+          const x = numberOf(v);
+          return x !== undefined && test(x < n ? -1 : x > n ? 1 : 0);
+        });
       }
       case 'boolean': {
         const b = booleanOf(literal as Primitive);
@@ -148,9 +148,9 @@ export class LeafCompiler {
         if (op === '==') return anyValue(read, (v) => booleanOf(v) === b);
         const test = ORDER_TESTS[op];
         return anyValue(read, (v) => {
-            const x = booleanOf(v);
-            return x !== undefined && test(rank(x) - rank(b));
-          });
+          const x = booleanOf(v);
+          return x !== undefined && test(rank(x) - rank(b));
+        });
       }
       case 'date': {
         const span = typeof literal === 'boolean' ? null : parseDateSpan(literal);
@@ -169,9 +169,9 @@ export class LeafCompiler {
         if (op === '==') return anyValue(read, (v) => typeof v === 'string' && ipKeyOf(v) === key);
         const test = ORDER_TESTS[op];
         return anyValue(read, (v) => {
-            const k = typeof v === 'string' ? ipKeyOf(v) : null;
-            return k !== null && test(k < key ? -1 : k > key ? 1 : 0);
-          });
+          const k = typeof v === 'string' ? ipKeyOf(v) : null;
+          return k !== null && test(k < key ? -1 : k > key ? 1 : 0);
+        });
       }
       case 'version': {
         const text = keywordOf(literal as Primitive);
@@ -186,20 +186,11 @@ export class LeafCompiler {
 
   private dateTest(read: BoundField['read'], op: Exclude<ComparisonOperator, '!='>, span: DateSpan): Predicate {
     const { start, end } = span;
-    const test: (t: bigint) => boolean =
-      op === '=='
-        ? (t) => t >= start && t <= end
-        : op === '<'
-          ? (t) => t < start
-          : op === '<='
-            ? (t) => t <= end
-            : op === '>'
-              ? (t) => t > end
-              : (t) => t >= start;
+    const test: (t: bigint) => boolean = op === '==' ? (t) => t >= start && t <= end : op === '<' ? (t) => t < start : op === '<=' ? (t) => t <= end : op === '>' ? (t) => t > end : (t) => t >= start;
     return anyValue(read, (v) => {
-        const t = parseInstant(v);
-        return t !== null && test(t);
-      });
+      const t = parseInstant(v);
+      return t !== null && test(t);
+    });
   }
 
   /**
@@ -211,17 +202,17 @@ export class LeafCompiler {
     const { asText, numeric, asBoolean } = dynamicForms(literal, literalIsFloat);
     if (op === '==') {
       return anyValue(read, (v) => {
-          if (typeof v === 'string') return v === asText;
-          if (typeof v === 'number') return v === numeric;
-          return v === asBoolean;
-        });
+        if (typeof v === 'string') return v === asText;
+        if (typeof v === 'number') return v === numeric;
+        return v === asBoolean;
+      });
     }
     const test = ORDER_TESTS[op];
     return anyValue(read, (v) => {
-        if (typeof v === 'string') return test(compareCodePoints(v, asText));
-        if (typeof v === 'number') return numeric !== undefined && test(v < numeric ? -1 : v > numeric ? 1 : 0);
-        return asBoolean !== undefined && test((v ? 1 : 0) - (asBoolean ? 1 : 0));
-      });
+      if (typeof v === 'string') return test(compareCodePoints(v, asText));
+      if (typeof v === 'number') return numeric !== undefined && test(v < numeric ? -1 : v > numeric ? 1 : 0);
+      return asBoolean !== undefined && test((v ? 1 : 0) - (asBoolean ? 1 : 0));
+    });
   }
 
   /** String operators need a string field: keyword or text, or any field without a schema. */
@@ -278,7 +269,7 @@ export class LeafCompiler {
   regex(field: BoundField, patterns: readonly string[], caseInsensitive: boolean, location: Location): Predicate {
     this.requireString(field, 'regex', location);
     if (patterns.length === 0) return FALSE;
-    let re;
+    let re: ReturnType<typeof compileLuceneRegex>;
     try {
       re = compileLuceneRegex(patterns, caseInsensitive);
     } catch (err) {

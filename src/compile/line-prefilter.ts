@@ -103,7 +103,10 @@ class NeedleFinder {
         if (e.operator === 'regex' || e.operator === 'regex~') {
           // A case-insensitive regex gives ASCII-folded texts, found in the folded value.
           const caseInsensitive = e.operator === 'regex~';
-          const texts = regexNeedles(e.patterns.map((p) => (p as A.StringLiteral).value), caseInsensitive);
+          const texts = regexNeedles(
+            e.patterns.map((p) => (p as A.StringLiteral).value),
+            caseInsensitive,
+          );
           return texts ? this.requirement(e.subject, texts, caseInsensitive) : null;
         }
         // A wildcard pattern needs its longest literal run somewhere in the value.
@@ -113,7 +116,11 @@ class NeedleFinder {
       case 'In': {
         if (e.negated || !this.usable(e.subject)) return null;
         if (!e.values.every((v) => v.type === 'String')) return null;
-        return this.requirement(e.subject, e.values.map((v) => (v as A.StringLiteral).value), e.caseInsensitive);
+        return this.requirement(
+          e.subject,
+          e.values.map((v) => (v as A.StringLiteral).value),
+          e.caseInsensitive,
+        );
       }
       default:
         return null;
@@ -155,7 +162,9 @@ class NeedleSearch {
     this.list = [...new Set(texts)];
     if (this.list.length > INDEX_THRESHOLD) {
       this.index = new SubstringIndex();
-      this.list.forEach((t, i) => this.index!.add(t, i));
+      this.list.forEach((t, i) => {
+        this.index!.add(t, i);
+      });
     }
   }
 

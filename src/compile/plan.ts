@@ -172,8 +172,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
       }
     });
   };
-  const keys = (by: readonly A.Field[]): KeyField[] =>
-    by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
+  const keys = (by: readonly A.Field[]): KeyField[] => by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
 
   const base = { query: ast, options: resolved, pipes, timestamp, timestampInMillis, tiebreaker, categoryField: category.read };
   switch (ast.type) {

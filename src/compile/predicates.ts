@@ -25,7 +25,6 @@ export const MAX_VALUE_COMBINATIONS = 4096;
 const ALWAYS: Predicate = () => true;
 const NEVER: Predicate = () => false;
 
-
 /** Nodes that produce booleans as functions do (Elasticsearch's BooleanFunctionEqualsElimination). */
 const BOOLEAN_FUNCTION_TYPES = new Set(['Comparison', 'Match', 'In', 'FunctionCall', 'Not', 'And', 'Or']);
 

@@ -54,8 +54,22 @@ export function requirementOf<R>(e: A.Expression, rules: RequirementRules<R>): R
  * only when nothing more telling exists.
  */
 const FIELD_TIERS = new Map<string, number>([
-  ...['event.category', 'event.type', 'event.kind', 'event.outcome', 'host.os.type', 'host.os.family', 'host.os.name', 'host.os.platform',
-    'network.direction', 'network.transport', 'agent.type', 'data_stream.namespace', 'data_stream.type', 'user.domain'].map((f) => [f, 2] as const),
+  ...[
+    'event.category',
+    'event.type',
+    'event.kind',
+    'event.outcome',
+    'host.os.type',
+    'host.os.family',
+    'host.os.name',
+    'host.os.platform',
+    'network.direction',
+    'network.transport',
+    'agent.type',
+    'data_stream.namespace',
+    'data_stream.type',
+    'user.domain',
+  ].map((f) => [f, 2] as const),
   ...['event.action', 'event.module', 'event.dataset', 'event.provider', 'event.code', 'network.protocol', 'data_stream.dataset'].map((f) => [f, 1] as const),
 ]);
 

@@ -280,7 +280,11 @@ function mergeIndices(indices: readonly IndexFields[]): Schema {
   for (const i of indices) for (const path of i.families.keys()) paths.add(path);
   for (const path of paths) {
     const mapped = indices.filter((i) => i.families.has(path));
-    const families = groupBy(mapped, (i) => i.families.get(path)!, (i) => i.index);
+    const families = groupBy(
+      mapped,
+      (i) => i.families.get(path)!,
+      (i) => i.index,
+    );
     if (families.size > 1) {
       out[path] = { type: 'conflict', reason: `mapped as [${families.size}] incompatible types: ${byIndex(families)}` };
       continue;
@@ -402,8 +406,7 @@ export function withDynamicFields(schema: Schema, events: Iterable<unknown>): Sc
         out[path] = { type: 'text', exact: true, ignoreAbove: 256 };
         if (!(`${path}.keyword` in out)) out[`${path}.keyword`] = { type: 'keyword', ignoreAbove: 256, sourcePath: path };
       }
-    }
-    else if (typeof value === 'number') out[path] = { type: Number.isInteger(value) ? 'long' : 'double' };
+    } else if (typeof value === 'number') out[path] = { type: Number.isInteger(value) ? 'long' : 'double' };
     else if (typeof value === 'boolean') out[path] = { type: 'boolean' };
   };
   for (const event of events) visit(event, '');
@@ -427,7 +430,7 @@ export function resolveField(schema: Schema | undefined, name: string): Resolved
   if (!schema) return { path: name, spec: null };
   let current = name;
   for (let hops = 0; hops < 16; hops++) {
-    if (!Object.prototype.hasOwnProperty.call(schema, current)) return undefined;
+    if (!Object.hasOwn(schema, current)) return undefined;
     const entry = schema[current]!;
     const spec: FieldSpec | AliasSpec | ConflictSpec = typeof entry === 'string' ? { type: entry } : entry;
     if (spec.type === 'alias') {

@@ -105,8 +105,8 @@ function indexedFormOf(spec: FieldSpec): ((v: unknown) => unknown) | null {
  * be changed in place before the next).
  */
 function withIndexedValues(read: FieldReader, form: (v: unknown) => unknown): FieldReader {
-  let lastRaw: RawField = undefined;
-  let lastOut: RawField = undefined;
+  let lastRaw: RawField;
+  let lastOut: RawField;
   let lastEpoch = -1;
   const map = (raw: RawField): RawField => {
     if (!Array.isArray(raw)) return form(raw);

@@ -2,7 +2,7 @@
  * A compiled query: the plan plus the ways to run it over events.
  */
 import type { Query } from '../parser/ast.js';
-import { EqlEventError, EqlInvalidArgumentError, EqlSemanticError } from '../errors.js';
+import { type EqlEventError, EqlInvalidArgumentError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { beginEvent, type Event } from '../semantics/fields.js';

@@ -24,7 +24,6 @@ import type { Match } from './match.js';
 
 const NO_MATCHES: Match[] = Object.freeze([]) as unknown as Match[];
 
-
 /** One event placed in a sequence. */
 type Placed = OrderedEvent<Event>;
 
@@ -167,7 +166,9 @@ export class SequenceMatcher {
     this.stageFilter = plan.stages.map((s) => filterIndex.get(s)!);
     this.pendingAt = new Array(Math.max(0, this.positives.length - 1)).fill(0);
     this.filterUses = this.filters.map(() => []);
-    this.positiveFilter.forEach((f, p) => this.filterUses[f]!.push(p === 0 ? { kind: 'always' } : { kind: 'extends', stage: p - 1 }));
+    this.positiveFilter.forEach((f, p) => {
+      this.filterUses[f]!.push(p === 0 ? { kind: 'always' } : { kind: 'extends', stage: p - 1 });
+    });
     for (const m of this.missingStages) {
       this.filterUses[m.filter]!.push(m.position === 'leading' ? { kind: 'always' } : m.position === 'between' ? { kind: 'pending' } : { kind: 'awaiting' });
     }

@@ -143,8 +143,7 @@ export interface OrderSource {
 }
 
 /** The order of a source's events. */
-export const comparatorOf = (source: OrderSource): ((a: OrderedEvent, b: OrderedEvent) => number) =>
-  source.missingTiebreakerFirst ? compareOrderedMissingFirst : compareOrdered;
+export const comparatorOf = (source: OrderSource): ((a: OrderedEvent, b: OrderedEvent) => number) => (source.missingTiebreakerFirst ? compareOrderedMissingFirst : compareOrdered);
 
 /** How a query's events are ordered. */
 export function orderSourceOf(plan: QueryPlan): OrderSource {
@@ -204,8 +203,7 @@ class ArrivedEvent implements OrderedEvent<Event> {
   }
 }
 
-const unreadableTime = (src: OrderSource, index: number, event: Event): EqlEventError =>
-  new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${src.timestampField}]`, index, event);
+const unreadableTime = (src: OrderSource, index: number, event: Event): EqlEventError => new EqlEventError('EQL_EVENT_TIMESTAMP', `no readable timestamp in [${src.timestampField}]`, index, event);
 
 /**
  * Turns arrivals into an ordered stream: checks each event, reads its time

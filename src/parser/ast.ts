@@ -133,18 +133,7 @@ export interface FunctionCall extends NodeBase {
   readonly args: readonly Expression[];
 }
 
-export type Expression =
-  | Literal
-  | Field
-  | Not
-  | And
-  | Or
-  | Comparison
-  | Match
-  | In
-  | Arithmetic
-  | Unary
-  | FunctionCall;
+export type Expression = Literal | Field | Not | And | Or | Comparison | Match | In | Arithmetic | Unary | FunctionCall;
 
 // -------------------------------------------------------------------- queries
 
@@ -229,9 +218,7 @@ export type Node = Expression | Query | EventFilter | TimeSpan | SequenceStage |
 
 const LITERAL_TYPES: ReadonlySet<string> = new Set(['String', 'Number', 'Boolean', 'Null']);
 const QUERY_TYPES: ReadonlySet<string> = new Set(['EventQuery', 'SequenceQuery', 'SampleQuery', 'JoinQuery']);
-const EXPRESSION_TYPES: ReadonlySet<string> = new Set([
-  ...LITERAL_TYPES, 'Field', 'Not', 'And', 'Or', 'Comparison', 'Match', 'In', 'Arithmetic', 'Unary', 'FunctionCall',
-]);
+const EXPRESSION_TYPES: ReadonlySet<string> = new Set([...LITERAL_TYPES, 'Field', 'Not', 'And', 'Or', 'Comparison', 'Match', 'In', 'Arithmetic', 'Unary', 'FunctionCall']);
 
 export const isLiteral = (n: Node): n is Literal => LITERAL_TYPES.has(n.type);
 export const isExpression = (n: Node): n is Expression => EXPRESSION_TYPES.has(n.type);

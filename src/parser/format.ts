@@ -8,7 +8,7 @@ import { KEYWORDS } from './tokens.js';
 const IDENTIFIER = /^[A-Za-z_@][A-Za-z0-9_]*$/;
 
 /** Binding strength, loosest first. A child that binds more loosely than its slot allows is parenthesised. */
-const enum Prec {
+enum Prec {
   Or = 1,
   And,
   Not,

@@ -86,12 +86,7 @@ export class EqlGrammar extends CstParser {
   });
 
   query = this.RULE('query', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.sequence) },
-      { ALT: () => this.SUBRULE(this.sample) },
-      { ALT: () => this.SUBRULE(this.join) },
-      { ALT: () => this.SUBRULE(this.eventFilter) },
-    ]);
+    this.OR([{ ALT: () => this.SUBRULE(this.sequence) }, { ALT: () => this.SUBRULE(this.sample) }, { ALT: () => this.SUBRULE(this.join) }, { ALT: () => this.SUBRULE(this.eventFilter) }]);
   });
 
   sequence = this.RULE('sequence', () => {
@@ -268,10 +263,7 @@ export class EqlGrammar extends CstParser {
   additive = this.RULE('additive', () => {
     this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operators' }) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'operators' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operators' }) }]);
       this.SUBRULE1(this.multiplicative, { LABEL: 'operands' });
     });
   });
@@ -292,10 +284,7 @@ export class EqlGrammar extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.OR1([
-            { ALT: () => this.CONSUME(T.Minus, { LABEL: 'sign' }) },
-            { ALT: () => this.CONSUME(T.Plus, { LABEL: 'sign' }) },
-          ]);
+          this.OR1([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'sign' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'sign' }) }]);
           this.SUBRULE(this.unary);
         },
       },
@@ -313,10 +302,7 @@ export class EqlGrammar extends CstParser {
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.Not));
-          this.OR1([
-            { ALT: () => this.CONSUME(T.In, { LABEL: 'kind' }) },
-            { ALT: () => this.CONSUME(T.InInsensitive, { LABEL: 'kind' }) },
-          ]);
+          this.OR1([{ ALT: () => this.CONSUME(T.In, { LABEL: 'kind' }) }, { ALT: () => this.CONSUME(T.InInsensitive, { LABEL: 'kind' }) }]);
           this.CONSUME(T.LParen);
           this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'values' }) });
           this.CONSUME(T.RParen);
@@ -369,10 +355,7 @@ export class EqlGrammar extends CstParser {
   });
 
   functionCall = this.RULE('functionCall', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'name' }) },
-      { ALT: () => this.CONSUME(T.TildeIdentifier, { LABEL: 'name' }) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier, { LABEL: 'name' }) }, { ALT: () => this.CONSUME(T.TildeIdentifier, { LABEL: 'name' }) }]);
     this.CONSUME(T.LParen);
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'args' }) });
     this.CONSUME(T.RParen);
@@ -385,23 +368,24 @@ export class EqlGrammar extends CstParser {
     // unless a number follows it; chevrotain's loop lookahead does not see that far.
     this.MANY({
       GATE: () => this.LA(1).tokenType === T.Dot || this.LA(2).tokenType === T.IntegerValue,
-      DEF: () => this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            this.SUBRULE1(this.fieldSegment, { LABEL: 'segments' });
+      DEF: () =>
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(T.Dot);
+              this.SUBRULE1(this.fieldSegment, { LABEL: 'segments' });
+            },
           },
-        },
-        {
-          // `a[0]`: in Elasticsearch's grammar, rejected when the AST is built.
-          GATE: () => this.LA(2).tokenType === T.IntegerValue,
-          ALT: () => {
-            this.CONSUME(T.LBracket, { LABEL: 'index' });
-            this.AT_LEAST_ONE(() => this.CONSUME(T.IntegerValue));
-            this.CONSUME(T.RBracket);
+          {
+            // `a[0]`: in Elasticsearch's grammar, rejected when the AST is built.
+            GATE: () => this.LA(2).tokenType === T.IntegerValue,
+            ALT: () => {
+              this.CONSUME(T.LBracket, { LABEL: 'index' });
+              this.AT_LEAST_ONE(() => this.CONSUME(T.IntegerValue));
+              this.CONSUME(T.RBracket);
+            },
           },
-        },
-      ]),
+        ]),
     });
   });
 

@@ -147,7 +147,7 @@ export function parse(source: string): Query {
 
   const parser = grammar();
   parser.input = tokens;
-  let cst;
+  let cst: ReturnType<typeof parser.statement>;
   try {
     cst = parser.statement();
   } catch (e) {

@@ -179,8 +179,25 @@ export const allTokens: TokenType[] = [
 
 /** Lower-case words that must be back-quoted to be used as field names. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
-  'and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex',
-  'sample', 'sequence', 'true', 'until', 'where', 'with',
+  'and',
+  'any',
+  'by',
+  'false',
+  'in',
+  'join',
+  'like',
+  'maxspan',
+  'not',
+  'null',
+  'of',
+  'or',
+  'regex',
+  'sample',
+  'sequence',
+  'true',
+  'until',
+  'where',
+  'with',
 ]);
 
 /**

@@ -140,7 +140,7 @@ export function loadRules(patterns: string | readonly string[], options: LoadRul
       if (matched === 0) errors.push(new RuleLoadError('RULE_READ', 'no .toml file matches the pattern', { file: pattern }));
       continue;
     }
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(pattern);
     } catch {

@@ -170,7 +170,7 @@ function placementOf(spec: StageSpec, done: ReadonlySet<string>): { readonly hoo
     const hook: Hook = {
       rule: spec.rule,
       stage: spec.stage,
-      guard: guard && guard.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })),
+      guard: guard === null ? null : guard.map((r) => ({ read: compileFieldReader(r.field), values: new Set(r.values) })),
       present: present.length > 0 ? present.map(compileFieldReader) : null,
     };
     placed = { hook, requirement };

@@ -2,7 +2,7 @@
  * The Rule model: what an Elastic detection-rule TOML file says, typed, and
  * how to run it. Unknown keys are kept as they are in `extra`.
  */
-import { codeFrame, EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
+import { codeFrame, type EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
 import { compile, type CompiledQuery } from '../engine/compiled-query.js';
 import type { Schema } from '../compile/schema.js';
 import type { Event } from '../semantics/fields.js';
@@ -63,10 +63,35 @@ export interface RunOptions {
 }
 
 const KNOWN_RULE_KEYS = new Set([
-  'rule_id', 'name', 'description', 'type', 'language', 'query', 'index', 'from', 'interval', 'severity', 'risk_score', 'tags',
-  'threat', 'timestamp_override', 'event_category_override', 'tiebreaker_field', 'timestamp_field', 'required_fields',
-  'related_integrations', 'setup', 'note', 'references', 'max_signals', 'building_block_type', 'alert_suppression', 'filters',
-  'author', 'license', 'false_positives',
+  'rule_id',
+  'name',
+  'description',
+  'type',
+  'language',
+  'query',
+  'index',
+  'from',
+  'interval',
+  'severity',
+  'risk_score',
+  'tags',
+  'threat',
+  'timestamp_override',
+  'event_category_override',
+  'tiebreaker_field',
+  'timestamp_field',
+  'required_fields',
+  'related_integrations',
+  'setup',
+  'note',
+  'references',
+  'max_signals',
+  'building_block_type',
+  'alert_suppression',
+  'filters',
+  'author',
+  'license',
+  'false_positives',
 ]);
 
 const KNOWN_METADATA_KEYS = new Set(['creation_date', 'updated_date', 'maturity', 'integration', 'min_stack_version', 'min_stack_comments', 'deprecation_date']);
@@ -240,8 +265,8 @@ export class Rule {
     this.eventCategoryOverride = r.string('event_category_override');
     this.tiebreakerField = r.string('tiebreaker_field');
     this.timestampField = r.string('timestamp_field');
-    this.requiredFields = (ruleTable as Table).required_fields as unknown[] ?? [];
-    this.relatedIntegrations = (ruleTable as Table).related_integrations as unknown[] ?? [];
+    this.requiredFields = ((ruleTable as Table).required_fields as unknown[]) ?? [];
+    this.relatedIntegrations = ((ruleTable as Table).related_integrations as unknown[]) ?? [];
     this.setup = r.string('setup');
     this.note = r.string('note');
     this.references = r.strings('references');
@@ -308,10 +333,7 @@ export class Rule {
       if (e instanceof EqlSyntaxError || e instanceof EqlSemanticError) {
         // Point into the TOML file, not only into the query.
         const at = locateKey(text, 'rule', 'query');
-        const span =
-          e instanceof EqlSyntaxError
-            ? { offset: e.offset, length: e.length }
-            : e.location && { offset: e.location.start.offset, length: e.location.end.offset - e.location.start.offset };
+        const span = e instanceof EqlSyntaxError ? { offset: e.offset, length: e.length } : e.location && { offset: e.location.start.offset, length: e.location.end.offset - e.location.start.offset };
         const pos = at && span ? positionInFile(text, at, this.query!, span.offset) : null;
         const end = at && span ? positionInFile(text, at, this.query!, span.offset + span.length) : null;
         // Escapes inside the span make it longer in the file than in the query.

@@ -359,7 +359,16 @@ export class RuleSet {
           pendingSequences += s.pendingSequences;
           evictions += s.evictions;
         }
-        return { eventsSeen: orderer.counters.eventsSeen, linesSkipped: orderer.counters.linesSkipped, errors: orderer.counters.errors, late: orderer.counters.late, alerts, dispatched: dispatcher.dispatched, pendingSequences, evictions };
+        return {
+          eventsSeen: orderer.counters.eventsSeen,
+          linesSkipped: orderer.counters.linesSkipped,
+          errors: orderer.counters.errors,
+          late: orderer.counters.late,
+          alerts,
+          dispatched: dispatcher.dispatched,
+          pendingSequences,
+          evictions,
+        };
       },
     };
   }

@@ -99,7 +99,7 @@ export function parseToml(text: string): Record<string, unknown> {
     return flattenStrings(parser.finish()) as Record<string, unknown>;
   } catch (e) {
     const err = e as { message?: string; line?: number; col?: number; fromTOML?: boolean };
-    if (err && err.fromTOML) {
+    if (err?.fromTOML) {
       const line = typeof err.line === 'number' ? err.line + 1 : null;
       // At the end of the text the parser reports one column past the line's end.
       const lineLength = line === null ? 0 : (body.split(/\r?\n/)[line - 1] ?? '').length;

@@ -249,7 +249,7 @@ class LuceneTranslator {
         return { re: '.*', literal: UNKNOWN, ...ANY_TEXT };
       case '"': {
         const end = this.chars.indexOf('"', this.pos + 1);
-        if (end < 0) this.fail('unterminated quoted string: missing \'"\'');
+        if (end < 0) this.fail("unterminated quoted string: missing '\"'");
         const literal = this.chars.slice(this.pos + 1, end);
         this.pos = end + 1;
         const text = literal.join('');
@@ -396,7 +396,7 @@ function needlesOf(pieces: readonly Piece[], caseInsensitive: boolean): string[]
 export function compileLuceneRegex(patterns: readonly string[], caseInsensitive: boolean): RegexMatcher {
   const pieces = patterns.map((p) => new LuceneTranslator(p).translate());
   const body = pieces.map((p) => `(?:${p.re})`).join('|');
-  let re;
+  let re: RE2JS;
   try {
     re = RE2JS.compile(`^(?:${body})$`, RE2JS.DOTALL | (caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0));
   } catch (e) {

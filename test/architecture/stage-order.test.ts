@@ -43,7 +43,7 @@ const FILES = sources(SRC)
   .filter((f) => f !== 'index.ts');
 
 /** What `from` may not import, or null when it may. */
-export function violation(from: string, to: string): string | null {
+function violation(from: string, to: string): string | null {
   const a = rankOf(from);
   const b = rankOf(to);
   if (a === -1) return b === -1 ? null : `a shared module imports the ${STAGES[b]} stage`;

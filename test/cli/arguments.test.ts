@@ -45,7 +45,7 @@ describe('argument mistakes', () => {
 });
 
 describe('help', () => {
-  it.each(['query', 'run', 'check', 'parse'])('help %s prints that command\'s help, as --help does', async (command) => {
+  it.each(['query', 'run', 'check', 'parse'])("help %s prints that command's help, as --help does", async (command) => {
     const viaHelp = await runCli(['help', command]);
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: eqlkit ${command}`));

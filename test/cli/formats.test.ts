@@ -198,10 +198,7 @@ describe('table', () => {
     it('then narrows the widest text columns to fit, and keeps the time whole', async () => {
       const lines = rows(await render([wmi], { format: 'table', kind: 'alert' }, wide(70)));
       // 100 characters wide without keys: rule (29) and process (20) give up 30 between them, the wider first.
-      expect(lines).toEqual([
-        'RULE       SEVERITY  TIME                      HOST   USER  PROCESS',
-        'WMI Inco…  medium    2026-01-15T10:01:01.000Z  WIN-1  bob   svchost.e…',
-      ]);
+      expect(lines).toEqual(['RULE       SEVERITY  TIME                      HOST   USER  PROCESS', 'WMI Inco…  medium    2026-01-15T10:01:01.000Z  WIN-1  bob   svchost.e…']);
       expect(lines.every((l) => l.length <= 70)).toBe(true);
     });
 
@@ -219,7 +216,10 @@ describe('table', () => {
   it('shows the alerts of the bundled rule over its sample events, one row each', async () => {
     const [rule] = bundledRules();
     const file = join(import.meta.dirname, '../../rules/windows/lateral_movement_incoming_wmi.events.ndjson');
-    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const events = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Event);
     const alerts = rule!.run(events);
     const lines = rows(await render(alerts, { format: 'table', kind: 'alert' }));
     expect(lines).toHaveLength(alerts.length + 1);

@@ -105,7 +105,8 @@ function writeLayouts(root: string, events: readonly Event[], host: (e: Event) =
   ];
 }
 
-const printable = (m: { readonly kind: string; readonly joinKeys: readonly unknown[]; readonly events: readonly unknown[] }) => JSON.stringify({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
+const printable = (m: { readonly kind: string; readonly joinKeys: readonly unknown[]; readonly events: readonly unknown[] }) =>
+  JSON.stringify({ kind: m.kind, join_keys: m.joinKeys, events: m.events });
 
 function tempFolderEntries(): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith('eqlkit-sort-'));
@@ -193,7 +194,11 @@ describe('stdin among files', () => {
     const text = 'process where true';
     const r = await runCli(['query', text, '-', file, '-F', 'ndjson', '--sort-memory', '30KB'], ndjson(first));
     expect(r.code).toBe(0);
-    expect(lines(r.stdout)).toEqual(compile(text).search([...first, ...second]).map(printable));
+    expect(lines(r.stdout)).toEqual(
+      compile(text)
+        .search([...first, ...second])
+        .map(printable),
+    );
   });
 });
 
@@ -211,7 +216,13 @@ describe('stdin, a live stream', () => {
   });
 
   it('says so with --quiet too', async () => {
-    const r = await runCli(['query', 'process where true', '-q'], ndjson([{ '@timestamp': 1_700_000_000_002, event: { category: 'process' } }, { '@timestamp': 1_700_000_000_001, event: { category: 'process' } }]));
+    const r = await runCli(
+      ['query', 'process where true', '-q'],
+      ndjson([
+        { '@timestamp': 1_700_000_000_002, event: { category: 'process' } },
+        { '@timestamp': 1_700_000_000_001, event: { category: 'process' } },
+      ]),
+    );
     expect(r.code).toBe(6);
     expect(r.stderr).toBe('1 event arrived out of order and was not evaluated; sort the input or widen --reorder-window\n');
   });

@@ -24,7 +24,7 @@ function writeLayout(layout: Layout): string[] {
   const folder = join(dir, `layout-${written++}`);
   mkdirSync(folder);
   return layout.files.map((events, i) => {
-    const text = layout.array[i] ? `[\n${events.map((e) => JSON.stringify(e, null, 1)).join(',\n')}\n]\n` : events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    const text = layout.array[i] ? `[\n${events.map((e) => JSON.stringify(e, null, 1)).join(',\n')}\n]\n` : `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
     const path = join(folder, `part-${i}.${layout.array[i] ? 'json' : 'ndjson'}${layout.gzip[i] ? '.gz' : ''}`);
     writeFileSync(path, layout.gzip[i] ? gzipSync(text) : text);
     return path;

@@ -29,7 +29,13 @@ describe('plural', () => {
 describe('the counts line', () => {
   it.each([
     ['everything parsed', counts(), 1, 'alert', '43 read, 40 evaluated, 3 reported; 1 alert in 0.50 s, 86 events/s\n'],
-    ['lines skipped by the prefilter', counts({ read: 10_000, evaluated: 100, skipped: 9_900, reported: 0, seconds: 2 }), 2, 'alert', '10000 read, 100 evaluated, 9900 skipped by the prefilter, 0 reported; 2 alerts in 2.00 s, 5,000 events/s\n'],
+    [
+      'lines skipped by the prefilter',
+      counts({ read: 10_000, evaluated: 100, skipped: 9_900, reported: 0, seconds: 2 }),
+      2,
+      'alert',
+      '10000 read, 100 evaluated, 9900 skipped by the prefilter, 0 reported; 2 alerts in 2.00 s, 5,000 events/s\n',
+    ],
     ['fewer printed than found', counts({ printed: 2 }), 20, 'match', '43 read, 40 evaluated, 3 reported; 20 matches (2 printed) in 0.50 s, 86 events/s\n'],
     ['all printed', counts({ printed: 20 }), 20, 'match', '43 read, 40 evaluated, 3 reported; 20 matches in 0.50 s, 86 events/s\n'],
     ['no time measured', counts({ seconds: 0 }), 0, 'match', '43 read, 40 evaluated, 3 reported; 0 matches in 0.00 s\n'],
@@ -91,7 +97,12 @@ describe('AlertSummary', () => {
 
   it('shows the top rules and hosts and counts the rest', () => {
     const s = new AlertSummary({ topRules: 2, topHosts: 1 });
-    for (const [name, n] of [['a', 5], ['b', 4], ['c', 2], ['d', 1]] as const) {
+    for (const [name, n] of [
+      ['a', 5],
+      ['b', 4],
+      ['c', 2],
+      ['d', 1],
+    ] as const) {
       for (let i = 0; i < n; i++) s.add(alert(name, 'high', on(`host-${name}`)));
     }
     const text = s.render(counts());

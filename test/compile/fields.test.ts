@@ -87,12 +87,27 @@ describe('fieldValues (any-value semantics over arrays)', () => {
     ['a', ['a']],
     [null, []],
     [undefined, []],
-    [['a', 1, true], ['a', 1, true]],
-    [['a', null, { x: 1 }, 'b'], ['a', 'b']],
+    [
+      ['a', 1, true],
+      ['a', 1, true],
+    ],
+    [
+      ['a', null, { x: 1 }, 'b'],
+      ['a', 'b'],
+    ],
     // Nested arrays are flattened in order, each value once, wherever the nesting starts.
-    [['a', ['b', ['c']], 'd'], ['a', 'b', 'c', 'd']],
-    [[['a'], 'b'], ['a', 'b']],
-    [['a', 'b', [], [[['c']]], 'd', ['e']], ['a', 'b', 'c', 'd', 'e']],
+    [
+      ['a', ['b', ['c']], 'd'],
+      ['a', 'b', 'c', 'd'],
+    ],
+    [
+      [['a'], 'b'],
+      ['a', 'b'],
+    ],
+    [
+      ['a', 'b', [], [[['c']]], 'd', ['e']],
+      ['a', 'b', 'c', 'd', 'e'],
+    ],
   ])('%j → %j', (raw, expected) => {
     expect(fieldValues(raw)).toEqual(expected);
   });

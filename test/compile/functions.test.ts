@@ -105,7 +105,6 @@ const FUNCTIONS: Record<string, Array<[string, unknown]>> = {
     ['number("52403", 7)', 12890],
     ['number("ff", 16)', 255],
     ['number(null)', null],
-
   ],
   string: [
     ['string(true)', 'true'],

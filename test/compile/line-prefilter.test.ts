@@ -7,7 +7,7 @@ import { generateEvents, prng as random } from '../../bench/generate.js';
 
 const needlesOf = (query: string) => {
   const needles = queryNeedles(compile(query).plan);
-  return needles && needles.map((n) => `${n.foldCase ? '~' : ''}${n.text}`).sort();
+  return needles === null ? null : needles.map((n) => `${n.foldCase ? '~' : ''}${n.text}`).sort();
 };
 
 describe('needles a query requires of the raw line', () => {
@@ -52,7 +52,8 @@ describe('needles a query requires of the raw line', () => {
   });
 
   it('ignores fields a schema maps to something other than text, or gives a null_value', () => {
-    const withSchema = (spec: FieldSpec | FieldType, value = 'a') => queryNeedles(compile(`any where process.name == "${value}"`, { schema: { 'event.category': 'keyword', '@timestamp': 'date', 'process.name': spec } }).plan);
+    const withSchema = (spec: FieldSpec | FieldType, value = 'a') =>
+      queryNeedles(compile(`any where process.name == "${value}"`, { schema: { 'event.category': 'keyword', '@timestamp': 'date', 'process.name': spec } }).plan);
     expect(withSchema('version', '1.0.0-beta')).toBeNull();
     expect(withSchema('keyword', '1.0.0-beta')).toHaveLength(1);
     expect(withSchema({ type: 'keyword', nullValue: 'a' })).toBeNull();
@@ -122,7 +123,9 @@ function escapingStringify(value: unknown, rnd: () => number): string {
   }
   if (Array.isArray(value)) return `[${value.map((v) => escapingStringify(v, rnd)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${escapingStringify(v, rnd)}`).join(',')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${escapingStringify(v, rnd)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

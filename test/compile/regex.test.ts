@@ -107,10 +107,39 @@ describe('required texts of a regex', () => {
   it('never rules out a text the regex matches', () => {
     // Patterns from a small grammar over a small alphabet, against texts over it.
     // Characters outside the BMP (two UTF-16 units, some with case) test the length bounds.
-    const atom = fc.oneof(fc.constantFrom('a', 'b', 'k', 's', ' ', '.', '[ ]', '[ab]', '[^a]', '\\d', '\\w', '"ab"', '()', '@', '#', '(ab|xb)', '(a|b)', '\u{1F600}', '[a\u{1F600}]', '[a-\u{1F600}]', '\u{10400}', '"\u{10428}b"'));
+    const atom = fc.oneof(
+      fc.constantFrom(
+        'a',
+        'b',
+        'k',
+        's',
+        ' ',
+        '.',
+        '[ ]',
+        '[ab]',
+        '[^a]',
+        '\\d',
+        '\\w',
+        '"ab"',
+        '()',
+        '@',
+        '#',
+        '(ab|xb)',
+        '(a|b)',
+        '\u{1F600}',
+        '[a\u{1F600}]',
+        '[a-\u{1F600}]',
+        '\u{10400}',
+        '"\u{10428}b"',
+      ),
+    );
     const piece = fc.tuple(atom, fc.constantFrom('', '', '*', '+', '?', '{2}', '{1,3}', '{2,}', '{0}')).map(([a, r]) => a + r);
     const seq = fc.array(piece, { minLength: 1, maxLength: 5 }).map((ps) => ps.join(''));
-    const pattern = fc.oneof(seq, fc.tuple(seq, seq).map(([x, y]) => `(${x})+${y}`), fc.tuple(seq, seq).map(([x, y]) => `${x}|${y}`));
+    const pattern = fc.oneof(
+      seq,
+      fc.tuple(seq, seq).map(([x, y]) => `(${x})+${y}`),
+      fc.tuple(seq, seq).map(([x, y]) => `${x}|${y}`),
+    );
     const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '1', 'A', 'k', 'K', 's', 'S', '\u212a', '\u017f', 'x', '\u{1F600}', '\u{10400}', '\u{10428}', '\ud83d'), maxLength: 10 });
     fc.assert(
       fc.property(pattern, fc.array(text, { minLength: 1, maxLength: 20 }), fc.boolean(), (p, texts, ci) => {

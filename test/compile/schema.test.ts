@@ -48,7 +48,18 @@ describe('schemaFromMapping', () => {
 
   it('adds the fields dynamic mapping would add', () => {
     const s = withDynamicFields({ a: 'keyword' }, [{ a: 1, b: 'x', c: 2, d: 1.5, e: true, f: { g: 'h' }, t: '2020-01-01T00:00:00Z', u: '2020-01-01 10:00:00', 'p.q': 3 }]);
-    expect(s).toMatchObject({ a: 'keyword', b: { type: 'text' }, c: { type: 'long' }, d: { type: 'double' }, e: { type: 'boolean' }, f: { type: 'object' }, 'f.g': { type: 'text' }, t: { type: 'date' }, u: { type: 'text' }, 'p.q': { type: 'long' } });
+    expect(s).toMatchObject({
+      a: 'keyword',
+      b: { type: 'text' },
+      c: { type: 'long' },
+      d: { type: 'double' },
+      e: { type: 'boolean' },
+      f: { type: 'object' },
+      'f.g': { type: 'text' },
+      t: { type: 'date' },
+      u: { type: 'text' },
+      'p.q': { type: 'long' },
+    });
   });
 });
 
@@ -254,7 +265,9 @@ describe('mapping features that change what a field holds', () => {
     expect(q.search([JSON.parse(line)])).toHaveLength(1);
     const rule = parseRule(`[rule]\nrule_id = "c"\nname = "Constant"\ntype = "eql"\nlanguage = "eql"\nquery = 'process where ds == "logs" and ds != null'\n`, { schema });
     // Many rules, so that the set files this one by its conditions rather than scanning it.
-    const others = Array.from({ length: 40 }, (_, i) => parseRule(`[rule]\nrule_id = "o${i}"\nname = "Other ${i}"\ntype = "eql"\nlanguage = "eql"\nquery = 'process where ds == "x${i}"'\n`, { schema }));
+    const others = Array.from({ length: 40 }, (_, i) =>
+      parseRule(`[rule]\nrule_id = "o${i}"\nname = "Other ${i}"\ntype = "eql"\nlanguage = "eql"\nquery = 'process where ds == "x${i}"'\n`, { schema }),
+    );
     expect(new RuleSet([rule, ...others]).run([JSON.parse(line)]).map((a) => a.rule.rule_id)).toEqual(['c']);
   });
 
@@ -410,12 +423,19 @@ describe('schemaFromMapping of what GET <index>/_mapping returns', () => {
     // Field caps give an alias its target's type: the alias conflicts too.
     expect(conflict(schema, 'y')).toBe('mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
     const only = schemaFromMapping({ a: index({ x: { type: 'keyword' } }), b: index({ x: { type: 'long' } }), c: index({ y: { type: 'alias', path: 'x' } }) });
-    expect(compileError('any where y == "1"', only).message).toBe('cannot use field [x] (the field that [y] names): the indices disagree on it, mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
+    expect(compileError('any where y == "1"', only).message).toBe(
+      'cannot use field [x] (the field that [y] names): the indices disagree on it, mapped as [2] incompatible types: [keyword] in [a], [long] in [b]',
+    );
   });
 
   it('keeps the details the indices agree on, drops the others, and tries every date format', () => {
     const schema = schemaFromMapping({
-      a: index({ opt: { type: 'keyword', null_value: 'NULL' }, other: { type: 'keyword', null_value: 'N/A', ignore_above: 10 }, when: { type: 'date', format: 'dd-MM-yyyy' }, also: { type: 'date', format: 'yyyy/MM/dd' } }),
+      a: index({
+        opt: { type: 'keyword', null_value: 'NULL' },
+        other: { type: 'keyword', null_value: 'N/A', ignore_above: 10 },
+        when: { type: 'date', format: 'dd-MM-yyyy' },
+        also: { type: 'date', format: 'yyyy/MM/dd' },
+      }),
       b: index({ opt: { type: 'keyword', null_value: 'NULL' }, other: { type: 'keyword', ignore_above: 20 }, when: { type: 'date' }, also: { type: 'date', format: 'yyyy/MM/dd' } }),
     });
     expect(schema.opt).toEqual({ type: 'keyword', nullValue: 'NULL' });
@@ -444,7 +464,11 @@ describe('schemaFromMapping of what GET <index>/_mapping returns', () => {
   });
 
   it('reads each index with its runtime fields', () => {
-    const schema = schemaFromMapping({ a: index({}, { runtime: { day: { type: 'keyword' } } }), b: index({}, { runtime: { day: { type: 'long' } } }), c: index({}, { runtime: { hour: { type: 'long' } } }) });
+    const schema = schemaFromMapping({
+      a: index({}, { runtime: { day: { type: 'keyword' } } }),
+      b: index({}, { runtime: { day: { type: 'long' } } }),
+      c: index({}, { runtime: { hour: { type: 'long' } } }),
+    });
     expect(conflict(schema, 'day')).toBe('mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
     expect(schema.hour).toEqual({ type: 'long' });
   });

@@ -10,7 +10,9 @@ describe('SubstringIndex', () => {
     fc.assert(
       fc.property(fc.array(word(4), { minLength: 1, maxLength: 12 }), fc.array(word(12), { maxLength: 6 }), (keys, texts) => {
         const index = new SubstringIndex();
-        keys.forEach((k, id) => index.add(k, id));
+        keys.forEach((k, id) => {
+          index.add(k, id);
+        });
         for (const text of ['', ...texts]) {
           const found = new Set<number>();
           index.scan(text, (id) => void found.add(id));
@@ -30,7 +32,10 @@ describe('SubstringIndex', () => {
     index.scan('aaa', (id) => void seen.push(id));
     expect(seen).toEqual([2, 1, 2, 1, 2]);
     const first: number[] = [];
-    index.scan('baab', (id) => (first.push(id), true));
+    index.scan('baab', (id) => {
+      first.push(id);
+      return true;
+    });
     expect(first).toEqual([2]);
   });
 

@@ -74,12 +74,7 @@ describe('WildcardPattern', () => {
         const hit = memo.get(key);
         if (hit !== undefined) return hit;
         const tok = tokens[i];
-        const r =
-          tok === undefined
-            ? j === t.length
-            : tok === '*'
-              ? go(i + 1, j) || (j < t.length && go(i, j + 1))
-              : j < t.length && (tok === '?' || tok.literal === t[j]) && go(i + 1, j + 1);
+        const r = tok === undefined ? j === t.length : tok === '*' ? go(i + 1, j) || (j < t.length && go(i, j + 1)) : j < t.length && (tok === '?' || tok.literal === t[j]) && go(i + 1, j + 1);
         memo.set(key, r);
         return r;
       };
@@ -107,7 +102,6 @@ describe('WildcardPattern', () => {
     expect(counter2.steps).toBeLessThan(10 * text.length);
   });
 });
-
 
 describe('WildcardSet', () => {
   it('agrees with trying each pattern, on many random sets', () => {

@@ -31,7 +31,13 @@ describe('keyCombinations', () => {
   const fields = [field('h'), field('u.id')];
   it.each<[Record<string, unknown>, KeyValue[][]]>([
     [{ h: 'a', u: { id: 1 } }, [['a', 1]]],
-    [{ h: ['a', 'b'], u: { id: 1 } }, [['a', 1], ['b', 1]]],
+    [
+      { h: ['a', 'b'], u: { id: 1 } },
+      [
+        ['a', 1],
+        ['b', 1],
+      ],
+    ],
     [{ h: ['a', 'a', null], u: { id: [2] } }, [['a', 2]]],
     [{ h: 'a' }, []],
     [{ h: 'a', u: { id: null } }, []],

@@ -21,7 +21,11 @@ describe('search over event queries', () => {
 
   it('keeps nanosecond order', () => {
     const nanos = [ev(1, '100.000002'), ev(2, '100.000001'), ev(3, '1970-01-01T00:00:00.100000000Z')];
-    expect(compile('process where true').search(nanos).map((m) => m.events[0]!.id)).toEqual([3, 2, 1]);
+    expect(
+      compile('process where true')
+        .search(nanos)
+        .map((m) => m.events[0]!.id),
+    ).toEqual([3, 2, 1]);
   });
 
   it.each([
@@ -31,20 +35,40 @@ describe('search over event queries', () => {
     ['| tail 3 | head 1', [3]],
     ['| head 0', []],
   ])('applies %s', (pipes, expected) => {
-    expect(compile(`process where true ${pipes}`).search(events).map((m) => m.events[0]!.id)).toEqual(expected);
+    expect(
+      compile(`process where true ${pipes}`)
+        .search(events)
+        .map((m) => m.events[0]!.id),
+    ).toEqual(expected);
   });
 
   it('keeps the most recent results within size by default, as Elasticsearch does', () => {
-    expect(compile('process where true').search(events, { size: 2 }).map((m) => m.events[0]!.id)).toEqual([6, 1]);
-    expect(compile('process where true').search(events, { size: 2, resultPosition: 'head' }).map((m) => m.events[0]!.id)).toEqual([2, 4]);
+    expect(
+      compile('process where true')
+        .search(events, { size: 2 })
+        .map((m) => m.events[0]!.id),
+    ).toEqual([6, 1]);
+    expect(
+      compile('process where true')
+        .search(events, { size: 2, resultPosition: 'head' })
+        .map((m) => m.events[0]!.id),
+    ).toEqual([2, 4]);
     expect(compile('process where true').search(events, { size: 0 })).toEqual([]);
   });
 
   it('puts the size limit before the first pipe, as a limit of the same kind', () => {
     // head 3 (size) → head 4 → tail 2: items 2 and 3 of the order
-    expect(compile('process where true | head 4 | tail 2').search(events, { size: 3 }).map((m) => m.events[0]!.id)).toEqual([4, 5]);
+    expect(
+      compile('process where true | head 4 | tail 2')
+        .search(events, { size: 3 })
+        .map((m) => m.events[0]!.id),
+    ).toEqual([4, 5]);
     // tail 3 (size) → tail 4 → head 2
-    expect(compile('process where true | tail 4 | head 2').search(events, { size: 3 }).map((m) => m.events[0]!.id)).toEqual([3, 6]);
+    expect(
+      compile('process where true | tail 4 | head 2')
+        .search(events, { size: 3 })
+        .map((m) => m.events[0]!.id),
+    ).toEqual([3, 6]);
   });
 
   it('reports events it cannot use through onError, with their index, and goes on', () => {
@@ -85,7 +109,11 @@ describe('search over event queries', () => {
       yield ev(1, 2);
       yield ev(2, 1);
     }
-    expect(compile('process where true').search(gen()).map((m) => m.events[0]!.id)).toEqual([2, 1]);
+    expect(
+      compile('process where true')
+        .search(gen())
+        .map((m) => m.events[0]!.id),
+    ).toEqual([2, 1]);
   });
 
   it('does not change the events', () => {

@@ -115,12 +115,7 @@ const ROWS: Row[] = [
     [ev('a1', 'process', 1, { host: ['x', 'y'] }), ev('b1', 'network', 2, { host: 'y' })],
     [],
   ],
-  [
-    'without a schema, nanoseconds order events',
-    'sequence [process where true] [network where true]',
-    [ev('p1', 'process', `${T0}.000000002Z`), ev('n1', 'network', `${T0}.000000001Z`)],
-    [],
-  ],
+  ['without a schema, nanoseconds order events', 'sequence [process where true] [network where true]', [ev('p1', 'process', `${T0}.000000002Z`), ev('n1', 'network', `${T0}.000000001Z`)], []],
 ];
 
 describe('sequences', () => {

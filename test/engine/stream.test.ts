@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, EqlEventError, type Event, type Match } from '../../src/index.js';
+import { compile, type EqlEventError, type Event, type Match } from '../../src/index.js';
 
 const ev = (id: number, ts: number, cat: string, extra: Record<string, unknown> = {}): Event => ({ id, '@timestamp': ts, event: { category: cat }, ...extra });
 const ids = (ms: readonly Match[]) => ms.map((m) => m.events.map((e) => (e ? (e.id as number) : -1)));

@@ -26,8 +26,10 @@ export function corpusHuntingQueries(dir: string): CorpusQuery[] {
   for (const file of listFiles(dir, '.toml')) {
     const doc = parseToml(readFileSync(file, 'utf8')) as { hunt?: { language?: string[]; query?: string[] } };
     const hunt = doc.hunt;
-    if (!hunt || !hunt.language?.some((l) => l.toLowerCase() === 'eql') || !Array.isArray(hunt.query)) continue;
-    hunt.query.forEach((query, i) => out.push({ id: `${relative(dir, file)}#${i}`, query }));
+    if (!hunt?.language?.some((l) => l.toLowerCase() === 'eql') || !Array.isArray(hunt.query)) continue;
+    hunt.query.forEach((query, i) => {
+      out.push({ id: `${relative(dir, file)}#${i}`, query });
+    });
   }
   return out;
 }

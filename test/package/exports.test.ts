@@ -31,6 +31,10 @@ describe('the built package', () => {
 
   it('declares in index.d.cts exactly the values that dist/index.cjs exports', () => {
     const module = createRequire(import.meta.url)(join(REPO_ROOT, 'dist', 'index.cjs')) as Record<string, unknown>;
-    expect(declaredValues('index.d.cts')).toEqual(Object.keys(module).filter((k) => k !== '__esModule').sort());
+    expect(declaredValues('index.d.cts')).toEqual(
+      Object.keys(module)
+        .filter((k) => k !== '__esModule')
+        .sort(),
+    );
   });
 });

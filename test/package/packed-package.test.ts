@@ -50,10 +50,15 @@ describe('the packed package, installed', () => {
       cwd: project,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    writeFileSync(join(project, 'events.ndjson'), [
-      { '@timestamp': '2026-01-01T00:00:00Z', event: { category: 'process' }, process: { name: 'CMD.EXE' } },
-      { '@timestamp': '2026-01-01T00:00:01Z', event: { category: 'process' }, process: { name: 'notepad.exe' } },
-    ].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(
+      join(project, 'events.ndjson'),
+      `${[
+        { '@timestamp': '2026-01-01T00:00:00Z', event: { category: 'process' }, process: { name: 'CMD.EXE' } },
+        { '@timestamp': '2026-01-01T00:00:01Z', event: { category: 'process' }, process: { name: 'notepad.exe' } },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n')}\n`,
+    );
     writeFileSync(join(project, 'with-require.cjs'), SCRIPT("const eql = require('eqlkit');", "require.resolve('eqlkit')"));
     writeFileSync(join(project, 'with-import.mjs'), SCRIPT("import * as eql from 'eqlkit';\nimport { fileURLToPath } from 'node:url';", "fileURLToPath(import.meta.resolve('eqlkit'))"));
   }, 180_000);
@@ -63,7 +68,17 @@ describe('the packed package, installed', () => {
   });
 
   it('holds the build, the bundled rule with its Elastic License v2 notice, and no sources', () => {
-    for (const f of ['dist/cli.js', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'rules/windows/lateral_movement_incoming_wmi.toml', 'rules/LICENSE.txt', 'LICENSE', 'README.md']) {
+    for (const f of [
+      'dist/cli.js',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'rules/windows/lateral_movement_incoming_wmi.toml',
+      'rules/LICENSE.txt',
+      'LICENSE',
+      'README.md',
+    ]) {
       expect(packed).toContain(f);
     }
     expect(packed.filter((p) => /^(src|test|bench)\//.test(p))).toEqual([]);
@@ -77,7 +92,10 @@ describe('the packed package, installed', () => {
   it('runs its command from node_modules/.bin', () => {
     expect(execFileSync(bin(), ['--version'], { cwd: project, encoding: 'utf8' }).trim()).toBe(version);
     const out = execFileSync(bin(), ['query', 'process where process.name : "cmd.exe"', 'events.ndjson'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const matches = out.trim().split('\n').map((l) => JSON.parse(l) as { events: Array<{ process: { name: string } }> });
+    const matches = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { events: Array<{ process: { name: string } }> });
     expect(matches.map((m) => m.events.map((e) => e.process.name))).toEqual([['CMD.EXE']]);
   });
 

@@ -9,7 +9,27 @@ import { compile, type Event, loadRules } from '../../src/index.js';
 import { sharedPath } from '../helpers/shared.js';
 
 const SEED = 20261129;
-const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'process', 'name', 'args', 'event', 'category', 'host', 'id', 'file', 'path', '@timestamp', 'user', 'process.name', 'a.b'];
+const KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'process',
+  'name',
+  'args',
+  'event',
+  'category',
+  'host',
+  'id',
+  'file',
+  'path',
+  '@timestamp',
+  'user',
+  'process.name',
+  'a.b',
+];
 
 /** JSON-like values of every hostile kind: deep nesting, big arrays, big numbers, lone surrogates, special keys. */
 const hostileValue = fc.letrec<{ value: unknown }>((tie) => ({
@@ -28,9 +48,7 @@ const hostileValue = fc.letrec<{ value: unknown }>((tie) => ({
 })).value;
 
 /** An event: an object whose keys include the special ones, built as JSON.parse would build it. */
-const hostileEvent = fc
-  .dictionary(fc.constantFrom(...KEYS), hostileValue, { maxKeys: 8 })
-  .map((o) => JSON.parse(JSON.stringify({ '@timestamp': 1, ...o })) as Event);
+const hostileEvent = fc.dictionary(fc.constantFrom(...KEYS), hostileValue, { maxKeys: 8 }).map((o) => JSON.parse(JSON.stringify({ '@timestamp': 1, ...o })) as Event);
 
 function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {

@@ -8,7 +8,6 @@ import { referenceWildcard } from '../helpers/reference-wildcard.js';
 
 const SEED = 20261129;
 
-
 describe('the wildcard matcher', () => {
   const alphabet = fc.constantFrom('a', 'b', '*', '?', '\\', '/', '😀', '\n');
   it('equals a naive reference matcher', () => {

@@ -27,16 +27,73 @@ const SEED = 20261129;
 
 describe('parser totality', () => {
   it('on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => checkTotal(s)), { seed: SEED, numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => checkTotal(s)),
+      { seed: SEED, numRuns: 2000 },
+    );
   });
 
   it('on strings made of EQL-ish pieces', () => {
     const piece = fc.constantFrom(
-      'process', 'where', 'sequence', 'sample', 'by', 'with', 'maxspan', '=', '==', '!=', ':', 'like~', 'regex', 'in', 'in~', 'not', 'and', 'or',
-      '(', ')', '[', ']', '![', ',', '|', 'head', 'tail', '"a*"', '"""r"""', "'x'", '`f`', '?x', 'x.y', '1', '2.5', '-', '+', '*', '/', '%',
-      'true', 'null', 'until', 'runs', '5s', 'f(', 'startsWith~(', ' ', '\n', '/*', '*/', '//', '\\u{41}', '"\\q"',
+      'process',
+      'where',
+      'sequence',
+      'sample',
+      'by',
+      'with',
+      'maxspan',
+      '=',
+      '==',
+      '!=',
+      ':',
+      'like~',
+      'regex',
+      'in',
+      'in~',
+      'not',
+      'and',
+      'or',
+      '(',
+      ')',
+      '[',
+      ']',
+      '![',
+      ',',
+      '|',
+      'head',
+      'tail',
+      '"a*"',
+      '"""r"""',
+      "'x'",
+      '`f`',
+      '?x',
+      'x.y',
+      '1',
+      '2.5',
+      '-',
+      '+',
+      '*',
+      '/',
+      '%',
+      'true',
+      'null',
+      'until',
+      'runs',
+      '5s',
+      'f(',
+      'startsWith~(',
+      ' ',
+      '\n',
+      '/*',
+      '*/',
+      '//',
+      '\\u{41}',
+      '"\\q"',
     );
-    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (parts) => checkTotal(parts.join(' '))), { seed: SEED, numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => checkTotal(parts.join(' '))),
+      { seed: SEED, numRuns: 3000 },
+    );
   });
 
   const rulesDir = sharedPath('the corpus mutation tests', 'corpus', 'detection-rules');
@@ -92,7 +149,7 @@ describe('round trip on generated ASTs', () => {
     fc.assert(
       fc.property(queryArbitrary, (ast) => {
         const text = format(ast);
-        let again;
+        let again: ReturnType<typeof parse>;
         try {
           again = parse(text);
         } catch (e) {

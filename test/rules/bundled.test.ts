@@ -33,7 +33,10 @@ describe('bundled rules', () => {
     it('gives exactly the expected alerts', () => {
       expect(existsSync(eventsFile)).toBe(true);
       const rule = rules.find((r) => r.ruleId === spec.rule_id)!;
-      const events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+      const events = readFileSync(eventsFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Event);
       const alerts = rule.run(events);
       expect(alerts.map((a) => a.events.map((e) => (e ? readPath(e, spec.id_field) : null)))).toEqual(spec.expected_alerts);
       expect(alerts.every((a) => a.rule.rule_id === spec.rule_id)).toBe(true);
@@ -43,7 +46,10 @@ describe('bundled rules', () => {
   it('produce alerts with the rule, the events, the join keys and the times', () => {
     const rule = rules[0]!;
     const file = join(bundledRulesDir(), 'windows', 'lateral_movement_incoming_wmi.events.ndjson');
-    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const events = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Event);
     const [alert] = rule.run(events);
     expect(alert).toMatchObject({
       schema: 'eqlkit/alert@1',
@@ -61,7 +67,10 @@ describe('bundled rules', () => {
   it('stream the same alerts as they run in batch', async () => {
     const rule = rules[0]!;
     const file = join(bundledRulesDir(), 'windows', 'lateral_movement_incoming_wmi.events.ndjson');
-    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const events = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Event);
     const streamed = [];
     for await (const a of rule.stream(events)) streamed.push(a.id);
     expect(streamed).toEqual(rule.run(events).map((a) => a.id));

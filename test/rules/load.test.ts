@@ -312,7 +312,11 @@ describe('loading files', () => {
   });
 
   it('takes globs, files and TOML text', () => {
-    expect(loadRules(`${dir}/**/*.toml`).rules.map((r) => r.ruleId).sort()).toEqual(['00000000-0000-0000-0000-000000000001', 'bom', 'nested']);
+    expect(
+      loadRules(`${dir}/**/*.toml`)
+        .rules.map((r) => r.ruleId)
+        .sort(),
+    ).toEqual(['00000000-0000-0000-0000-000000000001', 'bom', 'nested']);
     expect(loadRules(`${dir}/*.toml`).rules).toHaveLength(2);
     expect(loadRule(join(dir, 'good.toml')).name).toBe('Test rule');
     expect(loadRule(RULE('any where true')).file).toBeNull();

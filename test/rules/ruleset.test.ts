@@ -137,7 +137,9 @@ query = "process.name: cmd.exe"
     const set = new RuleSet([rule('guarded', 'process where host.os.type == "linux" and process.name : "sh" and event.type in ("start", "exec")')]);
     const m = set.matcher();
     const shell = (t: number, os: unknown, type: unknown) => ev(t, 'process', { host: { os: { type: os } }, process: { name: 'SH' }, event: { category: 'process', type } });
-    const alerts = [shell(1, 'windows', 'start'), shell(2, 'linux', 'start'), shell(3, ['macos', 'linux'], ['end', 'exec']), shell(4, 'linux', 'end'), shell(5, undefined, 'start')].flatMap((e) => m.push(e));
+    const alerts = [shell(1, 'windows', 'start'), shell(2, 'linux', 'start'), shell(3, ['macos', 'linux'], ['end', 'exec']), shell(4, 'linux', 'end'), shell(5, undefined, 'start')].flatMap((e) =>
+      m.push(e),
+    );
     expect(alerts.map((a) => a.last_event_time)).toEqual(['1970-01-01T00:00:00.002Z', '1970-01-01T00:00:00.003Z']);
     // The name is indexed; the OS, the better of the other two, is checked first: 1 and 5 never reach the rule.
     expect(m.stats().dispatched).toBe(3);
@@ -203,7 +205,12 @@ query = "process.name: cmd.exe"
       // The sequence's second stage is filed in the Windows part and asked each time that part is walked.
       const wants = vi.spyOn(SequenceMatcher.prototype, 'wants');
       try {
-        m.push(proc(1, Array.from({ length: 10_000 }, () => 'windows')));
+        m.push(
+          proc(
+            1,
+            Array.from({ length: 10_000 }, () => 'windows'),
+          ),
+        );
         expect(wants).toHaveBeenCalledTimes(1);
         // The same for an event's categories.
         m.push(ev(2, 'process', { event: { category: Array.from({ length: 10_000 }, () => 'process') }, host: { id: 'h', os: { type: 'windows' } } }));
@@ -270,13 +277,17 @@ query = "process.name: cmd.exe"
       ev(6, 'process', { process: { 'name.x': 1, name: 'b.exe' } }),
       ev(7, 'process', { 'process.pid': 1, process: { name: 'a.exe' } }),
     ]);
-    expect(out.map((a) => a.last_event_time)).toEqual(['1970-01-01T00:00:00.001Z', '1970-01-01T00:00:00.002Z', '1970-01-01T00:00:00.004Z', '1970-01-01T00:00:00.005Z', '1970-01-01T00:00:00.006Z', '1970-01-01T00:00:00.007Z']);
+    expect(out.map((a) => a.last_event_time)).toEqual([
+      '1970-01-01T00:00:00.001Z',
+      '1970-01-01T00:00:00.002Z',
+      '1970-01-01T00:00:00.004Z',
+      '1970-01-01T00:00:00.005Z',
+      '1970-01-01T00:00:00.006Z',
+      '1970-01-01T00:00:00.007Z',
+    ]);
   });
 
-  it.each([
-    [['by-category', 'by-any']],
-    [['by-any', 'by-category']],
-  ])('gives the alerts of one event in the order of the rules (%j), whatever the index visits first', (order) => {
+  it.each([[['by-category', 'by-any']], [['by-any', 'by-category']]])('gives the alerts of one event in the order of the rules (%j), whatever the index visits first', (order) => {
     const queries: Record<string, string> = { 'by-category': 'process where process.name : "cmd.exe"', 'by-any': 'any where process.name : "cmd.exe"' };
     const set = new RuleSet(order.map((id) => rule(id, queries[id]!)));
     const alerts = set.run([ev(1, 'process', { process: { name: 'cmd.exe' } })]);

@@ -1,6 +1,6 @@
 /** `eqlkit check [rules…]` */
 import { readFileSync } from 'node:fs';
-import { codeFrame, RuleLoadError } from '../../errors.js';
+import { codeFrame, type RuleLoadError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';
 import { bundledRulesDir } from '../../rules/bundled.js';
 import { CHECK_HELP } from '../help.js';

@@ -24,13 +24,7 @@ export interface Session {
 }
 
 /** Output, feeder and progress line from the event options. */
-export function openSession(
-  io: Io,
-  values: ParsedOptions['values'],
-  kind: ItemKind,
-  prefilter: () => LinePrefilter | null,
-  columnOptions: { readonly timestampField?: string } = {},
-): Session {
+export function openSession(io: Io, values: ParsedOptions['values'], kind: ItemKind, prefilter: () => LinePrefilter | null, columnOptions: { readonly timestampField?: string } = {}): Session {
   const quiet = values.quiet === true;
   const target = values.output as string | undefined;
   const stream = target === undefined ? io.stdout : openOutputFile(target);
@@ -88,9 +82,7 @@ export async function finish(io: Io, session: Session, summary: Summary, failOnM
   if (!quiet && feeder.unshown > 0) io.stderr.write(`… and ${plural(feeder.unshown, 'more problem')} not shown (--max-errors N shows more)\n`);
   if (!quiet) {
     const printed = output.count < summary.found ? output.count : undefined;
-    io.stderr.write(
-      summary.render({ read: c.read, evaluated: c.read - c.prefiltered - c.reported, skipped: c.prefiltered, reported: c.reported, printed, seconds: (Date.now() - started) / 1000 }),
-    );
+    io.stderr.write(summary.render({ read: c.read, evaluated: c.read - c.prefiltered - c.reported, skipped: c.prefiltered, reported: c.reported, printed, seconds: (Date.now() - started) / 1000 }));
   }
   // Said even with --quiet: the run did not see all of its input.
   const unusable = c.reported - c.late;

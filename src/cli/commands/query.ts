@@ -5,7 +5,7 @@ import { runPipeline, withRequestSize } from '../../language/pipes/index.js';
 import { orderSourceOf } from '../../engine/stream.js';
 import type { Match } from '../../engine/match.js';
 import type { Event } from '../../semantics/fields.js';
-import { EqlEventError } from '../../errors.js';
+import type { EqlEventError } from '../../errors.js';
 import { QUERY_HELP } from '../help.js';
 import { EVENT_OPTIONS, type Io, parseDurationOption, parseOptions, parseSize, readSchema, reportQueryError } from '../common.js';
 import { UsageError } from '../output.js';
@@ -41,7 +41,9 @@ function queryText(file: string | undefined, positionals: string[]): { text: str
   const [text, ...files] = positionals;
   if (text === undefined) throw new UsageError("query needs the EQL query as its first argument (eqlkit query '<eql>' [events…]), or -f FILE to read it from a file");
   if (FILE_NAME.test(text.trim()) || isFile(text)) {
-    throw new UsageError(`the first argument is the query itself, and ${JSON.stringify(text)} looks like a file name: write the query first (eqlkit query '<eql>' ${text}), or read it from a file with -f ${text}`);
+    throw new UsageError(
+      `the first argument is the query itself, and ${JSON.stringify(text)} looks like a file name: write the query first (eqlkit query '<eql>' ${text}), or read it from a file with -f ${text}`,
+    );
   }
   return { text, files };
 }

@@ -1,6 +1,6 @@
 /** `eqlkit run [rules…] --events <events…>` */
 import type { Event } from '../../semantics/fields.js';
-import { EqlEventError } from '../../errors.js';
+import type { EqlEventError } from '../../errors.js';
 import { loadRules } from '../../rules/load.js';
 import { bundledRulesDir } from '../../rules/bundled.js';
 import { RuleSet } from '../../rules/ruleset.js';

@@ -72,7 +72,11 @@ export const table: OutputFormat = {
       if (held.length === 0) return '';
       const l = layout(columns, held, maxCellWidth, width);
       fixed = l;
-      const text = line(columns.map((c) => c.name.toUpperCase()), l) + held.map((r) => line(r, l)).join('');
+      const text =
+        line(
+          columns.map((c) => c.name.toUpperCase()),
+          l,
+        ) + held.map((r) => line(r, l)).join('');
       held = [];
       return text;
     };

@@ -17,8 +17,7 @@ export interface DateSpan {
 
 // strict_date_optional_time: a year of four digits (a sign allowed), then optional month, day and,
 // after a `T`, time; a zone only after a time.
-const ISO =
-  /^(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
+const ISO = /^(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
 // epoch_millis: up to 19 digits, a fraction of up to 6 (a bare trailing dot too).
 const EPOCH = /^(-?\d{1,19})(?:\.(\d{0,6}))?$/;
 
@@ -117,18 +116,30 @@ export function parseWithPattern(text: string, pattern: string): bigint | null {
   let re = '^';
   const parts: string[] = [];
   for (const token of pattern.match(FORMAT_TOKEN) ?? []) {
-    if (/^[yu]{4}$/.test(token)) (re += '(\\d{4})'), parts.push('y');
-    else if (token === 'yy') (re += '(\\d{2})'), parts.push('yy');
-    else if (token === 'MM' || token === 'dd' || token === 'HH' || token === 'mm' || token === 'ss') (re += '(\\d{2})'), parts.push(token);
-    else if (token === 'M' || token === 'd' || token === 'H' || token === 'm' || token === 's') (re += '(\\d{1,2})'), parts.push(token + token);
-    else if (/^S+$/.test(token)) (re += `(\\d{${token.length}})`), parts.push('S');
-    else if (token.startsWith("'")) re += token.slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (/^[yu]{4}$/.test(token)) {
+      re += '(\\d{4})';
+      parts.push('y');
+    } else if (token === 'yy') {
+      re += '(\\d{2})';
+      parts.push('yy');
+    } else if (token === 'MM' || token === 'dd' || token === 'HH' || token === 'mm' || token === 'ss') {
+      re += '(\\d{2})';
+      parts.push(token);
+    } else if (token === 'M' || token === 'd' || token === 'H' || token === 'm' || token === 's') {
+      re += '(\\d{1,2})';
+      parts.push(token + token);
+    } else if (/^S+$/.test(token)) {
+      re += `(\\d{${token.length}})`;
+      parts.push('S');
+    } else if (token.startsWith("'")) re += token.slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     else re += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   const m = new RegExp(`${re}$`).exec(text);
   if (!m) return null;
   const f: Record<string, string> = {};
-  parts.forEach((p, i) => (f[p] = m[i + 1]!));
+  parts.forEach((p, i) => {
+    f[p] = m[i + 1]!;
+  });
   const y = f.y !== undefined ? Number(f.y) : f.yy !== undefined ? 2000 + Number(f.yy) : 1970;
   const mo = f.MM !== undefined ? Number(f.MM) : 1;
   const d = f.dd !== undefined ? Number(f.dd) : 1;
@@ -159,7 +170,10 @@ export function formatJavaDateTime(ns: bigint): string {
   let time = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
   const nano = d.getUTCMilliseconds() * 1_000_000 + Number(ns - msBig * NS_PER_MS);
   if (d.getUTCSeconds() !== 0 || nano !== 0) time += `:${pad2(d.getUTCSeconds())}`;
-  if (nano !== 0) time += `.${String(nano).padStart(9, '0').slice(0, nano % 1_000_000 === 0 ? 3 : nano % 1000 === 0 ? 6 : 9)}`;
+  if (nano !== 0)
+    time += `.${String(nano)
+      .padStart(9, '0')
+      .slice(0, nano % 1_000_000 === 0 ? 3 : nano % 1000 === 0 ? 6 : 9)}`;
   return `${yearText}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${time}Z`;
 }
 
