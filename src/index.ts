@@ -47,6 +47,7 @@ export type {
   ArithmeticOperator,
   Unary,
   FunctionCall,
+  IsNull,
   MatchOperator,
   // `Match` is a query's result (below); the AST node of `x : "pattern"` is this.
   Match as MatchExpression,

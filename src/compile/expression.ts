@@ -153,6 +153,11 @@ export class ExpressionCompiler {
       }
       case 'FunctionCall':
         return this.functionCall(e);
+      case 'IsNull': {
+        const inner = this.compile(e.operand);
+        const negated = e.negated;
+        return derive([inner], (s) => (inner.fn(s) === null) !== negated, 'boolean');
+      }
     }
   }
 
@@ -183,17 +188,11 @@ export class ExpressionCompiler {
     return { fn: (s) => s[i] ?? null, kind: bound.kind, constant: false };
   }
 
-  /** `x == null` and `x != null` are null tests (Elasticsearch's ReplaceNullChecks); other comparisons propagate null. */
+  /** A comparison propagates null (a null test is an `IsNull` by now: the optimizer's ReplaceNullChecks). */
   private comparison(e: A.Comparison): CompiledValue {
     const l = this.compile(e.left);
     const r = this.compile(e.right);
-    const op = e.operator;
-    if ((op === '==' || op === '!=') && (this.scope.isNullLiteral(e.right) || this.scope.isNullLiteral(e.left))) {
-      const other = this.scope.isNullLiteral(e.right) ? l : r;
-      const wantNull = op === '==';
-      return derive([other], (s) => (other.fn(s) === null) === wantNull, 'boolean');
-    }
-    const test = COMPARATORS[op];
+    const test = COMPARATORS[e.operator];
     return derive(
       [l, r],
       (s) => {

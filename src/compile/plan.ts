@@ -4,15 +4,16 @@
  * becomes one predicate closure. The engine only runs the plan.
  */
 import type * as A from '../parser/ast.js';
-import { eventFiltersOf, fieldName, mapExpression } from '../parser/ast.js';
+import { eventFiltersOf, fieldName } from '../parser/ast.js';
 import { parse } from '../parser/parse.js';
 import { planPipes, type PipeInstance } from '../language/pipes/index.js';
+import { optimize } from '../optimize/index.js';
 import { compileFieldReader, someValueIs } from '../semantics/fields.js';
 import type { FieldReader } from '../semantics/fields.js';
 import type { Schema } from './schema.js';
 import { type BoundField, Scope } from './scope.js';
 import { PredicateCompiler, type Predicate } from './predicates.js';
-import { conditionsWithKeyConstraints } from './key-constraints.js';
+import { optimizerContext } from './optimizer-context.js';
 import { EqlSemanticError } from '../errors.js';
 
 /** Options that shape how a query reads events. */
@@ -139,59 +140,57 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const timestampInMillis = timestampField?.spec?.type === 'date';
   const tiebreaker = resolved.tiebreakerField ? (scope.bindName(resolved.tiebreakerField, true, null)?.read ?? null) : null;
 
-  // Elasticsearch's optimizer drops `string(x)` of a keyword field (the cast changes nothing), so the
-  // field itself is matched: wildcards in `endsWith(string(x), …)`, ASCII-only case folding.
-  const pruneCasts = (e: A.Expression): A.Expression =>
-    mapExpression(e, (node) => {
-      if (node.type !== 'FunctionCall' || node.name !== 'string' || node.args.length !== 1) return node;
-      const arg = node.args[0]!;
-      return arg.type === 'Field' && scope.bindField(arg)?.spec?.type === 'keyword' ? arg : node;
-    });
+  // Elasticsearch's optimizer rules (src/optimize/), with the facts they need from the scope. Code
+  // generation compiles the optimized query; the plan keeps the query as written.
+  const optimized = optimize(ast, optimizerContext(scope));
+  const q = optimized.query;
+
   const filter = (f: A.EventFilter): FilterPlan => {
-    const condition = predicates.compile(resolved.schema ? pruneCasts(f.condition) : f.condition);
+    const condition = predicates.compile(f.condition);
     if (f.category === null) return { category: null, matches: condition, condition };
     const name = f.category;
     const read = category.read;
     return { category: name, matches: (e) => someValueIs(read(e), name) && condition(e), condition };
   };
   /**
-   * The filters of a sequence's or a sample's stages, each with the key
-   * constraints of the others added. Should the added conjuncts not compile
-   * (a key of another type in this stage), the stage keeps its own condition.
+   * The filters of a sequence's or a sample's stages. Should the key
+   * constraints that the optimizer copied into a stage not compile there (a
+   * key of another type in this stage), the stage keeps its own condition,
+   * as it stood before the constraints were inferred.
    */
-  const keyedFilters = (by: readonly A.Field[], stages: readonly (A.SequenceStage | A.JoinStage)[]): FilterPlan[] => {
-    const conditions = conditionsWithKeyConstraints(stages.map((s) => ({ filter: s.filter, keys: [...by, ...s.by], missing: s.type === 'SequenceStage' && s.missing })));
-    return stages.map(({ filter: f }, i) => {
-      const condition = conditions[i]!;
-      if (condition === f.condition) return filter(f);
+  const keyedFilters = (stages: readonly (A.SequenceStage | A.JoinStage)[], before: readonly (A.SequenceStage | A.JoinStage)[]): FilterPlan[] =>
+    stages.map(({ filter: f }, i) => {
+      const own = before[i]!.filter;
+      if (own === f) return filter(f);
       try {
-        return filter({ ...f, condition });
+        return filter(f);
       } catch (e) {
-        if (e instanceof EqlSemanticError) return filter(f);
+        if (e instanceof EqlSemanticError) return filter(own);
         throw e;
       }
     });
-  };
   const keys = (by: readonly A.Field[]): KeyField[] => by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
 
   const base = { query: ast, options: resolved, pipes, timestamp, timestampInMillis, tiebreaker, categoryField: category.read };
-  switch (ast.type) {
+  switch (q.type) {
     case 'EventQuery':
-      return { ...base, kind: 'event', filter: filter(ast.filter) };
+      return { ...base, kind: 'event', filter: filter(q.filter) };
     case 'SequenceQuery': {
-      const filters = keyedFilters(ast.by, ast.stages);
-      const stages = ast.stages.map((s, i) => ({ filter: filters[i]!, keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
-      const until = ast.until ? { filter: filter(ast.until.filter), keys: keys(ast.until.by), runs: 1, missing: false } : null;
-      const maxspanNs = ast.maxspan ? BigInt(ast.maxspan.value) * UNIT_NS[ast.maxspan.unit ?? 's']! : null;
-      return { ...base, kind: 'sequence', keys: keys(ast.by), stages, until, maxspanNs };
+      const before = optimized.beforeConstraints as A.SequenceQuery;
+      const filters = keyedFilters(q.stages, before.stages);
+      const stages = q.stages.map((s, i) => ({ filter: filters[i]!, keys: keys(s.by), runs: s.runs ?? 1, missing: s.missing }));
+      const until = q.until ? { filter: filter(q.until.filter), keys: keys(q.until.by), runs: 1, missing: false } : null;
+      const maxspanNs = q.maxspan ? BigInt(q.maxspan.value) * UNIT_NS[q.maxspan.unit ?? 's']! : null;
+      return { ...base, kind: 'sequence', keys: keys(q.by), stages, until, maxspanNs };
     }
     case 'SampleQuery': {
-      const filters = keyedFilters(ast.by, ast.stages);
-      const stages = ast.stages.map((s, i) => ({ filter: filters[i]!, keys: keys(s.by), runs: 1, missing: false }));
-      return { ...base, kind: 'sample', keys: keys(ast.by), stages };
+      const before = optimized.beforeConstraints as A.SampleQuery;
+      const filters = keyedFilters(q.stages, before.stages);
+      const stages = q.stages.map((s, i) => ({ filter: filters[i]!, keys: keys(s.by), runs: 1, missing: false }));
+      return { ...base, kind: 'sample', keys: keys(q.by), stages };
     }
     case 'JoinQuery':
-      throw scope.error('EQL_UNSUPPORTED', 'join is not supported; Elasticsearch parses it but cannot run it (use a sequence)', ast.location);
+      throw scope.error('EQL_UNSUPPORTED', 'join is not supported; Elasticsearch parses it but cannot run it (use a sequence)', q.location);
   }
 }
 

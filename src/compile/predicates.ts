@@ -9,11 +9,9 @@
  * rest run as scripts (expression.ts), over every combination of values.
  */
 import type * as A from '../parser/ast.js';
-import { MIRRORED_COMPARISON } from '../parser/ast.js';
 import type { Event } from '../semantics/fields.js';
 import { type ScriptValue, isTrue } from '../semantics/null-logic.js';
 import { type BoundField, type Scope, docValuesOf } from './scope.js';
-import { simplifyArithmeticComparison } from './simplify-arithmetic.js';
 import { ExpressionCompiler, SlotTable, fold, typeNameOf, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 
@@ -24,9 +22,6 @@ export const MAX_VALUE_COMBINATIONS = 4096;
 
 const ALWAYS: Predicate = () => true;
 const NEVER: Predicate = () => false;
-
-/** Nodes that produce booleans as functions do (Elasticsearch's BooleanFunctionEqualsElimination). */
-const BOOLEAN_FUNCTION_TYPES = new Set(['Comparison', 'Match', 'In', 'FunctionCall', 'Not', 'And', 'Or']);
 
 export class PredicateCompiler {
   private readonly leaves: LeafCompiler;
@@ -82,6 +77,14 @@ export class PredicateCompiler {
       }
       case 'Comparison':
         return this.comparison(e);
+      case 'IsNull': {
+        // A field's null test (`x == null`, made one by the optimizer's ReplaceNullChecks) asks whether it
+        // holds a value; a computed value's is a script, `!=` included.
+        if (e.operand.type !== 'Field') return this.script(e);
+        const bound = this.scope.bindField(e.operand);
+        const test = bound ? this.leaves.isNull(bound) : ALWAYS;
+        return e.negated ? negate(test) : test;
+      }
       case 'Match':
         return this.match(e);
       case 'In':
@@ -124,34 +127,14 @@ export class PredicateCompiler {
     return this.value(e).compiled.constant;
   }
 
+  /**
+   * A comparison, as the optimizer leaves it (optimize/): a null test is an
+   * `IsNull` by now, a constant is on the right (LiteralsOnTheRight), and
+   * arithmetic literals have moved across (SimplifyComparisonsArithmetics).
+   */
   private comparison(e: A.Comparison): Predicate {
-    let { left, right, operator: op } = e;
-    // `x == null` / `x != null` are null tests.
-    if ((op === '==' || op === '!=') && (this.scope.isNullLiteral(left) || this.scope.isNullLiteral(right))) {
-      const other = this.scope.isNullLiteral(right) ? left : right;
-      if (other.type === 'Field') {
-        const bound = this.scope.bindField(other);
-        const test = bound ? this.leaves.isNull(bound) : ALWAYS;
-        return op === '==' ? test : negate(test);
-      }
-      return this.script(e);
-    }
-    // `f(…) == true` is `f(…)`; `f(…) == false` is `not f(…)`.
-    const boolLiteral = right.type === 'Boolean' ? right : left.type === 'Boolean' ? left : undefined;
-    const other = boolLiteral === right ? left : right;
-    if (boolLiteral && (op === '==' || op === '!=') && BOOLEAN_FUNCTION_TYPES.has(other.type)) {
-      const positive = (op === '==') === boolLiteral.value;
-      const inner = this.compile(other);
-      return positive ? inner : negate(inner);
-    }
-    // Literals go on the right.
-    const leftConstant = this.isConstant(left);
-    const rightConstant = this.isConstant(right);
-    if (leftConstant && !rightConstant) {
-      [left, right] = [right, left];
-      op = MIRRORED_COMPARISON[op];
-    }
-    if (leftConstant && rightConstant) return this.script(e);
+    const { left, right, operator: op } = e;
+    if (this.isConstant(left) && this.isConstant(right)) return this.script(e);
     // Elasticsearch translates a comparison only when its right side folds to a value.
     if (!this.isConstant(right)) {
       throw this.scope.error('EQL_FIELD_COMPARISON', `comparisons against fields are not supported; offender [${this.scope.textOf(right.location)}] in [${op}]`, right.location);
@@ -159,17 +142,9 @@ export class PredicateCompiler {
     const { compiled } = this.value(right);
     const literal = fold(compiled);
     const isFloat = compiled.kind === 'float';
-    if (left.type === 'Field') {
-      const bound = this.scope.bindField(left);
-      return bound ? this.fieldComparison(bound, op, literal, isFloat, right.location) : this.script(e);
-    }
-    // `x + 1 != 5` is `x != 4` to Elasticsearch (see simplify-arithmetic.ts); the
-    // arithmetic is type-checked as written first.
-    const simplified = simplifyArithmeticComparison(left, op, literal, isFloat, (f) => this.scope.bindField(f)?.spec?.type === 'double');
-    const bound = simplified && this.scope.bindField(simplified.field);
-    if (!simplified || !bound) return this.script(e);
-    this.value(e);
-    return this.fieldComparison(bound, simplified.operator, simplified.value, simplified.isFloat, right.location);
+    if (left.type !== 'Field') return this.script(e);
+    const bound = this.scope.bindField(left);
+    return bound ? this.fieldComparison(bound, op, literal, isFloat, right.location) : this.script(e);
   }
 
   private fieldComparison(bound: BoundField, op: A.ComparisonOperator, literal: ScriptValue, isFloat: boolean, location: A.Location): Predicate {

@@ -2,7 +2,7 @@
  * Everything the compiler knows while it compiles one query: the options, the
  * schema, the query text for error frames, and how each field resolves.
  */
-import type { Expression, Field, Location, Node, Query } from '../parser/ast.js';
+import type { Field, Location, Node, Query } from '../parser/ast.js';
 import { childNodes, fieldName } from '../parser/ast.js';
 import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
@@ -168,14 +168,6 @@ export class Scope {
       if (n.type === 'Field' && n.optional) this.optionalNames.add(fieldName(n));
       stack.push(...childNodes(n));
     }
-  }
-
-  /**
-   * Whether an expression is the null literal as Elasticsearch's optimizer
-   * sees it: `null`, or an optional field that no schema knows.
-   */
-  isNullLiteral(e: Expression): boolean {
-    return e.type === 'Null' || (e.type === 'Field' && this.bindField(e) === null);
   }
 
   /** Whether a field reference may be null: written with `?` here or anywhere in the query. */

@@ -133,7 +133,26 @@ export interface FunctionCall extends NodeBase {
   readonly args: readonly Expression[];
 }
 
-export type Expression = Literal | Field | Not | And | Or | Comparison | Match | In | Arithmetic | Unary | FunctionCall;
+/**
+ * `operand == null` as a test: true when the operand is null, false
+ * otherwise, never null; `negated` for `operand != null`. The parser never
+ * makes one: the optimizer's ReplaceNullChecks turns those comparisons into
+ * it, which is how Elasticsearch gives them their meaning. It prints as the
+ * comparison.
+ */
+export interface IsNull extends NodeBase {
+  readonly type: 'IsNull';
+  readonly operand: Expression;
+  /**
+   * `x != null`, as opposed to `not x == null`, which is a `Not` around an
+   * `IsNull`. Elasticsearch makes both a `not` of the test, but runs the one
+   * of `!=` on a computed value inside its script (true when some value is
+   * not null), and a written `not` outside it (true when none is null).
+   */
+  readonly negated: boolean;
+}
+
+export type Expression = Literal | Field | Not | And | Or | Comparison | Match | In | Arithmetic | Unary | FunctionCall | IsNull;
 
 // -------------------------------------------------------------------- queries
 
@@ -218,7 +237,7 @@ export type Node = Expression | Query | EventFilter | TimeSpan | SequenceStage |
 
 const LITERAL_TYPES: ReadonlySet<string> = new Set(['String', 'Number', 'Boolean', 'Null']);
 const QUERY_TYPES: ReadonlySet<string> = new Set(['EventQuery', 'SequenceQuery', 'SampleQuery', 'JoinQuery']);
-const EXPRESSION_TYPES: ReadonlySet<string> = new Set([...LITERAL_TYPES, 'Field', 'Not', 'And', 'Or', 'Comparison', 'Match', 'In', 'Arithmetic', 'Unary', 'FunctionCall']);
+const EXPRESSION_TYPES: ReadonlySet<string> = new Set([...LITERAL_TYPES, 'Field', 'Not', 'And', 'Or', 'Comparison', 'Match', 'In', 'Arithmetic', 'Unary', 'FunctionCall', 'IsNull']);
 
 export const isLiteral = (n: Node): n is Literal => LITERAL_TYPES.has(n.type);
 export const isExpression = (n: Node): n is Expression => EXPRESSION_TYPES.has(n.type);
@@ -264,7 +283,8 @@ export function mapExpression(e: Expression, f: (node: Expression) => Expression
   let node: Expression = e;
   switch (e.type) {
     case 'Not':
-    case 'Unary': {
+    case 'Unary':
+    case 'IsNull': {
       const operand = map(e.operand);
       if (operand !== e.operand) node = { ...e, operand } as Expression;
       break;
@@ -317,6 +337,7 @@ export function childNodes(node: Node): readonly Node[] {
       return [];
     case 'Not':
     case 'Unary':
+    case 'IsNull':
       return [node.operand];
     case 'And':
     case 'Or':

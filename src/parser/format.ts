@@ -1,6 +1,8 @@
 /**
  * AST → canonical EQL text. Printing then parsing gives back an equal AST
  * (locations aside): parentheses are added exactly where precedence needs them.
+ * The one node the parser never makes, the optimizer's `IsNull`, prints as
+ * the comparison it comes from (`x == null`, `x != null`).
  */
 import type * as A from './ast.js';
 import { KEYWORDS } from './tokens.js';
@@ -29,6 +31,7 @@ function precedence(e: A.Expression): Prec {
     case 'Not':
       return Prec.Not;
     case 'Comparison':
+    case 'IsNull':
       return Prec.Comparison;
     case 'Arithmetic':
       return e.operator === '+' || e.operator === '-' ? Prec.Additive : Prec.Multiplicative;
@@ -111,6 +114,9 @@ export function formatExpression(e: A.Expression): string {
       return `${child(e.subject, Prec.Primary)} ${e.negated ? 'not ' : ''}${e.caseInsensitive ? 'in~' : 'in'} (${e.values.map(formatExpression).join(', ')})`;
     case 'FunctionCall':
       return `${e.name}${e.caseInsensitive ? '~' : ''}(${e.args.map(formatExpression).join(', ')})`;
+    case 'IsNull':
+      // No syntax of its own: the comparison it stands for, which the optimizer turns back into it.
+      return `${child(e.operand, Prec.Additive)} ${e.negated ? '!=' : '=='} null`;
   }
 }
 

@@ -7,6 +7,7 @@ export const string: FunctionDefinition = {
   name: 'string',
   summary: 'the value as text',
   signature: signature(1, 1, ['any'], 'string'),
+  cast: 'keyword',
   script: ([arg]) => {
     const a0 = arg!.fn;
     const kind = arg!.kind;

@@ -114,7 +114,13 @@ export interface FunctionDefinition {
   /**
    * For the arithmetic functions: the operator they compute, so that the
    * optimizer moves their literals across comparisons as it moves those of
-   * `+ - * / %` (compile/simplify-arithmetic.ts).
+   * `+ - * / %` (optimize/simplify-comparisons-arithmetics.ts).
    */
   readonly arithmetic?: ArithmeticOp;
+  /**
+   * For a cast: the field type it gives (`string` gives `keyword`), so that
+   * the optimizer drops it around a field of that type, as Elasticsearch's
+   * PruneCast does (optimize/prune-cast.ts).
+   */
+  readonly cast?: string;
 }
