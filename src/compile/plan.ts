@@ -112,6 +112,21 @@ export function resolveOptions(options: CompileOptions = {}): ResolvedOptions {
 }
 
 /**
+ * A query as Elasticsearch's optimizer rules leave it (src/optimize/), with
+ * the facts they need from the options' schema: what code generation
+ * compiles. For tests and explanations; errors are not raised here.
+ *
+ * @throws EqlSyntaxError when the text does not parse
+ */
+export function optimizedQuery(query: string | A.Query, options: CompileOptions = {}): A.Query {
+  const ast = typeof query === 'string' ? parse(query) : query;
+  const resolved = resolveOptions(options);
+  const scope = new Scope({ schema: resolved.schema, source: typeof query === 'string' ? query : null, timestampField: resolved.timestampField });
+  scope.collectOptionalFields(ast);
+  return optimize(ast, optimizerContext(scope)).query;
+}
+
+/**
  * Builds the plan of a query.
  *
  * @throws EqlSyntaxError when the text does not parse
