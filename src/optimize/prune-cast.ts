@@ -6,8 +6,9 @@
  * index query, and folds ASCII case only, as index queries do.
  *
  * Casts are the functions whose definition names the type they give
- * (`cast` in language/functions/). Applies everywhere in a condition,
- * scripts included.
+ * (`cast` in language/functions/). A call with `~` stays, for code
+ * generation to refuse as Elasticsearch's verifier does before it optimizes.
+ * Applies everywhere in a condition, scripts included.
  */
 import { mapExpression } from '../parser/ast.js';
 import { functionDefinition } from '../language/functions/index.js';
@@ -15,7 +16,7 @@ import { conditionRule } from './rule.js';
 
 export const pruneCast = conditionRule('PruneCast', (condition, context) =>
   mapExpression(condition, (node) => {
-    if (node.type !== 'FunctionCall' || node.args.length !== 1) return node;
+    if (node.type !== 'FunctionCall' || node.caseInsensitive || node.args.length !== 1) return node;
     const type = functionDefinition(node.name)?.cast;
     const arg = node.args[0]!;
     if (type === undefined || arg.type !== 'Field') return node;

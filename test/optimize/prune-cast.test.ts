@@ -3,6 +3,7 @@
  * a condition; nothing else is dropped.
  */
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/index.js';
 import { pruneCast } from '../../src/optimize/prune-cast.js';
 import { applyRule, rewriteCondition, SCHEMA } from './helpers.js';
 
@@ -26,11 +27,19 @@ describe('PruneCast', () => {
     ['string(?opt) == "a"'],
     ['number(s) == 5'],
     ['string(concat(s)) == "a"'],
+    // `string~` does not exist: it stays for code generation to refuse.
+    ['string~(s) == "a"'],
   ])('leaves %s alone', (input) => {
     expect(applyRule(pruneCast, `any where ${input}`, SCHEMA).unchanged).toBe(true);
   });
 
   it('leaves every cast alone without a schema, which types no field', () => {
     expect(applyRule(pruneCast, 'any where string(s) == "a"').unchanged).toBe(true);
+  });
+
+  it('leaves a cast with `~` to be refused, on a keyword field too', () => {
+    for (const field of ['s', 'n']) {
+      expect(() => compile(`any where string~(${field}) == "a"`, { schema: SCHEMA })).toThrow(/function \[string\] has no case-insensitive variant '~'/);
+    }
   });
 });
