@@ -10,7 +10,7 @@ import { type FieldReader, compileFieldReader, type RawField } from '../semantic
 import { type ScriptValue, type ValueKind, javaDoubleToString } from '../semantics/null-logic.js';
 import { formatIp, parseIp } from '../semantics/types/ip.js';
 import { floorMillis, formatJavaDateTime, parseDateWithFormat } from '../semantics/types/date.js';
-import { eventEpoch, fieldValues, someValue } from '../semantics/fields.js';
+import { eventStamp, fieldValues, someValue } from '../semantics/fields.js';
 
 /** Stable codes of {@link EqlSemanticError}s raised by the compiler. */
 export type SemanticErrorCode =
@@ -101,13 +101,15 @@ function indexedFormOf(spec: FieldSpec): ((v: unknown) => unknown) | null {
 /**
  * Reads the values Elasticsearch indexes, each in `form`; a field left
  * with none is missing. Several conditions read one field of one event, so
- * the answer is kept for the rest of that event (an array an event holds may
- * be changed in place before the next).
+ * the answer is kept for the rest of a runner's span of work on it (an array
+ * an event holds may be changed in place before the next push; see
+ * EventContext).
  */
 function withIndexedValues(read: FieldReader, form: (v: unknown) => unknown): FieldReader {
   let lastRaw: RawField;
   let lastOut: RawField;
-  let lastEpoch = -1;
+  // Never 0: outside a runner's work nothing is remembered (see EventContext).
+  let lastStamp = -1;
   const map = (raw: RawField): RawField => {
     if (!Array.isArray(raw)) return form(raw);
     const kept: unknown[] = [];
@@ -120,13 +122,15 @@ function withIndexedValues(read: FieldReader, form: (v: unknown) => unknown): Fi
   return (event) => {
     const raw = read(event);
     if (raw === undefined || raw === null) return raw;
-    const epoch = eventEpoch();
-    if (raw !== lastRaw || epoch !== lastEpoch) {
+    const stamp = eventStamp();
+    if (raw === lastRaw && stamp === lastStamp) return lastOut;
+    const out = map(raw);
+    if (stamp !== 0) {
       lastRaw = raw;
-      lastEpoch = epoch;
-      lastOut = map(raw);
+      lastStamp = stamp;
+      lastOut = out;
     }
-    return lastOut;
+    return out;
   };
 }
 

@@ -5,7 +5,7 @@ import type { Query } from '../parser/ast.js';
 import { type EqlEventError, EqlInvalidArgumentError, EqlSemanticError } from '../errors.js';
 import { buildPlan, type CompileOptions, type QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
-import { beginEvent, type Event } from '../semantics/fields.js';
+import { EventContext, type Event } from '../semantics/fields.js';
 import type { OrderedEvent } from './order.js';
 import { applyPipes, runPipeline, withRequestSize, type ResultPosition } from '../language/pipes/index.js';
 import type { Match } from './match.js';
@@ -46,6 +46,9 @@ export class CompiledQuery {
   /** What was skipped by the last `search`, when no `onError` was given. */
   lastStats: SearchStats = { read: 0, skipped: 0 };
 
+  /** The per-event state of `matches` (each call a span of its own); searches and matchers have their own. */
+  private readonly context = new EventContext();
+
   constructor(readonly plan: QueryPlan) {}
 
   /** The parsed query. */
@@ -75,8 +78,12 @@ export class CompiledQuery {
     if (this.plan.kind !== 'event') {
       throw new EqlSemanticError('EQL_UNSUPPORTED', `matches() decides single events; a ${this.plan.kind} needs search(), stream() or matcher()`);
     }
-    beginEvent();
-    return event !== null && typeof event === 'object' && this.plan.filter.matches(event);
+    const outer = this.context.begin();
+    try {
+      return event !== null && typeof event === 'object' && this.plan.filter.matches(event);
+    } finally {
+      this.context.end(outer);
+    }
   }
 
   /**
@@ -87,19 +94,28 @@ export class CompiledQuery {
   search(events: Iterable<Event>, options: SearchOptions = {}): Match[] {
     const size = options.size ?? Infinity;
     const plan = this.plan;
-    if (plan.kind === 'sample') {
-      // Samples ignore time: events need no timestamp and keep their input order.
-      const runner = createRunner(plan, { maxSamplesPerKey: options.maxSamplesPerKey ?? 1 });
-      for (const item of this.order(events, options.onError)) runner.process(item);
-      return applyPipes(runner.flush(), withRequestSize(plan.pipes, size, sizePosition(plan, options.resultPosition)));
+    // Ordered first, outside any span of work: reading the events may run the caller's code (a generator).
+    const items = this.order(events, options.onError);
+    // Then one span of this search's work: only the engine runs until it ends.
+    const context = new EventContext();
+    const outer = context.begin();
+    try {
+      if (plan.kind === 'sample') {
+        // Samples ignore time: events need no timestamp and keep their input order.
+        const runner = createRunner(plan, { maxSamplesPerKey: options.maxSamplesPerKey ?? 1 });
+        for (const item of items) runner.process(item);
+        return applyPipes(runner.flush(), withRequestSize(plan.pipes, size, sizePosition(plan, options.resultPosition)));
+      }
+      // Events, sequences: sorted first, then through the same runner that streams use.
+      const runner = createRunner(plan);
+      const out: Match[] = [];
+      // No spreading: a batch's results may outnumber the arguments a call can take.
+      for (const item of items) for (const m of runner.process(item)) out.push(m);
+      for (const m of runner.flush()) out.push(m);
+      return applyPipes(out, withRequestSize(plan.pipes, size, sizePosition(plan, options.resultPosition)));
+    } finally {
+      context.end(outer);
     }
-    // Events, sequences: sorted first, then through the same runner that streams use.
-    const runner = createRunner(plan);
-    const out: Match[] = [];
-    // No spreading: a batch's results may outnumber the arguments a call can take.
-    for (const item of this.order(events, options.onError)) for (const m of runner.process(item)) out.push(m);
-    for (const m of runner.flush()) out.push(m);
-    return applyPipes(out, withRequestSize(plan.pipes, size, sizePosition(plan, options.resultPosition)));
   }
 
   /**

@@ -40,7 +40,10 @@ function twoDigits(s: string, i: number): number {
 
 // Consecutive events nearly always fall on the same day: its start is worked
 // out once and reused while the date stays the same (compared as one number,
-// which is cheaper than comparing its text).
+// which is cheaper than comparing its text). A memo of a pure function of the
+// date's digits, not per-event state: whatever runs in between, in whatever
+// order, the answer for a date is the same; runners that alternate between
+// days only work it out again.
 let cachedDay = -1;
 let cachedDayMs = 0;
 

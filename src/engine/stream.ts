@@ -7,7 +7,7 @@
  * late: it goes to `onLate` and is counted, never dropped in silence.
  */
 import { EqlEventError } from '../errors.js';
-import { beginEvent, type Event } from '../semantics/fields.js';
+import { EventContext, type Event } from '../semantics/fields.js';
 import type { QueryPlan } from '../compile/plan.js';
 import { LinePrefilter } from '../compile/line-prefilter.js';
 import { isBlankLine, parseJsonText, withoutCarriageReturn } from './json-line.js';
@@ -253,7 +253,6 @@ export class EventOrderer {
    * event counts as released.
    */
   admit(event: Event): OrderedEvent<Event> | null {
-    beginEvent();
     const index = this.nextIndex();
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       this.error(new EqlEventError('EQL_EVENT_NOT_OBJECT', 'an event must be a JSON object', index, event));
@@ -378,6 +377,8 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     maxSamplesPerKey: options.maxSamplesPerKey ?? 1,
   });
   const prefilter = options.prefilter === true ? LinePrefilter.forPlans([plan]) : null;
+  // This matcher's per-event state: each push and the flush are a span of its work.
+  const context = new EventContext();
   let matches = 0;
   const run = (items: OrderedEvent<Event>[]): Match[] => {
     const out: Match[] = [];
@@ -386,12 +387,17 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     return out;
   };
   const push = (event: Event): Match[] => {
-    if (!orderer.direct) return run(orderer.accept(event));
-    const item = orderer.admit(event);
-    if (!item) return [];
-    const out = guardedProcess(runner, orderer, item);
-    matches += out.length;
-    return out;
+    const outer = context.begin();
+    try {
+      if (!orderer.direct) return run(orderer.accept(event));
+      const item = orderer.admit(event);
+      if (!item) return [];
+      const out = guardedProcess(runner, orderer, item);
+      matches += out.length;
+      return out;
+    } finally {
+      context.end(outer);
+    }
   };
   return {
     push,
@@ -400,10 +406,15 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
       return event === null ? [] : push(event);
     },
     flush: () => {
-      const out = run(orderer.drain());
-      const rest = runner.flush();
-      matches += rest.length;
-      return [...out, ...rest];
+      const outer = context.begin();
+      try {
+        const out = run(orderer.drain());
+        const rest = runner.flush();
+        matches += rest.length;
+        return [...out, ...rest];
+      } finally {
+        context.end(outer);
+      }
     },
     stats: () => ({ ...orderer.counters, matches, buffered: orderer.buffered, ...runner.stats() }),
   };
@@ -416,9 +427,17 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
 export function orderBatch(events: Iterable<Event>, source: OrderSource, onError?: (e: EqlEventError) => void): { items: OrderedEvent<Event>[]; read: number; skipped: number } {
   const orderer = new EventOrderer(source, { onError }, true);
   const items: OrderedEvent<Event>[] = [];
+  // Each admission a span of work of its own: between them the caller's code
+  // runs (a generator), which may give the same object again with new contents.
+  const context = new EventContext();
   for (const e of events) {
-    const item = orderer.admit(e);
-    if (item) items.push(item);
+    const outer = context.begin();
+    try {
+      const item = orderer.admit(e);
+      if (item) items.push(item);
+    } finally {
+      context.end(outer);
+    }
   }
   // The order is total (input position breaks ties), so a sort gives what the heap would.
   if (source.ordered) items.sort(comparatorOf(source));

@@ -5,14 +5,13 @@
 import { codeFrame, type EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
 import { compile, type CompiledQuery } from '../engine/compiled-query.js';
 import type { Schema } from '../compile/schema.js';
-import type { Event } from '../semantics/fields.js';
 import type { StreamOptions } from '../engine/stream.js';
 import { parseToml, TomlSyntaxError } from './toml.js';
 import { locateKey, positionInFile } from './toml-positions.js';
 import { type Alert, toAlert } from './alert.js';
 import { durationToNanos } from '../engine/duration.js';
-import { compileFieldReader } from '../semantics/fields.js';
-import { readEventTime } from '../engine/order.js';
+import { compileFieldReader, type Event, EventContext } from '../semantics/fields.js';
+import { type EventTime, readEventTime } from '../engine/order.js';
 
 export interface ThreatItem {
   readonly id: string;
@@ -391,10 +390,20 @@ export class Rule {
     const start = span === null ? -Infinity : end - span / 1e6;
     const primary = compileFieldReader(this.timestampOverride ?? '@timestamp');
     const fallback = compileFieldReader('@timestamp');
+    // Each event's reads a span of work of their own: the caller's iterable may give one object again with new contents.
+    const context = new EventContext();
+    const timeOf = (e: Event): EventTime | null => {
+      const outer = context.begin();
+      try {
+        return readEventTime(primary(e)) ?? readEventTime(fallback(e));
+      } finally {
+        context.end(outer);
+      }
+    };
     // A generator of its own, so that a bad `now` throws at the call, not at the first event.
     return (function* () {
       for (const e of events) {
-        const t = e !== null && typeof e === 'object' ? (readEventTime(primary(e)) ?? readEventTime(fallback(e))) : null;
+        const t = e !== null && typeof e === 'object' ? timeOf(e) : null;
         // Events without a readable time go on, so that the engine reports them.
         if (!t || (t.ms >= start && t.ms <= end)) yield e;
       }

@@ -12,7 +12,7 @@
  * rule has given its N alerts and is no longer run; from a `| tail N` on, its
  * alerts are held until `flush()`.
  */
-import { type Event, type FieldReader, fieldValues, hasValue, mayHaveFieldsUnder, someValue } from '../semantics/fields.js';
+import { type Event, EventContext, type FieldReader, fieldValues, hasValue, mayHaveFieldsUnder, someValue } from '../semantics/fields.js';
 import { valueKey } from './literal-index.js';
 import { keywordOf } from '../compile/leaves.js';
 import { foldAscii } from '../semantics/case-folding.js';
@@ -322,14 +322,22 @@ export class RuleSet {
       return out;
     };
     const prefilter = options.prefilter === true ? this.linePrefilter() : null;
+    // The matcher's per-event state, one for all its rules: in a span of its
+    // work (a push, the flush), the index and every rule share each field read.
+    const context = new EventContext();
     const push = (event: Event): Alert[] => {
-      if (!orderer.direct) return dispatchAll(orderer.accept(event));
-      const item = orderer.admit(event);
-      if (!item) return [];
-      const out: Alert[] = [];
-      dispatcher.dispatch(item, out);
-      alerts += out.length;
-      return out;
+      const outer = context.begin();
+      try {
+        if (!orderer.direct) return dispatchAll(orderer.accept(event));
+        const item = orderer.admit(event);
+        if (!item) return [];
+        const out: Alert[] = [];
+        dispatcher.dispatch(item, out);
+        alerts += out.length;
+        return out;
+      } finally {
+        context.end(outer);
+      }
     };
     return {
       push,
@@ -338,18 +346,23 @@ export class RuleSet {
         return event === null ? [] : push(event);
       },
       flush: () => {
-        const out = dispatchAll(orderer.drain());
-        for (const entry of entries) {
-          const pipes = entry.pipes;
-          const give = (m: Match): void => {
-            out.push(toAlert(entry.rule, entry.rule.compiled, m));
-            alerts++;
-          };
-          if (pipes === null || !pipes.done) for (const m of entry.runner.flush()) if (pipes === null || pipes.accept(m)) give(m);
-          // What the pipes held for the end (`| tail N`), after the rule's last matches.
-          if (pipes !== null) for (const m of pipes.end()) give(m);
+        const outer = context.begin();
+        try {
+          const out = dispatchAll(orderer.drain());
+          for (const entry of entries) {
+            const pipes = entry.pipes;
+            const give = (m: Match): void => {
+              out.push(toAlert(entry.rule, entry.rule.compiled, m));
+              alerts++;
+            };
+            if (pipes === null || !pipes.done) for (const m of entry.runner.flush()) if (pipes === null || pipes.accept(m)) give(m);
+            // What the pipes held for the end (`| tail N`), after the rule's last matches.
+            if (pipes !== null) for (const m of pipes.end()) give(m);
+          }
+          return out;
+        } finally {
+          context.end(outer);
         }
-        return out;
       },
       stats: () => {
         let pendingSequences = 0;

@@ -30,6 +30,60 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export const MAX_WALK_STEPS = 1_000_000;
 
 /**
+ * Per-event state, owned by whoever runs events: a matcher, a RuleSet
+ * matcher, a search. Memos of what an event holds (the shared readers below,
+ * whether an event has a dotted key, a mapping's indexed values) are kept
+ * under a *stamp*: a number that names one span of a runner's work during
+ * which no event it reads changes (a push, a flush, the evaluation pass of a
+ * search). Each {@link EventContext.begin} takes a stamp no other span has had
+ * (a process-wide count), so a memo made in one runner's work never answers
+ * in another's, however their work interleaves on the thread; and an event
+ * object reused with new contents is read afresh at its next push. Outside
+ * any runner's work the stamp is 0 and nothing is remembered: a read there is
+ * always fresh.
+ */
+export class EventContext {
+  /** The stamp of this context's current span of work; 0 before its first. */
+  stamp = 0;
+  /** The last event {@link hasTopLevelDottedKey} looked at in this context, under which stamp, and its answer. */
+  dottedEvent: object | undefined = undefined;
+  dottedStamp = -1;
+  dottedAnswer = false;
+
+  /**
+   * Starts a span of work under a fresh stamp, with this context the active
+   * one. Returns the context that was active, for {@link end}: always pair
+   * them in one frame (`try … finally`), never across a `yield` or `await`.
+   */
+  begin(): EventContext {
+    const outer = active;
+    current = this.stamp = ++stamps;
+    active = this;
+    return outer;
+  }
+
+  /** Ends the span that {@link begin} started: `outer`, what it returned, is active again. */
+  end(outer: EventContext): void {
+    active = outer;
+    current = outer.stamp;
+  }
+}
+
+/** Stamps handed out so far: a count, never reset, so that no two spans share one. */
+let stamps = 0;
+/** Active when no runner is working: stamp 0, under which nothing is remembered. */
+const IDLE = new EventContext();
+/** The context whose span of work is under way (the innermost, when one runner's callback runs another). */
+let active: EventContext = IDLE;
+/** `active.stamp`, kept beside it: the shared readers compare it on every read, and one load is cheaper than two. */
+let current = 0;
+
+/** The stamp of the span of work under way, 0 when none: memos of event contents hold only while it stays the same, and are not made under 0. */
+export function eventStamp(): number {
+  return current;
+}
+
+/**
  * Readers shared by field name, so that the rules of a set read one field of
  * one event once. Bounded: a service that compiles user queries names ever
  * new fields, and the oldest entries then leave the table (queries that hold
@@ -37,26 +91,12 @@ export const MAX_WALK_STEPS = 1_000_000;
  */
 const shared = new Map<string, FieldReader>();
 const MAX_SHARED_READERS = 8192;
-let epoch = 0;
-
-/**
- * Marks the start of work on a new event. Shared readers remember only what
- * they read since the last mark, so an event object that a caller reuses with
- * new contents is read afresh.
- */
-export function beginEvent(): void {
-  epoch++;
-}
-
-/** Which event is being worked on: readers that remember a value keep it only while this stays the same. */
-export function eventEpoch(): number {
-  return epoch;
-}
 
 /**
  * The reader for a dotted field name, shared by every query: it remembers the
- * last event it read (until the next {@link beginEvent}), so many rules reading
- * one field of one event read it once.
+ * last event it read under the active context's stamp (see
+ * {@link EventContext}), so many rules reading one field of one event read it
+ * once.
  */
 export function compileFieldReader(name: string): FieldReader {
   let reader = shared.get(name);
@@ -66,14 +106,19 @@ export function compileFieldReader(name: string): FieldReader {
     // never read a field.
     let read: FieldReader = (event) => (read = buildFieldReader(name))(event);
     let lastEvent: Event | undefined;
-    let lastEpoch = -1;
+    // Never 0, so that a read outside any runner's work finds nothing remembered.
+    let lastStamp = -1;
     let lastValue: RawField;
     reader = (event) => {
-      if (event === lastEvent && epoch === lastEpoch) return lastValue;
-      lastValue = read(event);
-      lastEvent = event;
-      lastEpoch = epoch;
-      return lastValue;
+      const stamp = current;
+      if (event === lastEvent && stamp === lastStamp) return lastValue;
+      const value = read(event);
+      if (stamp !== 0) {
+        lastEvent = event;
+        lastStamp = stamp;
+        lastValue = value;
+      }
+      return value;
     };
     if (shared.size >= MAX_SHARED_READERS) shared.delete(shared.keys().next().value!);
     shared.set(name, reader);
@@ -81,26 +126,23 @@ export function compileFieldReader(name: string): FieldReader {
   return reader;
 }
 
-/** The last event {@link hasTopLevelDottedKey} looked at, and its answer. */
-let topDottedEvent: Event | undefined;
-let topDottedEpoch = -1;
-let topDottedAnswer = false;
-
-/** Whether the event itself (not its objects) has an own key with a dot in it; computed once per event. */
+/** Whether the event itself (not its objects) has an own key with a dot in it; computed once per event in a runner's work. */
 function hasTopLevelDottedKey(event: Event): boolean {
-  if (event !== topDottedEvent || epoch !== topDottedEpoch) {
-    let found = false;
-    for (const key in event) {
-      if (key.includes('.') && hasOwn.call(event, key)) {
-        found = true;
-        break;
-      }
+  const context = active;
+  if (event === context.dottedEvent && context.stamp === context.dottedStamp) return context.dottedAnswer;
+  let found = false;
+  for (const key in event) {
+    if (key.includes('.') && hasOwn.call(event, key)) {
+      found = true;
+      break;
     }
-    topDottedEvent = event;
-    topDottedEpoch = epoch;
-    topDottedAnswer = found;
   }
-  return topDottedAnswer;
+  if (context.stamp !== 0) {
+    context.dottedEvent = event;
+    context.dottedStamp = context.stamp;
+    context.dottedAnswer = found;
+  }
+  return found;
 }
 
 /**
@@ -227,6 +269,7 @@ function closurePlainPath(segments: readonly string[], missing: Missing, slow: (
   };
 }
 
+/** Whether the process allows code generation: found at the first refusal, the same for every caller (not per-event state). */
 let codeGeneration = true;
 
 /**
@@ -367,7 +410,12 @@ export function someValueIs(raw: RawField, value: string | number | boolean): bo
   return someValue(raw, isWantedValue);
 }
 
-/** The value {@link someValueIs} looks for, so that no test closure is made per call. */
+/**
+ * The value {@link someValueIs} looks for, so that no test closure is made
+ * per call: a scratch register, set right before the walk and read only
+ * within it (the walk calls nothing else), so nothing carries from one call
+ * to the next (not per-event state).
+ */
 let wantedValue: string | number | boolean = '';
 const isWantedValue = (v: string | number | boolean): boolean => v === wantedValue;
 
