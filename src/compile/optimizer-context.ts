@@ -6,11 +6,9 @@
  * analyze stage would give these facts once there is one.
  */
 import { EqlSemanticError } from '../errors.js';
-import type { FieldFacts, OptimizerContext } from '../optimize/index.js';
+import type { OptimizerContext } from '../optimize/index.js';
 import { ExpressionCompiler, fold, SlotTable } from './expression.js';
 import type { Scope } from './scope.js';
-
-const MISSING: FieldFacts = { missing: true };
 
 /** Runs `f`, giving undefined instead of the semantic error it throws. */
 function unlessRefused<T>(f: () => T): T | undefined {
@@ -24,11 +22,13 @@ function unlessRefused<T>(f: () => T): T | undefined {
 
 export function optimizerContext(scope: Scope): OptimizerContext {
   return {
-    field: (field) =>
-      unlessRefused(() => {
-        const bound = scope.bindField(field);
-        return bound ? { missing: false, type: bound.spec?.type ?? null } : MISSING;
-      }),
+    typed: scope.options.schema !== undefined,
+    // Most queries write no `?`: then no field is missing, and none need be bound to say so.
+    missing: (field) => scope.hasOptionalFields() && unlessRefused(() => scope.bindField(field)) === null,
+    type: (field) => {
+      const bound = unlessRefused(() => scope.bindField(field));
+      return bound ? (bound.spec?.type ?? null) : undefined;
+    },
     constant: (e) =>
       unlessRefused(() => {
         const compiled = new ExpressionCompiler(scope, new SlotTable()).compile(e);

@@ -134,12 +134,14 @@ export class PredicateCompiler {
    */
   private comparison(e: A.Comparison): Predicate {
     const { left, right, operator: op } = e;
-    if (this.isConstant(left) && this.isConstant(right)) return this.script(e);
+    // A field is a constant only when it is an optional one the schema lacks (binding it is all compiling it does).
+    const leftConstant = left.type === 'Field' ? this.scope.bindField(left) === null : this.isConstant(left);
+    const { compiled } = this.value(right);
+    if (leftConstant && compiled.constant) return this.script(e);
     // Elasticsearch translates a comparison only when its right side folds to a value.
-    if (!this.isConstant(right)) {
+    if (!compiled.constant) {
       throw this.scope.error('EQL_FIELD_COMPARISON', `comparisons against fields are not supported; offender [${this.scope.textOf(right.location)}] in [${op}]`, right.location);
     }
-    const { compiled } = this.value(right);
     const literal = fold(compiled);
     const isFloat = compiled.kind === 'float';
     if (left.type !== 'Field') return this.script(e);

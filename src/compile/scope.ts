@@ -3,7 +3,7 @@
  * schema, the query text for error frames, and how each field resolves.
  */
 import type { Field, Location, Node, Query } from '../parser/ast.js';
-import { childNodes, fieldName } from '../parser/ast.js';
+import { childNodes, fieldName, isLiteral } from '../parser/ast.js';
 import { EqlSemanticError } from '../errors.js';
 import { type FieldSpec, type ResolvedField, type Schema, resolveField } from './schema.js';
 import { type FieldReader, compileFieldReader, type RawField } from '../semantics/fields.js';
@@ -166,12 +166,20 @@ export class Scope {
 
   /** Remembers which fields the query marks optional. */
   collectOptionalFields(query: Query): void {
+    // A `?` field of a parsed query is written with one: most texts have none to look for.
+    if (this.options.source !== null && !this.options.source.includes('?')) return;
     const stack: Node[] = [query];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (n.type === 'Field' && n.optional) this.optionalNames.add(fieldName(n));
-      stack.push(...childNodes(n));
+      if (n.type === 'Field') {
+        if (n.optional) this.optionalNames.add(fieldName(n));
+      } else for (const c of childNodes(n)) if (!isLiteral(c)) stack.push(c);
     }
+  }
+
+  /** Whether the query writes any field with `?`. */
+  hasOptionalFields(): boolean {
+    return this.optionalNames.size > 0;
   }
 
   /** Whether a field reference may be null: written with `?` here or anywhere in the query. */

@@ -14,13 +14,6 @@
 import type * as A from '../parser/ast.js';
 import type { ScriptValue, ValueKind } from '../semantics/null-logic.js';
 
-/** What the schema says of a field as the query names it. */
-export type FieldFacts =
-  /** An optional field (`?x`) that the schema lacks: every use of it is the null literal. */
-  | { readonly missing: true }
-  /** A field that events may hold: its type in the schema (`keyword`, `long`, …), or null with no schema to say. */
-  | { readonly missing: false; readonly type: string | null };
-
 /** A constant's value, with its kind (`float` for a double). */
 export interface ConstantValue {
   readonly value: ScriptValue;
@@ -28,8 +21,16 @@ export interface ConstantValue {
 }
 
 export interface OptimizerContext {
-  /** What is known of a field; undefined when it cannot be used (an unknown field, an object). */
-  field(field: A.Field): FieldFacts | undefined;
+  /** Whether a schema types the fields; without one, `type` is null for every field events may hold. */
+  readonly typed: boolean;
+  /** Whether a field is the null literal: optional (`?x`, here or anywhere in the query) and not in the schema. */
+  missing(field: A.Field): boolean;
+  /**
+   * A field's type in the schema (`keyword`, `long`, …), or null with no
+   * schema to say; undefined for a field events cannot hold (one that cannot
+   * be used, or a missing one).
+   */
+  type(field: A.Field): string | null | undefined;
   /** The value of an expression that reads no field; undefined for one that reads a field or does not evaluate. */
   constant(e: A.Expression): ConstantValue | undefined;
 }

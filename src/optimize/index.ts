@@ -21,7 +21,7 @@ import { replaceNullChecks } from './replace-null-checks.js';
 import type { OptimizerRule } from './rule.js';
 import { simplifyComparisonsArithmetics } from './simplify-comparisons-arithmetics.js';
 
-export type { ConstantValue, FieldFacts, OptimizerContext } from './context.js';
+export type { ConstantValue, OptimizerContext } from './context.js';
 export type { OptimizerRule } from './rule.js';
 
 /** A batch of rules: run once, or over and over until the query stops changing (Elasticsearch's default limit, 100 runs). */
@@ -75,13 +75,21 @@ export function runBatch(query: A.Query, batch: Batch, context: OptimizerContext
   return current;
 }
 
-/** The query with Elasticsearch's optimizer rules applied, batch after batch. Pure: the query given is not changed. */
+/**
+ * The query with Elasticsearch's optimizer rules applied, batch after batch.
+ * Pure: the query given is not changed. A repeating batch is not run again
+ * over the query it last ended with (nothing in between changed it): it would
+ * change nothing.
+ */
 export function optimize(query: A.Query, context: OptimizerContext, onRule?: (batch: Batch, rule: OptimizerRule) => void): Optimized {
   let current = query;
   let beforeConstraints = query;
+  const fixedPoints = new Map<Batch, A.Query>();
   for (const batch of BATCHES) {
     if (batch === INFER_CONSTRAINTS) beforeConstraints = current;
+    if (!batch.once && fixedPoints.get(batch) === current) continue;
     current = runBatch(current, batch, context, onRule);
+    if (!batch.once) fixedPoints.set(batch, current);
   }
   return { query: current, beforeConstraints };
 }

@@ -21,8 +21,8 @@
  * index.ts.
  */
 import type * as A from '../parser/ast.js';
-import { childNodes, fieldName, mapExpression } from '../parser/ast.js';
-import type { OptimizerRule } from './rule.js';
+import { fieldName, mapExpression } from '../parser/ast.js';
+import { type OptimizerRule, someNode } from './rule.js';
 
 /** A stage's condition and keys (the query's `by` first, then the stage's own). */
 interface KeyedStage {
@@ -42,37 +42,32 @@ function conjuncts(e: A.Expression): readonly A.Expression[] {
   return e.type === 'And' ? e.operands : [e];
 }
 
-/** The fields an expression reads, in reading order (depth first, left to right), and whether it has an `or` anywhere. */
-function readsOf(e: A.Node): { fields: string[]; hasOr: boolean } {
-  const fields: string[] = [];
-  let hasOr = false;
-  const stack: A.Node[] = [e];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'Or') hasOr = true;
-    if (node.type === 'Field') fields.push(fieldName(node));
-    const children = childNodes(node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return { fields, hasOr };
-}
-
 /** The same expression with every read of `from` replaced by the field `to`. */
 function replaceField(e: A.Expression, from: string, to: A.Field): A.Expression {
   return mapExpression(e, (node) => (node.type === 'Field' && fieldName(node) === from ? to : node));
 }
 
+/** The position of a field among the keys' names, or -1. */
+function keyPositionOf(field: A.Field, keyNames: readonly string[]): number {
+  // A name ends with the field's last segment: most fields are told apart without joining their path.
+  const last = field.path[field.path.length - 1]!;
+  return keyNames.some((k) => k.endsWith(last)) ? keyNames.indexOf(fieldName(field)) : -1;
+}
+
 function constraintsOf(stages: readonly KeyedStage[]): Constraint[] {
   const out: Constraint[] = [];
   stages.forEach((stage, from) => {
-    if (stage.missing) return;
+    if (stage.missing || stage.keys.length === 0) return;
     const keyNames = stage.keys.map(fieldName);
     for (const condition of conjuncts(stage.condition)) {
-      const { fields, hasOr } = readsOf(condition);
-      if (hasOr) continue;
       // The first key read decides, as Elasticsearch's first match does; other fields stay as they are.
-      const first = fields.find((f) => keyNames.includes(f));
-      if (first !== undefined) out.push({ from, keyPosition: keyNames.indexOf(first), condition });
+      let keyPosition = -1;
+      const hasOr = someNode(condition, (node) => {
+        if (node.type === 'Or') return true;
+        if (keyPosition < 0 && node.type === 'Field') keyPosition = keyPositionOf(node, keyNames);
+        return false;
+      });
+      if (!hasOr && keyPosition >= 0) out.push({ from, keyPosition, condition });
     }
   });
   return out;

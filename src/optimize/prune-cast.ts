@@ -10,17 +10,18 @@
  * generation to refuse as Elasticsearch's verifier does before it optimizes.
  * Applies everywhere in a condition, scripts included.
  */
-import { mapExpression } from '../parser/ast.js';
 import { functionDefinition } from '../language/functions/index.js';
-import { conditionRule } from './rule.js';
+import { conditionRule, mapOperations } from './rule.js';
 
 export const pruneCast = conditionRule('PruneCast', (condition, context) =>
-  mapExpression(condition, (node) => {
-    if (node.type !== 'FunctionCall' || node.caseInsensitive || node.args.length !== 1) return node;
-    const type = functionDefinition(node.name)?.cast;
-    const arg = node.args[0]!;
-    if (type === undefined || arg.type !== 'Field') return node;
-    const facts = context.field(arg);
-    return facts && !facts.missing && facts.type === type ? arg : node;
-  }),
+  // Without a schema no field has a type, and no cast goes.
+  !context.typed
+    ? condition
+    : mapOperations(condition, (node) => {
+        if (node.type !== 'FunctionCall' || node.caseInsensitive || node.args.length !== 1) return node;
+        const type = functionDefinition(node.name)?.cast;
+        const arg = node.args[0]!;
+        if (type === undefined || arg.type !== 'Field') return node;
+        return context.type(arg) === type ? arg : node;
+      }),
 );

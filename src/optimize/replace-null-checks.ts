@@ -13,11 +13,10 @@
  * to code generation, which gives it the meaning it has always had here.)
  */
 import type * as A from '../parser/ast.js';
-import { mapExpression } from '../parser/ast.js';
-import { conditionRule, isNullLiteral } from './rule.js';
+import { conditionRule, isNullLiteral, mapOperations } from './rule.js';
 
 export const replaceNullChecks = conditionRule('ReplaceNullChecks', (condition, context) =>
-  mapExpression(condition, (node) => {
+  mapOperations(condition, (node) => {
     if (node.type !== 'Comparison' || (node.operator !== '==' && node.operator !== '!=')) return node;
     const operand = isNullLiteral(node.right, context) ? node.left : isNullLiteral(node.left, context) ? node.right : null;
     if (operand === null) return node;

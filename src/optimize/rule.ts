@@ -5,7 +5,6 @@
  * errors still point at the user's text).
  */
 import type * as A from '../parser/ast.js';
-import { childNodes } from '../parser/ast.js';
 import type { OptimizerContext } from './context.js';
 
 export interface OptimizerRule {
@@ -65,8 +64,17 @@ export function mapLeaves(e: A.Expression, f: (leaf: A.Expression) => A.Expressi
   switch (e.type) {
     case 'And':
     case 'Or': {
-      const operands = e.operands.map((o) => mapLeaves(o, f));
-      return operands.every((o, i) => o === e.operands[i]) ? e : { ...e, operands };
+      let operands: A.Expression[] | undefined;
+      for (let i = 0; i < e.operands.length; i++) {
+        const o = e.operands[i]!;
+        const x = mapLeaves(o, f);
+        if (operands) operands.push(x);
+        else if (x !== o) {
+          operands = e.operands.slice(0, i);
+          operands.push(x);
+        }
+      }
+      return operands ? { ...e, operands } : e;
     }
     case 'Not': {
       const operand = mapLeaves(e.operand, f);
@@ -77,9 +85,115 @@ export function mapLeaves(e: A.Expression, f: (leaf: A.Expression) => A.Expressi
   }
 }
 
+const isLeaf = (e: A.Expression): boolean => e.type === 'Field' || e.type === 'String' || e.type === 'Number' || e.type === 'Boolean' || e.type === 'Null';
+
+/**
+ * An expression rewritten bottom-up, as `mapExpression` rewrites it (`f`
+ * sees each node with its children rewritten, unchanged subtrees keep their
+ * identity), but with `f` called on operations only: literals and fields,
+ * which the rules do not replace on their own, are passed over, which saves
+ * a call for each value of a long `in` list.
+ */
+export function mapOperations(e: A.Expression, f: (node: A.Expression) => A.Expression): A.Expression {
+  let node: A.Expression = e;
+  switch (e.type) {
+    case 'Not':
+    case 'Unary':
+    case 'IsNull': {
+      const operand = mapOperand(e.operand, f);
+      if (operand !== e.operand) node = { ...e, operand } as A.Expression;
+      break;
+    }
+    case 'And':
+    case 'Or': {
+      const operands = mapOperands(e.operands, f);
+      if (operands !== e.operands) node = { ...e, operands };
+      break;
+    }
+    case 'Comparison':
+    case 'Arithmetic': {
+      const left = mapOperand(e.left, f);
+      const right = mapOperand(e.right, f);
+      if (left !== e.left || right !== e.right) node = { ...e, left, right } as A.Expression;
+      break;
+    }
+    case 'Match': {
+      const subject = mapOperand(e.subject, f);
+      if (subject !== e.subject) node = { ...e, subject };
+      break;
+    }
+    case 'In': {
+      const subject = mapOperand(e.subject, f);
+      const values = mapOperands(e.values, f);
+      if (subject !== e.subject || values !== e.values) node = { ...e, subject, values };
+      break;
+    }
+    case 'FunctionCall': {
+      const args = mapOperands(e.args, f);
+      if (args !== e.args) node = { ...e, args };
+      break;
+    }
+    default:
+      return e;
+  }
+  return f(node);
+}
+
+function mapOperand(e: A.Expression, f: (node: A.Expression) => A.Expression): A.Expression {
+  return isLeaf(e) ? e : mapOperations(e, f);
+}
+
+function mapOperands(xs: readonly A.Expression[], f: (node: A.Expression) => A.Expression): readonly A.Expression[] {
+  let out: A.Expression[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    const y = isLeaf(x) ? x : mapOperations(x, f);
+    if (out) out.push(y);
+    else if (y !== x) {
+      out = xs.slice(0, i);
+      out.push(y);
+    }
+  }
+  return out ?? xs;
+}
+
+/**
+ * Whether some node of an expression passes `test`, nodes taken depth first,
+ * left to right (the reading order), a node before its children. A match's
+ * patterns are literals, and are not looked at.
+ */
+export function someNode(e: A.Expression, test: (node: A.Expression) => boolean): boolean {
+  if (test(e)) return true;
+  switch (e.type) {
+    case 'Not':
+    case 'Unary':
+    case 'IsNull':
+      return someNode(e.operand, test);
+    case 'And':
+    case 'Or':
+      return someOf(e.operands, test);
+    case 'Comparison':
+    case 'Arithmetic':
+      return someNode(e.left, test) || someNode(e.right, test);
+    case 'Match':
+      return someNode(e.subject, test);
+    case 'In':
+      return someNode(e.subject, test) || someOf(e.values, test);
+    case 'FunctionCall':
+      return someOf(e.args, test);
+    default:
+      return false;
+  }
+}
+
+function someOf(list: readonly A.Expression[], test: (node: A.Expression) => boolean): boolean {
+  for (const x of list) if (someNode(x, test)) return true;
+  return false;
+}
+
 /** The null literal as the optimizer sees it: `null`, or an optional field that the schema lacks. */
 export function isNullLiteral(e: A.Expression, context: OptimizerContext): boolean {
-  return e.type === 'Null' || (e.type === 'Field' && context.field(e)?.missing === true);
+  return e.type === 'Null' || (e.type === 'Field' && context.missing(e));
 }
 
 /**
@@ -88,14 +202,31 @@ export function isNullLiteral(e: A.Expression, context: OptimizerContext): boole
  * of them. A field that cannot be used counts as read.
  */
 export function isConstant(e: A.Expression, context: OptimizerContext): boolean {
-  const stack: A.Node[] = [e];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'Field') {
-      if (context.field(node)?.missing !== true) return false;
-      continue;
-    }
-    for (const child of childNodes(node)) stack.push(child);
+  switch (e.type) {
+    case 'Field':
+      return context.missing(e);
+    case 'Not':
+    case 'Unary':
+    case 'IsNull':
+      return isConstant(e.operand, context);
+    case 'And':
+    case 'Or':
+      return allConstant(e.operands, context);
+    case 'Comparison':
+    case 'Arithmetic':
+      return isConstant(e.left, context) && isConstant(e.right, context);
+    case 'Match':
+      return isConstant(e.subject, context);
+    case 'In':
+      return isConstant(e.subject, context) && allConstant(e.values, context);
+    case 'FunctionCall':
+      return allConstant(e.args, context);
+    default:
+      return true;
   }
+}
+
+function allConstant(list: readonly A.Expression[], context: OptimizerContext): boolean {
+  for (const x of list) if (!isConstant(x, context)) return false;
   return true;
 }

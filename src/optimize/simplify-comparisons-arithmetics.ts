@@ -117,11 +117,11 @@ export const simplifyComparisonsArithmetics = conditionRule('SimplifyComparisons
     if (leaf.type !== 'Comparison' || leaf.left.type === 'Field') return leaf;
     const field = bottomField(leaf.left);
     if (!field) return leaf;
-    const facts = context.field(field);
-    if (!facts || facts.missing || !NUMERIC_TYPES.has(facts.type)) return leaf;
+    const type = context.type(field);
+    if (type === undefined || !NUMERIC_TYPES.has(type)) return leaf;
     const constant = context.constant(leaf.right);
     if (typeof constant?.value !== 'number') return leaf;
-    const moved = move(leaf.left, leaf.operator, constant.value, constant.kind === 'float', facts.type === 'double');
+    const moved = move(leaf.left, leaf.operator, constant.value, constant.kind === 'float', type === 'double');
     if (!moved) return leaf;
     return { ...leaf, operator: moved.operator, left: field, right: numberLiteral(moved.value, moved.isFloat, leaf.right.location) };
   }),

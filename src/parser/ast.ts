@@ -272,50 +272,45 @@ export function fieldName(field: Field): string {
 /**
  * Rewrites an expression bottom-up: `f` sees each node with its children
  * already rewritten and returns it or a replacement. Unchanged subtrees keep
- * their identity.
+ * their identity, and a walk that changes nothing allocates nothing.
  */
 export function mapExpression(e: Expression, f: (node: Expression) => Expression): Expression {
-  const map = (x: Expression) => mapExpression(x, f);
-  const list = (xs: readonly Expression[]) => {
-    const out = xs.map(map);
-    return out.every((x, i) => x === xs[i]) ? xs : out;
-  };
   let node: Expression = e;
   switch (e.type) {
     case 'Not':
     case 'Unary':
     case 'IsNull': {
-      const operand = map(e.operand);
+      const operand = mapExpression(e.operand, f);
       if (operand !== e.operand) node = { ...e, operand } as Expression;
       break;
     }
     case 'And':
     case 'Or': {
-      const operands = list(e.operands);
+      const operands = mapExpressions(e.operands, f);
       if (operands !== e.operands) node = { ...e, operands };
       break;
     }
     case 'Comparison':
     case 'Arithmetic': {
-      const left = map(e.left);
-      const right = map(e.right);
+      const left = mapExpression(e.left, f);
+      const right = mapExpression(e.right, f);
       if (left !== e.left || right !== e.right) node = { ...e, left, right } as Expression;
       break;
     }
     case 'Match': {
       // Patterns are literals: only the subject can change.
-      const subject = map(e.subject);
+      const subject = mapExpression(e.subject, f);
       if (subject !== e.subject) node = { ...e, subject };
       break;
     }
     case 'In': {
-      const subject = map(e.subject);
-      const values = list(e.values);
+      const subject = mapExpression(e.subject, f);
+      const values = mapExpressions(e.values, f);
       if (subject !== e.subject || values !== e.values) node = { ...e, subject, values };
       break;
     }
     case 'FunctionCall': {
-      const args = list(e.args);
+      const args = mapExpressions(e.args, f);
       if (args !== e.args) node = { ...e, args };
       break;
     }
@@ -323,6 +318,21 @@ export function mapExpression(e: Expression, f: (node: Expression) => Expression
       break;
   }
   return f(node);
+}
+
+/** {@link mapExpression} over a list: the list itself when no item changes. */
+function mapExpressions(xs: readonly Expression[], f: (node: Expression) => Expression): readonly Expression[] {
+  let out: Expression[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    const y = mapExpression(x, f);
+    if (out) out.push(y);
+    else if (y !== x) {
+      out = xs.slice(0, i);
+      out.push(y);
+    }
+  }
+  return out ?? xs;
 }
 
 /** The direct child nodes of a node, in source order. Walkers build on this one switch. */
