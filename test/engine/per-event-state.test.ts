@@ -7,22 +7,11 @@
  * event is read once, across all the rules of a set.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, type Event, type Match, parseRule, RuleSet, type Alert } from '../../src/index.js';
+import { compile, type Event, type Match, RuleSet, type Alert } from '../../src/index.js';
 import { compileFieldReader, eventStamp } from '../../src/semantics/fields.js';
+import { testRule } from '../helpers/rules.js';
 
-const rule = (id: string, query: string, extra = '') =>
-  parseRule(`[rule]
-rule_id = "${id}"
-name = "${id}"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-${extra}
-query = '''
-${query}
-'''
-`);
+const rule = testRule;
 
 const ev = (id: number, t: number, cat: string, name: string, host: string): Event => ({ id, '@timestamp': t, event: { category: cat }, process: { name }, host: { id: host } });
 

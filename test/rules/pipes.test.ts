@@ -4,20 +4,10 @@
  * RuleSet, in batch and in a stream, give the same alerts.
  */
 import { describe, expect, it } from 'vitest';
-import { type Event, parseRule, type Rule, RuleSet } from '../../src/index.js';
+import { type Event, RuleSet } from '../../src/index.js';
+import { testRule } from '../helpers/rules.js';
 
-const rule = (id: string, query: string): Rule =>
-  parseRule(`[rule]
-rule_id = "${id}"
-name = "${id}"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-query = '''
-${query}
-'''
-`);
+const rule = testRule;
 
 const ev = (t: number, cat: string, fields: Record<string, unknown> = {}): Event => ({ '@timestamp': t, event: { category: cat }, ...fields });
 const key = (a: { rule: { rule_id: string }; last_event_time: string | null }) => `${a.rule.rule_id}@${Date.parse(a.last_event_time!)}`;

@@ -2,20 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { SequenceMatcher } from '../../src/engine/sequence.js';
 import { parseRule, RuleSet, type Event } from '../../src/index.js';
 import { buildRuleIndex, type CategoryIndex } from '../../src/rules/rule-index.js';
+import { testRule } from '../helpers/rules.js';
 
-const rule = (id: string, query: string, extra = '') =>
-  parseRule(`[rule]
-rule_id = "${id}"
-name = "${id}"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-${extra}
-query = '''
-${query}
-'''
-`);
+const rule = testRule;
 
 const ev = (t: number, cat: string, fields: Record<string, unknown> = {}): Event => ({ '@timestamp': t, event: { category: cat }, ...fields });
 
