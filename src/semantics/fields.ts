@@ -43,39 +43,33 @@ export const MAX_WALK_STEPS = 1_000_000;
  * always fresh.
  */
 export class EventContext {
-  /** The stamp of this context's current span of work; 0 before its first. */
+  /** The stamp of this context's latest span of work; 0 before its first. */
   stamp = 0;
-  /** The last event {@link hasTopLevelDottedKey} looked at in this context, under which stamp, and its answer. */
-  dottedEvent: object | undefined = undefined;
-  dottedStamp = -1;
-  dottedAnswer = false;
 
   /**
-   * Starts a span of work under a fresh stamp, with this context the active
-   * one. Returns the context that was active, for {@link end}: always pair
-   * them in one frame (`try … finally`), never across a `yield` or `await`.
+   * Starts a span of work under a fresh stamp. Returns the stamp of the span
+   * it interrupts (0 when none), for {@link end}: always pair them in one
+   * frame (`try … finally`), never across a `yield` or `await`.
    */
-  begin(): EventContext {
-    const outer = active;
+  begin(): number {
+    const outer = current;
     current = this.stamp = ++stamps;
-    active = this;
     return outer;
   }
 
-  /** Ends the span that {@link begin} started: `outer`, what it returned, is active again. */
-  end(outer: EventContext): void {
-    active = outer;
-    current = outer.stamp;
+  /** Ends the span that {@link begin} started: `outer`, what it returned, is current again. */
+  end(outer: number): void {
+    current = outer;
   }
 }
 
 /** Stamps handed out so far: a count, never reset, so that no two spans share one. */
 let stamps = 0;
-/** Active when no runner is working: stamp 0, under which nothing is remembered. */
-const IDLE = new EventContext();
-/** The context whose span of work is under way (the innermost, when one runner's callback runs another). */
-let active: EventContext = IDLE;
-/** `active.stamp`, kept beside it: the shared readers compare it on every read, and one load is cheaper than two. */
+/**
+ * The stamp of the span under way (the innermost, when one runner's callback
+ * runs another), 0 when none: a register that the contexts set and the memos
+ * read, as a number so that a read compares it at the cost of one load.
+ */
 let current = 0;
 
 /** The stamp of the span of work under way, 0 when none: memos of event contents hold only while it stays the same, and are not made under 0. */
@@ -94,9 +88,8 @@ const MAX_SHARED_READERS = 8192;
 
 /**
  * The reader for a dotted field name, shared by every query: it remembers the
- * last event it read under the active context's stamp (see
- * {@link EventContext}), so many rules reading one field of one event read it
- * once.
+ * last event it read under the current stamp (see {@link EventContext}), so
+ * many rules reading one field of one event read it once.
  */
 export function compileFieldReader(name: string): FieldReader {
   let reader = shared.get(name);
@@ -126,10 +119,14 @@ export function compileFieldReader(name: string): FieldReader {
   return reader;
 }
 
-/** Whether the event itself (not its objects) has an own key with a dot in it; computed once per event in a runner's work. */
+/** The last event {@link hasTopLevelDottedKey} looked at, the stamp it did so under, and its answer. */
+let dottedEvent: Event | undefined;
+let dottedStamp = -1;
+let dottedAnswer = false;
+
+/** Whether the event itself (not its objects) has an own key with a dot in it; computed once per event in a span of work. */
 function hasTopLevelDottedKey(event: Event): boolean {
-  const context = active;
-  if (event === context.dottedEvent && context.stamp === context.dottedStamp) return context.dottedAnswer;
+  if (event === dottedEvent && current === dottedStamp) return dottedAnswer;
   let found = false;
   for (const key in event) {
     if (key.includes('.') && hasOwn.call(event, key)) {
@@ -137,10 +134,10 @@ function hasTopLevelDottedKey(event: Event): boolean {
       break;
     }
   }
-  if (context.stamp !== 0) {
-    context.dottedEvent = event;
-    context.dottedStamp = context.stamp;
-    context.dottedAnswer = found;
+  if (current !== 0) {
+    dottedEvent = event;
+    dottedStamp = current;
+    dottedAnswer = found;
   }
   return found;
 }
