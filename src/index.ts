@@ -75,12 +75,12 @@ export type { CompileOptions } from './compile/plan.js';
 import type { LinePrefilter as LinePrefilterClass } from './compile/line-prefilter.js';
 /** A test on raw NDJSON lines: false when no stage of the query (or of any rule) could match the line. */
 export type LinePrefilter = Pick<LinePrefilterClass, 'mayMatch'>;
-export { schemaFromMapping, withDynamicFields, mergeSchemas } from './compile/schema.js';
-export type { Schema, FieldType, FieldSpec, AliasSpec, ConflictSpec } from './compile/schema.js';
+export { schemaFromMapping, withDynamicFields, mergeSchemas } from './analyze/schema.js';
+export type { Schema, FieldType, FieldSpec, AliasSpec, ConflictSpec } from './analyze/schema.js';
 export type { Event } from './semantics/fields.js';
 export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError, EqlInvalidArgumentError } from './errors.js';
 export type { SyntaxErrorCode, EventErrorCode } from './errors.js';
-export type { SemanticErrorCode } from './compile/scope.js';
+export type { SemanticErrorCode } from './analyze/scope.js';
 
 export { Rule } from './rules/rule.js';
 export type { Threat, ThreatItem, ThreatTechnique, RuleMetadata, LoadOptions, RunOptions } from './rules/rule.js';

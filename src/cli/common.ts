@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EqlSemanticError, EqlSyntaxError } from '../errors.js';
-import { schemaFromMapping, type Schema } from '../compile/schema.js';
+import { schemaFromMapping, type Schema } from '../analyze/schema.js';
 import { UsageError } from './output.js';
 import { durationToNanos } from '../engine/duration.js';
 

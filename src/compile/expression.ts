@@ -5,9 +5,10 @@
  * and tries every combination of field values.
  */
 import type * as A from '../parser/ast.js';
-import { type ScriptValue, type ValueKind, and3, arithmetic, arithmeticKind, asLong, compare3, isFloat, not3, or3 } from '../semantics/null-logic.js';
-import type { BoundField, Scope } from './scope.js';
-import { type FunctionDefinition, type ScriptArgument, type ScriptContext, type ScriptFn, fitsParam, ordinal, paramType, resolveCall, resultKind } from '../language/functions/index.js';
+import { type ScriptValue, type ValueKind, and3, arithmetic, asLong, compare3, isFloat, not3, or3 } from '../semantics/null-logic.js';
+import type { BoundField, Scope } from '../analyze/scope.js';
+import type { Analysis } from '../analyze/analysis.js';
+import type { ScriptArgument, ScriptContext, ScriptFn } from '../language/functions/index.js';
 import { WildcardPattern } from '../text/wildcard.js';
 import { foldUnicode } from '../semantics/case-folding.js';
 import { RE2JS } from 're2js';
@@ -59,57 +60,43 @@ function derive(inputs: readonly CompiledValue[], fn: ScriptFn, kind: ValueKind)
   return { fn, kind, constant: false };
 }
 
-export function literalKind(lit: A.Literal): ValueKind {
-  switch (lit.type) {
-    case 'String':
-      return 'string';
-    case 'Number':
-      return lit.integer ? 'integer' : 'float';
-    case 'Boolean':
-      return 'boolean';
-    case 'Null':
-      return 'null';
-  }
-}
-
 export function literalValue(lit: A.Literal): ScriptValue {
   return lit.type === 'Null' ? null : lit.value;
 }
 
-/** Elasticsearch's name for a kind, as its messages give it. */
-export const typeNameOf = (kind: ValueKind): string => TYPE_NAMES[kind];
+/**
+ * The patterns of `:`, `like` or `regex` as strings: analysis has checked
+ * that each is a string or null, and a null never matches.
+ */
+export function patternStrings(e: A.Match): string[] {
+  const out: string[] = [];
+  for (const p of e.patterns) if (p.type === 'String') out.push(p.value);
+  return out;
+}
 
-const TYPE_NAMES: Record<ValueKind, string> = {
-  integer: 'integer',
-  float: 'double',
-  number: 'double',
-  string: 'keyword',
-  boolean: 'boolean',
-  null: 'null',
-  unknown: 'unknown',
-};
-
+/**
+ * Builds the script of a value expression. Kinds, constants and every type
+ * check come from analysis (analyze/analysis.ts); what is left here is
+ * turning each node into a closure, and folding constants.
+ */
 export class ExpressionCompiler {
-  constructor(
-    private readonly scope: Scope,
-    private readonly slots: SlotTable,
-  ) {}
+  private readonly scope: Scope;
 
-  private typeError(what: A.Expression, index: number, expected: string, arg: A.Expression, kind: ValueKind): never {
-    throw this.scope.error(
-      'EQL_TYPE',
-      `${ordinal(index)} argument of [${this.scope.textOf(what.location)}] must be [${expected}], found value [${this.scope.textOf(arg.location)}] type [${typeNameOf(kind)}]`,
-      arg.location,
-    );
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly slots: SlotTable,
+  ) {
+    this.scope = analysis.scope;
   }
 
   compile(e: A.Expression): CompiledValue {
+    const { kind } = this.analysis.value(e);
     switch (e.type) {
       case 'String':
       case 'Number':
       case 'Boolean':
       case 'Null':
-        return constantValue(literalValue(e), literalKind(e));
+        return constantValue(literalValue(e), kind);
       case 'Field':
         return this.field(e);
       case 'Not': {
@@ -132,14 +119,11 @@ export class ExpressionCompiler {
       case 'Arithmetic': {
         const l = this.compile(e.left);
         const r = this.compile(e.right);
-        this.checkNumeric(e, 0, e.left, l.kind);
-        this.checkNumeric(e, 1, e.right, r.kind);
         const op = e.operator;
-        return derive([l, r], (s) => arithmetic(op, l.fn(s), r.fn(s), l.kind, r.kind), arithmeticKind(l.kind, r.kind));
+        return derive([l, r], (s) => arithmetic(op, l.fn(s), r.fn(s), l.kind, r.kind), kind);
       }
       case 'Unary': {
         const inner = this.compile(e.operand);
-        this.checkNumeric(e, 0, e.operand, inner.kind);
         if (e.operator === '+') return inner;
         return derive(
           [inner],
@@ -152,7 +136,7 @@ export class ExpressionCompiler {
         );
       }
       case 'FunctionCall':
-        return this.functionCall(e);
+        return this.functionCall(e, kind);
       case 'IsNull': {
         const inner = this.compile(e.operand);
         const negated = e.negated;
@@ -161,28 +145,8 @@ export class ExpressionCompiler {
     }
   }
 
-  /**
-   * String functions take keyword or text: an `ip`, `version` or date field
-   * reads as text here but is none of those to Elasticsearch, which refuses it.
-   */
-  private checkTextField(call: A.FunctionCall, index: number): void {
-    const arg = call.args[index]!;
-    if (arg.type !== 'Field') return;
-    const type = this.scope.bindField(arg)?.spec?.type;
-    if (type !== 'ip' && type !== 'version' && type !== 'date' && type !== 'date_nanos') return;
-    throw this.scope.error(
-      'EQL_TYPE',
-      `${ordinal(index)} argument of [${this.scope.textOf(call.location)}] must be [string], found value [${this.scope.textOf(arg.location)}] type [${type}]`,
-      arg.location,
-    );
-  }
-
-  private checkNumeric(node: A.Expression, index: number, arg: A.Expression, kind: ValueKind): void {
-    if (!fitsParam(kind, 'numeric')) this.typeError(node, index, 'numeric', arg, kind);
-  }
-
   private field(f: A.Field): CompiledValue {
-    const bound = this.scope.bindField(f);
+    const bound = this.analysis.field(f);
     if (!bound) return constantValue(null, 'null');
     const i = this.slots.slotOf(bound, f);
     return { fn: (s) => s[i] ?? null, kind: bound.kind, constant: false };
@@ -206,7 +170,7 @@ export class ExpressionCompiler {
   /** Script forms of `:`, `like`, `regex`: Java semantics on a computed string. */
   private match(e: A.Match): CompiledValue {
     const subject = this.compile(e.subject);
-    const patterns = this.patternStrings(e);
+    const patterns = patternStrings(e);
     let test: (v: string) => boolean;
     switch (e.operator) {
       case ':': {
@@ -236,23 +200,6 @@ export class ExpressionCompiler {
       },
       'boolean',
     );
-  }
-
-  /** The string patterns of `:`, `like` or `regex`; other literal types are errors, null never matches. */
-  patternStrings(e: A.Match): string[] {
-    const out: string[] = [];
-    for (const p of e.patterns) {
-      if (p.type === 'Null') continue;
-      if (p.type !== 'String') {
-        throw this.scope.error(
-          'EQL_TYPE',
-          `second argument of [${this.scope.textOf(e.location)}] must be [string], found value [${this.scope.textOf(p.location)}] type [${TYPE_NAMES[literalKind(p)]}]`,
-          p.location,
-        );
-      }
-      out.push(p.value);
-    }
-    return out;
   }
 
   /**
@@ -296,36 +243,22 @@ export class ExpressionCompiler {
     return derive([result], (s) => not3(result.fn(s)), 'boolean');
   }
 
-  /** A call: checked against its definition's signature, then run by its script implementation. */
-  private functionCall(e: A.FunctionCall): CompiledValue {
-    const definition = this.definitionOf(e);
-    const signature = definition.signature;
+  /** A call, run by its definition's script implementation (analysis has checked it against the signature). */
+  private functionCall(e: A.FunctionCall, kind: ValueKind): CompiledValue {
+    const definition = this.analysis.definitionOf(e);
     const args = e.args.map((a) => this.compile(a));
-    args.forEach((a, i) => {
-      const param = paramType(signature, i);
-      if (!fitsParam(a.kind, param)) this.typeError(e, i, param, e.args[i]!, a.kind);
-      if (param === 'string') this.checkTextField(e, i);
-    });
-    return derive(args, definition.script(args, this.scriptContext(e)), resultKind(signature, args));
+    return derive(args, definition.script(args, this.scriptContext(e)), kind);
   }
 
   private scriptContext(call: A.FunctionCall): ScriptContext {
     return {
       call,
       fold: (fn) => fn(NO_SLOTS),
-      typeError: (index, expected, kind) => this.typeError(call, index, expected, call.args[index]!, kind),
       fail: (code, reason, at = call.location) => {
         throw this.scope.error(code, reason, at);
       },
       textOf: (location) => this.scope.textOf(location),
     };
-  }
-
-  /** The definition of a call's function, once its name, `~` and arity are checked. */
-  definitionOf(e: A.FunctionCall): FunctionDefinition {
-    return resolveCall(e, (code, reason) => {
-      throw this.scope.error(code, reason, e.location);
-    });
   }
 }
 

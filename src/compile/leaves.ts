@@ -10,7 +10,7 @@
  */
 import type { Event } from '../semantics/fields.js';
 import { anyValue, hasValue } from '../semantics/fields.js';
-import type { BoundField, Scope } from './scope.js';
+import type { BoundField, Scope } from '../analyze/scope.js';
 import type { Location, ComparisonOperator, FunctionCall } from '../parser/ast.js';
 import type { IndexQueryForm } from '../language/functions/index.js';
 import type { ScriptValue } from '../semantics/null-logic.js';
@@ -215,22 +215,8 @@ export class LeafCompiler {
     });
   }
 
-  /** String operators need a string field: keyword or text, or any field without a schema. */
-  private requireString(field: BoundField, operator: string, location: Location): void {
-    const d = domainOf(field);
-    if (d === 'keyword' || d === 'dynamic' || (d === 'date' && !field.spec)) return;
-    this.typeMismatch(field, operator, location);
-  }
-
-  private typeMismatch(field: BoundField, operator: string, location: Location): never {
-    const type = field.spec?.type ?? 'unknown';
-    const hint = operator === ':' ? '; consider using [==] instead' : operator === 'in~' ? '; consider using [in] instead' : '';
-    throw this.scope.error('EQL_TYPE', `first argument of [${operator}] must be [string], found value [${field.name}] type [${type}]${hint}`, location);
-  }
-
   /** `field : patterns`, `like`, `like~`: wildcard or exact terms, any value, any pattern. */
-  wildcard(field: BoundField, patterns: readonly string[], caseInsensitive: boolean, operator: string, location: Location): Predicate {
-    this.requireString(field, operator, location);
+  wildcard(field: BoundField, patterns: readonly string[], caseInsensitive: boolean): Predicate {
     if (patterns.length === 0) return FALSE;
     const read = field.read;
     const folding = caseInsensitive ? 'ascii' : 'none';
@@ -267,7 +253,6 @@ export class LeafCompiler {
 
   /** `field regex patterns`: one anchored Lucene regexp. */
   regex(field: BoundField, patterns: readonly string[], caseInsensitive: boolean, location: Location): Predicate {
-    this.requireString(field, 'regex', location);
     if (patterns.length === 0) return FALSE;
     let re: ReturnType<typeof compileLuceneRegex>;
     try {
@@ -281,11 +266,10 @@ export class LeafCompiler {
   }
 
   /** `field in (…)`: exact membership in the field's type. `in~` folds ASCII case. */
-  membership(field: BoundField, values: ReadonlyArray<{ value: ScriptValue; isFloat: boolean; location: Location }>, caseInsensitive: boolean, location: Location): Predicate {
+  membership(field: BoundField, values: ReadonlyArray<{ value: ScriptValue; isFloat: boolean; location: Location }>, caseInsensitive: boolean): Predicate {
     const nonNull = values.filter((v) => v.value !== null);
     if (nonNull.length === 0) return FALSE;
     if (caseInsensitive) {
-      this.requireString(field, 'in~', location);
       const terms = new Set(nonNull.map((v) => foldAscii(keywordOf(v.value as Primitive, v.isFloat))));
       const read = field.read;
       return anyValue(read, (v) => terms.has(foldAscii(keywordOf(v))));
@@ -329,20 +313,15 @@ export class LeafCompiler {
    * definition's test. `literals` are the constant arguments after the field,
    * none of them null.
    */
-  indexQuery(call: FunctionCall, name: string, form: IndexQueryForm, field: BoundField, literals: readonly Exclude<ScriptValue, null>[]): Predicate {
+  indexQuery(call: FunctionCall, form: IndexQueryForm, field: BoundField, literals: readonly Exclude<ScriptValue, null>[]): Predicate {
     const invalid = (reason: string, index: number): never => this.invalid(reason, call.args[index]!.location);
     switch (form.on) {
       case 'keyword': {
-        this.requireString(field, name, call.location);
         const test = form.test(literals, call.caseInsensitive, invalid);
         return anyValue(field.read, (v) => test(keywordOf(v)));
       }
-      case 'ip': {
-        if (field.spec && field.spec.type !== 'ip') {
-          throw this.scope.error('EQL_TYPE', `first argument of [${this.scope.textOf(call.location)}] must be [ip], found value [${field.name}] type [${field.spec.type}]`, call.args[0]!.location);
-        }
+      case 'ip':
         return this.addresses(field, form.test(literals, call.caseInsensitive, invalid));
-      }
     }
   }
 

@@ -23,7 +23,7 @@ import type * as A from '../parser/ast.js';
 import { eventFiltersOf, fieldName } from '../parser/ast.js';
 import { fieldTier, requirementOf, type RequirementRules } from './requirements.js';
 import type { QueryPlan } from './plan.js';
-import { resolveField, type Schema } from './schema.js';
+import { resolveField, type Schema } from '../analyze/schema.js';
 import { SubstringIndex } from '../text/substring-index.js';
 import { anchorOf } from '../text/wildcard-set.js';
 import { regexNeedles } from '../text/regex.js';

@@ -10,10 +10,12 @@ import { planPipes, type PipeInstance } from '../language/pipes/index.js';
 import { optimize } from '../optimize/index.js';
 import { compileFieldReader, someValueIs } from '../semantics/fields.js';
 import type { FieldReader } from '../semantics/fields.js';
-import type { Schema } from './schema.js';
-import { type BoundField, Scope } from './scope.js';
+import type { Schema } from '../analyze/schema.js';
+import { type BoundField, Scope } from '../analyze/scope.js';
+import { Analysis } from '../analyze/analysis.js';
+import { factsFromAnalysis } from '../optimize/facts-from-analysis.js';
 import { PredicateCompiler, type Predicate } from './predicates.js';
-import { optimizerContext } from './optimizer-context.js';
+import { ExpressionCompiler, fold, SlotTable } from './expression.js';
 import { EqlSemanticError } from '../errors.js';
 
 /** Options that shape how a query reads events. */
@@ -123,7 +125,13 @@ export function optimizedQuery(query: string | A.Query, options: CompileOptions 
   const resolved = resolveOptions(options);
   const scope = new Scope({ schema: resolved.schema, source: typeof query === 'string' ? query : null, timestampField: resolved.timestampField });
   scope.collectOptionalFields(ast);
-  return optimize(ast, optimizerContext(scope)).query;
+  return optimize(ast, factsFromAnalysis(analysisOf(scope))).query;
+}
+
+/** The analysis of a query's nodes, with code generation's folding lent to it for the values of constants. */
+export function analysisOf(scope: Scope): Analysis {
+  const analysis: Analysis = new Analysis(scope, (e) => fold(new ExpressionCompiler(analysis, new SlotTable()).compile(e)));
+  return analysis;
 }
 
 /**
@@ -137,7 +145,8 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const resolved = resolveOptions(options);
   const scope = new Scope({ schema: resolved.schema, source: typeof query === 'string' ? query : null, timestampField: resolved.timestampField });
   scope.collectOptionalFields(ast);
-  const predicates = new PredicateCompiler(scope);
+  const analysis = analysisOf(scope);
+  const predicates = new PredicateCompiler(analysis);
 
   const pipes = planPipes(ast.pipes, (reason, at) => {
     throw scope.error('EQL_UNSUPPORTED', reason, at);
@@ -155,9 +164,11 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const timestampInMillis = timestampField?.spec?.type === 'date';
   const tiebreaker = resolved.tiebreakerField ? (scope.bindName(resolved.tiebreakerField, true, null)?.read ?? null) : null;
 
-  // Elasticsearch's optimizer rules (src/optimize/), with the facts they need from the scope. Code
-  // generation compiles the optimized query; the plan keeps the query as written.
-  const optimized = optimize(ast, optimizerContext(scope));
+  // Analysis checks the query as written; Elasticsearch's optimizer rules (src/optimize/) rewrite it
+  // with the facts analysis gives. Code generation compiles the optimized query; the plan keeps the
+  // query as written.
+  analysis.checkQuery(ast);
+  const optimized = optimize(ast, factsFromAnalysis(analysis));
   const q = optimized.query;
 
   const filter = (f: A.EventFilter): FilterPlan => {
@@ -184,7 +195,7 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
         throw e;
       }
     });
-  const keys = (by: readonly A.Field[]): KeyField[] => by.map((k) => ({ name: fieldName(k), field: scope.bindField(k), optional: scope.isOptional(k) }));
+  const keys = (by: readonly A.Field[]): KeyField[] => by.map((k) => ({ name: fieldName(k), field: analysis.field(k), optional: scope.isOptional(k) }));
 
   const base = { query: ast, options: resolved, pipes, timestamp, timestampInMillis, tiebreaker, categoryField: category.read };
   switch (q.type) {

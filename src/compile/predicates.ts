@@ -11,8 +11,9 @@
 import type * as A from '../parser/ast.js';
 import type { Event } from '../semantics/fields.js';
 import { type ScriptValue, isTrue } from '../semantics/null-logic.js';
-import { type BoundField, type Scope, docValuesOf } from './scope.js';
-import { ExpressionCompiler, SlotTable, fold, typeNameOf, type ScriptFn, type CompiledValue } from './expression.js';
+import { type BoundField, type Scope, docValuesOf } from '../analyze/scope.js';
+import type { Analysis } from '../analyze/analysis.js';
+import { ExpressionCompiler, SlotTable, fold, patternStrings, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, type Predicate } from './leaves.js';
 
 export type { Predicate };
@@ -25,16 +26,26 @@ const NEVER: Predicate = () => false;
 
 export class PredicateCompiler {
   private readonly leaves: LeafCompiler;
+  private readonly scope: Scope;
 
-  constructor(private readonly scope: Scope) {
-    this.leaves = new LeafCompiler(scope);
+  constructor(private readonly analysis: Analysis) {
+    this.scope = analysis.scope;
+    this.leaves = new LeafCompiler(this.scope);
   }
 
-  /** Compiles a `where` condition. */
+  /**
+   * Compiles a `where` condition, as the optimizer leaves it. Analysis checks
+   * it first (a node the optimizer added has not been checked yet).
+   */
   compile(e: A.Expression): Predicate {
+    this.analysis.checkCondition(e);
+    return this.condition(e);
+  }
+
+  private condition(e: A.Expression): Predicate {
     switch (e.type) {
       case 'And': {
-        const parts = e.operands.map((o) => this.compile(o)).filter((p) => p !== ALWAYS);
+        const parts = e.operands.map((o) => this.condition(o)).filter((p) => p !== ALWAYS);
         if (parts.includes(NEVER)) return NEVER;
         if (parts.length === 0) return ALWAYS;
         if (parts.length === 1) return parts[0]!;
@@ -48,7 +59,7 @@ export class PredicateCompiler {
         };
       }
       case 'Or': {
-        const parts = e.operands.map((o) => this.compile(o)).filter((p) => p !== NEVER);
+        const parts = e.operands.map((o) => this.condition(o)).filter((p) => p !== NEVER);
         if (parts.includes(ALWAYS)) return ALWAYS;
         if (parts.length === 0) return NEVER;
         if (parts.length === 1) return parts[0]!;
@@ -58,22 +69,17 @@ export class PredicateCompiler {
         };
       }
       case 'Not': {
-        const operand = this.compile(e.operand);
+        const operand = this.condition(e.operand);
         // `not null` is null, which drops every event too.
-        return this.foldsToNull(e.operand) ? NEVER : negate(operand);
+        return this.analysis.foldsToNull(e.operand) ? NEVER : negate(operand);
       }
       case 'Boolean':
         return e.value ? ALWAYS : NEVER;
       case 'Null':
         return NEVER;
-      case 'String':
-      case 'Number':
-        throw this.notBoolean(e, e.type === 'String' ? 'keyword' : e.integer ? 'integer' : 'double');
       case 'Field': {
-        const bound = this.scope.bindField(e);
-        if (!bound) return NEVER;
-        if (bound.spec && bound.spec.type !== 'boolean') throw this.notBoolean(e, bound.spec.type);
-        return this.leaves.booleanField(bound);
+        const bound = this.analysis.field(e);
+        return bound ? this.leaves.booleanField(bound) : NEVER;
       }
       case 'Comparison':
         return this.comparison(e);
@@ -81,7 +87,7 @@ export class PredicateCompiler {
         // A field's null test (`x == null`, made one by the optimizer's ReplaceNullChecks) asks whether it
         // holds a value; a computed value's is a script, `!=` included.
         if (e.operand.type !== 'Field') return this.script(e);
-        const bound = this.scope.bindField(e.operand);
+        const bound = this.analysis.field(e.operand);
         const test = bound ? this.leaves.isNull(bound) : ALWAYS;
         return e.negated ? negate(test) : test;
       }
@@ -91,40 +97,23 @@ export class PredicateCompiler {
         return this.membership(e);
       case 'FunctionCall':
         return this.functionCall(e);
+      case 'String':
+      case 'Number':
       case 'Arithmetic':
-      case 'Unary': {
-        const kind = this.value(e).compiled.kind;
-        throw this.notBoolean(e, kind === 'unknown' ? 'number' : typeNameOf(kind));
-      }
+      case 'Unary':
+        // Analysis refuses a condition that is not boolean.
+        throw new Error(`unreachable: a ${e.type} condition passed analysis`);
     }
-  }
-
-  /** Whether Elasticsearch folds the condition to null while planning (a null literal, `in` a list of nulls only, `not` of either). */
-  private foldsToNull(e: A.Expression): boolean {
-    switch (e.type) {
-      case 'Null':
-        return true;
-      case 'Not':
-        return this.foldsToNull(e.operand);
-      case 'In':
-        return e.values.length > 0 && e.values.every((v) => this.isConstant(v) && fold(this.value(v).compiled) === null);
-      default:
-        return false;
-    }
-  }
-
-  private notBoolean(e: A.Expression, found: string): Error {
-    return this.scope.error('EQL_NOT_BOOLEAN', `condition expression needs to be boolean, found [${found.toUpperCase()}]: ${this.scope.textOf(e.location)}`, e.location);
   }
 
   /** Compiles a value expression for folding or scripting, with its own slots. */
   private value(e: A.Expression): { compiled: CompiledValue; slots: SlotTable } {
     const slots = new SlotTable();
-    return { compiled: new ExpressionCompiler(this.scope, slots).compile(e), slots };
+    return { compiled: new ExpressionCompiler(this.analysis, slots).compile(e), slots };
   }
 
   private isConstant(e: A.Expression): boolean {
-    return this.value(e).compiled.constant;
+    return this.analysis.value(e).constant;
   }
 
   /**
@@ -134,18 +123,16 @@ export class PredicateCompiler {
    */
   private comparison(e: A.Comparison): Predicate {
     const { left, right, operator: op } = e;
-    // A field is a constant only when it is an optional one the schema lacks (binding it is all compiling it does).
-    const leftConstant = left.type === 'Field' ? this.scope.bindField(left) === null : this.isConstant(left);
-    const { compiled } = this.value(right);
-    if (leftConstant && compiled.constant) return this.script(e);
+    if (this.isConstant(left) && this.isConstant(right)) return this.script(e);
     // Elasticsearch translates a comparison only when its right side folds to a value.
-    if (!compiled.constant) {
+    if (!this.isConstant(right)) {
       throw this.scope.error('EQL_FIELD_COMPARISON', `comparisons against fields are not supported; offender [${this.scope.textOf(right.location)}] in [${op}]`, right.location);
     }
+    if (left.type !== 'Field') return this.script(e);
+    const { compiled } = this.value(right);
     const literal = fold(compiled);
     const isFloat = compiled.kind === 'float';
-    if (left.type !== 'Field') return this.script(e);
-    const bound = this.scope.bindField(left);
+    const bound = this.analysis.field(left);
     return bound ? this.fieldComparison(bound, op, literal, isFloat, right.location) : this.script(e);
   }
 
@@ -155,17 +142,16 @@ export class PredicateCompiler {
   }
 
   private match(e: A.Match): Predicate {
-    if (e.subject.type !== 'Field') return this.script(e);
-    const bound = this.scope.bindField(e.subject);
+    const bound = e.subject.type === 'Field' ? this.analysis.field(e.subject) : null;
     if (!bound) return this.script(e);
-    const patterns = new ExpressionCompiler(this.scope, new SlotTable()).patternStrings(e);
+    const patterns = patternStrings(e);
     switch (e.operator) {
       case ':':
-        return this.leaves.wildcard(bound, patterns, true, ':', e.location);
+        return this.leaves.wildcard(bound, patterns, true);
       case 'like':
-        return this.leaves.wildcard(bound, patterns, false, 'like', e.location);
+        return this.leaves.wildcard(bound, patterns, false);
       case 'like~':
-        return this.leaves.wildcard(bound, patterns, true, 'like~', e.location);
+        return this.leaves.wildcard(bound, patterns, true);
       case 'regex':
       case 'regex~':
         return this.leaves.regex(bound, patterns, e.operator === 'regex~', e.location);
@@ -181,17 +167,14 @@ export class PredicateCompiler {
       }
       return { value: fold(compiled), isFloat: compiled.kind === 'float', location: v.location };
     });
-    // A null filter drops every event (and so does `not` of it). The subject is still checked, as a field the schema must know.
-    if (this.foldsToNull(e)) {
-      this.value(e.subject);
-      return NEVER;
-    }
-    if (e.subject.type === 'Field') {
-      const bound = this.scope.bindField(e.subject);
-      if (!bound) return this.script(e);
-      const test = this.leaves.membership(bound, values, e.caseInsensitive, e.location);
+    // A null filter drops every event (and so does `not` of it).
+    if (this.analysis.foldsToNull(e)) return NEVER;
+    const bound = e.subject.type === 'Field' ? this.analysis.field(e.subject) : null;
+    if (bound) {
+      const test = this.leaves.membership(bound, values, e.caseInsensitive);
       return e.negated ? negate(test) : test;
     }
+    if (e.subject.type === 'Field') return this.script(e);
     // Elasticsearch parses `a not in (…)` as `not (a in (…))`, and on a computed value the `not`
     // stays outside the script: an event where `a` is null, or where no value of it is in the
     // list, matches. A constant folds whole, null and all.
@@ -205,25 +188,19 @@ export class PredicateCompiler {
    * now; a null among them matches nothing), otherwise a script.
    */
   private functionCall(e: A.FunctionCall): Predicate {
-    const definition = new ExpressionCompiler(this.scope, new SlotTable()).definitionOf(e);
+    const definition = this.analysis.definitionOf(e);
     const [first, ...rest] = e.args;
-    if (first?.type === 'Field' && rest.every((a) => this.isConstant(a))) {
-      const bound = this.scope.bindField(first);
-      const form = definition.indexQuery;
-      if (bound && form) {
-        // Type-check as a script would, then run as the index query.
-        this.value(e);
-        const literals: Exclude<ScriptValue, null>[] = [];
-        for (const a of rest) {
-          const v = fold(this.value(a).compiled);
-          if (v === null) return NEVER;
-          literals.push(v);
-        }
-        return this.leaves.indexQuery(e, definition.name, form, bound, literals);
+    const form = definition.indexQuery;
+    const bound = form && first?.type === 'Field' ? this.analysis.field(first) : null;
+    if (form && bound && rest.every((a) => this.isConstant(a))) {
+      const literals: Exclude<ScriptValue, null>[] = [];
+      for (const a of rest) {
+        const v = fold(this.value(a).compiled);
+        if (v === null) return NEVER;
+        literals.push(v);
       }
+      return this.leaves.indexQuery(e, form, bound, literals);
     }
-    const { compiled } = this.value(e);
-    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, typeNameOf(compiled.kind));
     return this.script(e);
   }
 
@@ -231,7 +208,6 @@ export class PredicateCompiler {
   private script(e: A.Expression): Predicate {
     const { compiled, slots } = this.value(e);
     if (compiled.constant) return isTrue(fold(compiled)) ? ALWAYS : NEVER;
-    if (compiled.kind !== 'boolean' && compiled.kind !== 'unknown' && compiled.kind !== 'null') throw this.notBoolean(e, typeNameOf(compiled.kind));
     return scriptLeaf(slots.fields, compiled.fn);
   }
 }

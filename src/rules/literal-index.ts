@@ -10,7 +10,7 @@ import type * as A from '../parser/ast.js';
 import { fieldName } from '../parser/ast.js';
 import { foldAscii } from '../semantics/case-folding.js';
 import { keywordOf } from '../compile/leaves.js';
-import { resolveField, type Schema } from '../compile/schema.js';
+import { resolveField, type Schema } from '../analyze/schema.js';
 import { anchorOf } from '../text/wildcard-set.js';
 import { regexNeedles } from '../text/regex.js';
 import { fieldTier, requirementOf, type RequirementRules } from '../compile/requirements.js';

@@ -4,7 +4,7 @@
  */
 import { codeFrame, type EqlError, EqlSemanticError, EqlSyntaxError, RuleLoadError } from '../errors.js';
 import { compile, type CompiledQuery } from '../engine/compiled-query.js';
-import type { Schema } from '../compile/schema.js';
+import type { Schema } from '../analyze/schema.js';
 import type { StreamOptions } from '../engine/stream.js';
 import { parseToml, TomlSyntaxError } from './toml.js';
 import { locateKey, positionInFile } from './toml-positions.js';

@@ -3,9 +3,10 @@
  * facts the compiler gives them (fields bound against a schema, constants
  * evaluated), and printing the result with the AST printer.
  */
-import { optimizerContext } from '../../src/compile/optimizer-context.js';
-import { type Schema, schemaFromMapping } from '../../src/compile/schema.js';
-import { Scope } from '../../src/compile/scope.js';
+import { analysisOf } from '../../src/compile/plan.js';
+import { factsFromAnalysis } from '../../src/optimize/facts-from-analysis.js';
+import { type Schema, schemaFromMapping } from '../../src/analyze/schema.js';
+import { Scope } from '../../src/analyze/scope.js';
 import { type OptimizerContext, type OptimizerRule, optimize } from '../../src/optimize/index.js';
 import type * as A from '../../src/parser/ast.js';
 import { format } from '../../src/parser/format.js';
@@ -32,7 +33,7 @@ export const SCHEMA: Schema = schemaFromMapping({
 export function contextFor(query: A.Query, text: string | null, schema?: Schema): OptimizerContext {
   const scope = new Scope({ schema, source: text, timestampField: '@timestamp' });
   scope.collectOptionalFields(query);
-  return optimizerContext(scope);
+  return factsFromAnalysis(analysisOf(scope));
 }
 
 /** The query after one run of one rule, and whether the rule left it as it was (the same object). */

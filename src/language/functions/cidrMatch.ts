@@ -27,12 +27,17 @@ export const cidrMatch: FunctionDefinition = {
   name: 'cidrMatch',
   summary: 'whether the address lies in any of the blocks',
   signature: signature(2, Infinity, ['ip', 'string'], 'boolean'),
-  script: (args, context) => {
+  check: (args, context) => {
     const { call } = context;
     if (call.args[0]!.type !== 'Field' && args[0]!.kind === 'string') context.typeError(0, 'ip', 'string');
+    args.slice(1).forEach((a, i) => {
+      if (!a.constant) context.fail('EQL_TYPE', `${ordinal(i + 1)} argument of [${context.textOf(call.location)}] must be a constant`, call.args[i + 1]!.location);
+    });
+  },
+  script: (args, context) => {
+    const { call } = context;
     const blocks = args.slice(1).map((a, i) => {
       const at = call.args[i + 1]!.location;
-      if (!a.constant) context.fail('EQL_TYPE', `${ordinal(i + 1)} argument of [${context.textOf(call.location)}] must be a constant`, at);
       const v = context.fold(a.fn);
       if (v === null) return null;
       const block = typeof v === 'string' ? parseCidr(v) : null;

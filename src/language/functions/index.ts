@@ -26,6 +26,8 @@ import type { FunctionDefinition, FunctionErrorCode } from './types.js';
 
 export { fitsParam, ordinal, paramType, resultKind } from './signature.js';
 export type {
+  ArgumentFacts,
+  CheckContext,
   FunctionDefinition,
   FunctionErrorCode,
   FunctionSignature,

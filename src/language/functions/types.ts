@@ -43,15 +43,33 @@ export interface ScriptArgument {
   readonly constant: boolean;
 }
 
+/** What analysis knows of an argument before code is generated (analyze/analysis.ts). */
+export interface ArgumentFacts {
+  /** What is known statically of its values. */
+  readonly kind: ValueKind;
+  /** True when it reads no field. */
+  readonly constant: boolean;
+}
+
+/** What analysis lends a definition's own checks of one call. */
+export interface CheckContext {
+  /** The call, as parsed: its argument nodes, its location, whether it has `~`. */
+  readonly call: A.FunctionCall;
+  /** Throws Elasticsearch's type error for the argument at `index`: it must be `expected`, and is `kind`. */
+  typeError(index: number, expected: ParamType, kind: ValueKind): never;
+  /** Throws a semantic error at `at` (the call when left out). */
+  fail(code: FunctionErrorCode, reason: string, at?: A.Location): never;
+  /** The text of a node as written, for messages. */
+  textOf(location: A.Location): string;
+}
+
 /** What the compiler lends a script implementation while it compiles one call. */
 export interface ScriptContext {
   /** The call, as parsed: its argument nodes, its location, whether it has `~`. */
   readonly call: A.FunctionCall;
   /** The value of a constant (an argument, or a function of constants). */
   fold(fn: ScriptFn): ScriptValue;
-  /** Throws Elasticsearch's type error for the argument at `index`: it must be `expected`, and is `kind`. */
-  typeError(index: number, expected: ParamType, kind: ValueKind): never;
-  /** Throws a semantic error at `at` (the call when left out). */
+  /** Throws a semantic error at `at` (the call when left out): for a constant whose value cannot be used. */
   fail(code: FunctionErrorCode, reason: string, at?: A.Location): never;
   /** The text of a node as written, for messages. */
   textOf(location: A.Location): string;
@@ -109,6 +127,12 @@ export interface FunctionDefinition {
    * through `context`. The result's kind is `signature.result`.
    */
   script(args: readonly ScriptArgument[], context: ScriptContext): ScriptFn;
+  /**
+   * Checks of a call beyond its signature that need no value (an argument
+   * that must be a constant, a literal where a field is needed), made by
+   * analysis before any code is generated.
+   */
+  check?(args: readonly ArgumentFacts[], context: CheckContext): void;
   /** The index query a call with a field and constants becomes in a condition, where Elasticsearch has one. */
   readonly indexQuery?: IndexQueryForm;
   /**
