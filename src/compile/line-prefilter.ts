@@ -19,14 +19,9 @@
  * - a needle made only of characters a number can print (`4`, `1e2`, `-0.5`)
  *   is not used: the number 100 may be written `1e2` in JSON.
  */
-import type * as A from '../parser/ast.js';
-import { eventFiltersOf, fieldName } from '../parser/ast.js';
-import { fieldTier, requirementOf, type RequirementRules } from './requirements.js';
-import type { QueryPlan } from './plan.js';
-import { resolveField, type Schema } from '../analyze/schema.js';
+import { type ConditionNeed, fieldTier, requirementOf, type RequirementRules, type TextNeed } from './requirements.js';
+import { filtersOf, type QueryPlan } from './plan.js';
 import { SubstringIndex } from '../text/substring-index.js';
-import { anchorOf } from '../text/wildcard-set.js';
-import { regexNeedles } from '../text/regex.js';
 
 /** Text that a matching event's JSON must contain. */
 export interface Needle {
@@ -50,23 +45,7 @@ function jsonText(s: string): string {
 }
 
 class NeedleFinder {
-  constructor(
-    private readonly schema: Schema | undefined,
-    private readonly timestampField: string,
-  ) {}
-
-  /** Whether values of the field reach the event as the JSON strings they compare with. */
-  private usable(field: A.Expression): field is A.Field {
-    if (field.type !== 'Field') return false;
-    const name = fieldName(field);
-    if (name === this.timestampField) return false;
-    if (!this.schema) return true;
-    const spec = resolveField(this.schema, name)?.spec;
-    // A null_value stands in for an explicit null, which the text spells `null`; a constant_keyword's value need not be in the text at all.
-    return spec !== undefined && spec !== null && (spec.type === 'keyword' || spec.type === 'text') && spec.nullValue === undefined && spec.constantValue === undefined;
-  }
-
-  private requirement(field: A.Field, texts: readonly string[], foldCase: boolean): Requirement | null {
+  private requirement(name: string, texts: readonly string[], foldCase: boolean): Requirement | null {
     const needles: Needle[] = [];
     for (const t of texts) {
       if (t === '' || NUMBER_TEXT.test(t)) return null;
@@ -75,56 +54,32 @@ class NeedleFinder {
       if (text.includes('\\u')) return null;
       needles.push({ text: foldCase ? text.toLowerCase() : text, foldCase });
     }
-    return needles.length > 0 ? { needles, tier: fieldTier(fieldName(field)) } : null;
+    return needles.length > 0 ? { needles, tier: fieldTier(name) } : null;
   }
 
   private readonly rules: RequirementRules<Requirement> = {
-    leaf: (e) => this.leaf(e),
+    leaf: (need) => this.leaf(need),
     better,
     union: (parts) => ({ needles: parts.flatMap((p) => p.needles), tier: Math.max(...parts.map((p) => p.tier)) }),
   };
 
   /** What a condition needs of the text, or null when it might match without any. */
-  of(e: A.Expression): Requirement | null {
-    return requirementOf(e, this.rules);
+  of(need: ConditionNeed): Requirement | null {
+    return requirementOf(need, this.rules);
   }
 
-  private leaf(e: A.Expression): Requirement | null {
-    switch (e.type) {
-      case 'Comparison': {
-        if (e.operator !== '==') return null;
-        const [field, value] = e.left.type === 'Field' ? [e.left, e.right] : [e.right, e.left];
-        if (!this.usable(field) || value.type !== 'String') return null;
-        return this.requirement(field, [value.value], false);
-      }
-      case 'Match': {
-        if (!this.usable(e.subject)) return null;
-        if (!e.patterns.every((p) => p.type === 'String')) return null;
-        if (e.operator === 'regex' || e.operator === 'regex~') {
-          // A case-insensitive regex gives ASCII-folded texts, found in the folded value.
-          const caseInsensitive = e.operator === 'regex~';
-          const texts = regexNeedles(
-            e.patterns.map((p) => (p as A.StringLiteral).value),
-            caseInsensitive,
-          );
-          return texts ? this.requirement(e.subject, texts, caseInsensitive) : null;
-        }
-        // A wildcard pattern needs its longest literal run somewhere in the value.
-        const texts = e.patterns.map((p) => anchorOf((p as A.StringLiteral).value));
-        return this.requirement(e.subject, texts, e.operator !== 'like');
-      }
-      case 'In': {
-        if (e.negated || !this.usable(e.subject)) return null;
-        if (!e.values.every((v) => v.type === 'String')) return null;
-        return this.requirement(
-          e.subject,
-          e.values.map((v) => (v as A.StringLiteral).value),
-          e.caseInsensitive,
-        );
-      }
-      default:
-        return null;
+  /**
+   * A JSON line spells a string value out: a value equal to a text literal,
+   * or containing a text, has that text in the line. Numbers and booleans
+   * have other spellings.
+   */
+  private leaf(need: TextNeed): Requirement | null {
+    const texts: string[] = [];
+    for (const t of need.terms) {
+      if (!t.contains && t.literal !== 'string') return null;
+      texts.push(t.text);
     }
+    return this.requirement(need.name, texts, need.caseInsensitive);
   }
 }
 
@@ -140,10 +95,10 @@ function better(a: Requirement, b: Requirement): boolean {
 
 /** The needles of a query, one of which every line it could use contains; null when there are none. */
 export function queryNeedles(plan: QueryPlan): Needle[] | null {
-  const finder = new NeedleFinder(plan.options.schema, plan.options.timestampField);
+  const finder = new NeedleFinder();
   const out: Needle[] = [];
-  for (const filter of eventFiltersOf(plan.query)) {
-    const r = finder.of(filter.condition);
+  for (const filter of filtersOf(plan)) {
+    const r = finder.of(filter.need);
     if (!r) return null;
     out.push(...r.needles);
   }

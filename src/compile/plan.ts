@@ -15,6 +15,7 @@ import { type BoundField, Scope } from '../analyze/scope.js';
 import { Analysis } from '../analyze/analysis.js';
 import { factsFromAnalysis } from '../optimize/facts-from-analysis.js';
 import { PredicateCompiler, type Predicate } from './predicates.js';
+import type { ConditionNeed } from './requirements.js';
 import { ExpressionCompiler, fold, SlotTable } from './expression.js';
 import { EqlSemanticError } from '../errors.js';
 
@@ -44,6 +45,8 @@ export interface FilterPlan {
   readonly matches: Predicate;
   /** The condition alone, for callers that have checked the category already. */
   readonly condition: Predicate;
+  /** What the condition requires of any event it matches, for the indexes that skip events (requirements.ts). */
+  readonly need: ConditionNeed;
 }
 
 /** One `by` key: the field (null for an optional field no schema knows) and whether null is allowed. */
@@ -95,6 +98,18 @@ export interface SamplePlan extends PlanBase {
 }
 
 export type QueryPlan = EventPlan | SequencePlan | SamplePlan;
+
+/** A plan's filters in the order of the text: the stages, then a sequence's `until`. */
+export function filtersOf(plan: QueryPlan): FilterPlan[] {
+  switch (plan.kind) {
+    case 'event':
+      return [plan.filter];
+    case 'sequence':
+      return [...plan.stages.map((s) => s.filter), ...(plan.until ? [plan.until.filter] : [])];
+    case 'sample':
+      return plan.stages.map((s) => s.filter);
+  }
+}
 
 const UNIT_NS: Record<string, bigint> = {
   ms: 1_000_000n,
@@ -172,11 +187,11 @@ export function buildPlan(query: string | A.Query, options: CompileOptions = {})
   const q = optimized.query;
 
   const filter = (f: A.EventFilter): FilterPlan => {
-    const condition = predicates.compile(f.condition);
-    if (f.category === null) return { category: null, matches: condition, condition };
+    const { predicate: condition, need } = predicates.compile(f.condition);
+    if (f.category === null) return { category: null, matches: condition, condition, need };
     const name = f.category;
     const read = category.read;
-    return { category: name, matches: (e) => someValueIs(read(e), name) && condition(e), condition };
+    return { category: name, matches: (e) => someValueIs(read(e), name) && condition(e), condition, need };
   };
   /**
    * The filters of a sequence's or a sample's stages. Should the key

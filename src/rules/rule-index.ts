@@ -10,8 +10,8 @@
  * usable are scanned for every event.
  */
 import { compileFieldReader, type Event, type FieldReader } from '../semantics/fields.js';
-import { type Expression, eventFiltersOf } from '../parser/ast.js';
-import { FEW_VALUE_FIELDS } from '../compile/requirements.js';
+import { type ConditionNeed, FEW_VALUE_FIELDS } from '../compile/requirements.js';
+import { filtersOf } from '../compile/plan.js';
 import { SubstringIndex } from '../text/substring-index.js';
 import { type Requirement, RequirementFinder } from './literal-index.js';
 import type { Rule } from './rule.js';
@@ -100,7 +100,7 @@ interface StageSpec {
   readonly rule: number;
   /** The stage's place in a sequence, or -1 (see {@link Hook}). */
   readonly stage: number;
-  readonly condition: Expression;
+  readonly condition: ConditionNeed;
   readonly finder: RequirementFinder;
   /** Its placements so far, by the finder (blind to the split fields) that made them. */
   readonly placed: Map<RequirementFinder, { readonly hook: Hook; readonly requirement: Requirement | null }>;
@@ -222,6 +222,8 @@ function buildIndex(specs: readonly StageSpec[], done: ReadonlySet<string> = new
 export function buildRuleIndex(rules: readonly Rule[]): CategoryGroup[] {
   /** Per category field: each stage with its category (null for `any`). */
   const byField = new Map<string, { read: FieldReader; stages: Array<{ category: string | null; spec: StageSpec }> }>();
+  // Requirements come from the compiled plans, which settled each field's semantics: one finder serves every rule.
+  const finder = new RequirementFinder();
   rules.forEach((rule, position) => {
     const plan = rule.compiled.plan;
     const field = plan.options.eventCategoryField;
@@ -230,10 +232,9 @@ export function buildRuleIndex(rules: readonly Rule[]): CategoryGroup[] {
       group = { read: plan.categoryField, stages: [] };
       byField.set(field, group);
     }
-    const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
-    for (const [stage, filter] of eventFiltersOf(plan.query).entries()) {
+    for (const [stage, filter] of filtersOf(plan).entries()) {
       // Only a sequence's wish for an event changes as it runs.
-      group.stages.push({ category: filter.category, spec: { rule: position, stage: plan.kind === 'sequence' ? stage : -1, condition: filter.condition, finder, placed: new Map() } });
+      group.stages.push({ category: filter.category, spec: { rule: position, stage: plan.kind === 'sequence' ? stage : -1, condition: filter.need, finder, placed: new Map() } });
     }
   });
   const groups: CategoryGroup[] = [];

@@ -12,7 +12,7 @@
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/index.js';
-import { eventFiltersOf } from '../../src/parser/ast.js';
+import { filtersOf } from '../../src/compile/plan.js';
 import { queryNeedles } from '../../src/compile/line-prefilter.js';
 import { type Requirement, RequirementFinder } from '../../src/rules/literal-index.js';
 import { sharedPath } from '../helpers/shared.js';
@@ -29,11 +29,11 @@ describe.runIf(corpus !== null)('the requirements the indexes take from the corp
     for (const rule of rules.filter((r) => r.executable).sort((a, b) => (a.file! < b.file! ? -1 : 1))) {
       const plan = rule.compiled.plan;
       const needles = queryNeedles(plan);
-      const finder = new RequirementFinder(plan.options.schema, plan.options.timestampField);
+      const finder = new RequirementFinder();
       snapshot[relative(corpus!, rule.file!)] = {
         needles: needles === null ? null : needles.map((n) => `${n.foldCase ? '~' : ''}${n.text}`).sort(),
-        stages: eventFiltersOf(plan.query).map((filter) => {
-          const placed = finder.placement(filter.condition);
+        stages: filtersOf(plan).map((filter) => {
+          const placed = finder.placement(filter.need);
           return {
             category: filter.category,
             requirement: requirementText(placed.requirement),
