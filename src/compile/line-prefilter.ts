@@ -155,7 +155,10 @@ export class LinePrefilter {
     this.folded = new NeedleSearch(needles.filter((n) => n.foldCase).map((n) => n.text));
   }
 
-  /** A prefilter for all these queries together, or null when one of them could match any line. */
+  /**
+   * A prefilter for all these queries together, or null when one of them could match any line.
+   * @internal
+   */
   static forPlans(plans: Iterable<QueryPlan>): LinePrefilter | null {
     const all: Needle[] = [];
     for (const plan of plans) {

@@ -49,7 +49,19 @@ export class CompiledQuery {
   /** The per-event state of `matches` (each call a span of its own); searches and matchers have their own. */
   private readonly context = new EventContext();
 
-  constructor(readonly plan: QueryPlan) {}
+  /**
+   * The plan the engine runs: internal, left out of the published types.
+   * @internal
+   */
+  readonly plan: QueryPlan;
+
+  /**
+   * Made by {@link compile}.
+   * @internal
+   */
+  constructor(plan: QueryPlan) {
+    this.plan = plan;
+  }
 
   /** The parsed query. */
   get query(): Query {
@@ -66,7 +78,7 @@ export class CompiledQuery {
   }
 
   /** `event`, `sequence` or `sample`. */
-  get kind(): QueryPlan['kind'] {
+  get kind(): 'event' | 'sequence' | 'sample' {
     return this.plan.kind;
   }
 

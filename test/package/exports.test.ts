@@ -37,4 +37,14 @@ describe('the built package', () => {
         .sort(),
     );
   });
+
+  /** Types of the stages behind the door: a user who could name them would come to depend on them. */
+  const INTERNAL_TYPES = ['QueryPlan', 'FilterPlan', 'StagePlan', 'KeyField', 'BoundField', 'PipeInstance', 'FieldReader', 'Predicate', 'ConditionNeed', 'Analysis', 'Scope', 'Needle'];
+
+  it.each(['index.d.ts', 'index.d.cts'])('keeps the internal plan types out of %s', (file) => {
+    const text = readFileSync(join(REPO_ROOT, 'dist', file), 'utf8');
+    const declared = INTERNAL_TYPES.filter((name) => new RegExp(`\\b(?:interface|type|class) ${name}\\b`).test(text));
+    expect(declared).toEqual([]);
+    expect(text).toMatch(/declare class CompiledQuery/);
+  });
 });
