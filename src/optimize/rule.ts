@@ -5,6 +5,7 @@
  * errors still point at the user's text).
  */
 import type * as A from '../parser/ast.js';
+import { mapExpression } from '../parser/ast.js';
 import type { OptimizerContext } from './context.js';
 
 export interface OptimizerRule {
@@ -85,76 +86,13 @@ export function mapLeaves(e: A.Expression, f: (leaf: A.Expression) => A.Expressi
   }
 }
 
-const isLeaf = (e: A.Expression): boolean => e.type === 'Field' || e.type === 'String' || e.type === 'Number' || e.type === 'Boolean' || e.type === 'Null';
-
 /**
- * An expression rewritten bottom-up, as `mapExpression` rewrites it (`f`
- * sees each node with its children rewritten, unchanged subtrees keep their
- * identity), but with `f` called on operations only: literals and fields,
- * which the rules do not replace on their own, are passed over, which saves
- * a call for each value of a long `in` list.
+ * An expression rewritten bottom-up, as `mapExpression` rewrites it, with `f`
+ * called on operations only: literals and fields, which the rules do not
+ * replace on their own, are passed over.
  */
 export function mapOperations(e: A.Expression, f: (node: A.Expression) => A.Expression): A.Expression {
-  let node: A.Expression = e;
-  switch (e.type) {
-    case 'Not':
-    case 'Unary':
-    case 'IsNull': {
-      const operand = mapOperand(e.operand, f);
-      if (operand !== e.operand) node = { ...e, operand } as A.Expression;
-      break;
-    }
-    case 'And':
-    case 'Or': {
-      const operands = mapOperands(e.operands, f);
-      if (operands !== e.operands) node = { ...e, operands };
-      break;
-    }
-    case 'Comparison':
-    case 'Arithmetic': {
-      const left = mapOperand(e.left, f);
-      const right = mapOperand(e.right, f);
-      if (left !== e.left || right !== e.right) node = { ...e, left, right } as A.Expression;
-      break;
-    }
-    case 'Match': {
-      const subject = mapOperand(e.subject, f);
-      if (subject !== e.subject) node = { ...e, subject };
-      break;
-    }
-    case 'In': {
-      const subject = mapOperand(e.subject, f);
-      const values = mapOperands(e.values, f);
-      if (subject !== e.subject || values !== e.values) node = { ...e, subject, values };
-      break;
-    }
-    case 'FunctionCall': {
-      const args = mapOperands(e.args, f);
-      if (args !== e.args) node = { ...e, args };
-      break;
-    }
-    default:
-      return e;
-  }
-  return f(node);
-}
-
-function mapOperand(e: A.Expression, f: (node: A.Expression) => A.Expression): A.Expression {
-  return isLeaf(e) ? e : mapOperations(e, f);
-}
-
-function mapOperands(xs: readonly A.Expression[], f: (node: A.Expression) => A.Expression): readonly A.Expression[] {
-  let out: A.Expression[] | undefined;
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i]!;
-    const y = isLeaf(x) ? x : mapOperations(x, f);
-    if (out) out.push(y);
-    else if (y !== x) {
-      out = xs.slice(0, i);
-      out.push(y);
-    }
-  }
-  return out ?? xs;
+  return mapExpression(e, f, false);
 }
 
 /**

@@ -272,45 +272,49 @@ export function fieldName(field: Field): string {
 /**
  * Rewrites an expression bottom-up: `f` sees each node with its children
  * already rewritten and returns it or a replacement. Unchanged subtrees keep
- * their identity, and a walk that changes nothing allocates nothing.
+ * their identity, and a walk that changes nothing allocates nothing. With
+ * `visitLeaves` false, fields and literals are passed over without a call of
+ * `f` (a rewrite of operations only saves one call per value of a long `in`
+ * list).
  */
-export function mapExpression(e: Expression, f: (node: Expression) => Expression): Expression {
+export function mapExpression(e: Expression, f: (node: Expression) => Expression, visitLeaves = true): Expression {
+  if (!visitLeaves && (e.type === 'Field' || isLiteral(e))) return e;
   let node: Expression = e;
   switch (e.type) {
     case 'Not':
     case 'Unary':
     case 'IsNull': {
-      const operand = mapExpression(e.operand, f);
+      const operand = mapExpression(e.operand, f, visitLeaves);
       if (operand !== e.operand) node = { ...e, operand } as Expression;
       break;
     }
     case 'And':
     case 'Or': {
-      const operands = mapExpressions(e.operands, f);
+      const operands = mapExpressions(e.operands, f, visitLeaves);
       if (operands !== e.operands) node = { ...e, operands };
       break;
     }
     case 'Comparison':
     case 'Arithmetic': {
-      const left = mapExpression(e.left, f);
-      const right = mapExpression(e.right, f);
+      const left = mapExpression(e.left, f, visitLeaves);
+      const right = mapExpression(e.right, f, visitLeaves);
       if (left !== e.left || right !== e.right) node = { ...e, left, right } as Expression;
       break;
     }
     case 'Match': {
       // Patterns are literals: only the subject can change.
-      const subject = mapExpression(e.subject, f);
+      const subject = mapExpression(e.subject, f, visitLeaves);
       if (subject !== e.subject) node = { ...e, subject };
       break;
     }
     case 'In': {
-      const subject = mapExpression(e.subject, f);
-      const values = mapExpressions(e.values, f);
+      const subject = mapExpression(e.subject, f, visitLeaves);
+      const values = mapExpressions(e.values, f, visitLeaves);
       if (subject !== e.subject || values !== e.values) node = { ...e, subject, values };
       break;
     }
     case 'FunctionCall': {
-      const args = mapExpressions(e.args, f);
+      const args = mapExpressions(e.args, f, visitLeaves);
       if (args !== e.args) node = { ...e, args };
       break;
     }
@@ -321,11 +325,11 @@ export function mapExpression(e: Expression, f: (node: Expression) => Expression
 }
 
 /** {@link mapExpression} over a list: the list itself when no item changes. */
-function mapExpressions(xs: readonly Expression[], f: (node: Expression) => Expression): readonly Expression[] {
+function mapExpressions(xs: readonly Expression[], f: (node: Expression) => Expression, visitLeaves: boolean): readonly Expression[] {
   let out: Expression[] | undefined;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!;
-    const y = mapExpression(x, f);
+    const y = mapExpression(x, f, visitLeaves);
     if (out) out.push(y);
     else if (y !== x) {
       out = xs.slice(0, i);
