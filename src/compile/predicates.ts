@@ -11,7 +11,8 @@
 import type * as A from '../parser/ast.js';
 import type { Event } from '../semantics/fields.js';
 import { type ScriptValue, isTrue } from '../semantics/null-logic.js';
-import { type BoundField, type Scope, docValuesOf } from '../analyze/scope.js';
+import type { BoundField, Scope } from '../analyze/scope.js';
+import { docValuesOf } from '../semantics/doc-values.js';
 import type { Analysis } from '../analyze/analysis.js';
 import { ExpressionCompiler, SlotTable, fold, patternStrings, type ScriptFn, type CompiledValue } from './expression.js';
 import { LeafCompiler, keywordOf, type Predicate } from './leaves.js';

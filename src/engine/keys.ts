@@ -5,7 +5,7 @@
  * excludes the event unless the key is optional, where it is the null key.
  */
 import { type Event, fieldValues } from '../semantics/fields.js';
-import { docValuesOf } from '../analyze/scope.js';
+import { docValuesOf } from '../semantics/doc-values.js';
 import type { KeyField } from '../compile/plan.js';
 import { parseDateWithFormat } from '../semantics/types/date.js';
 import { compareCodePoints } from '../semantics/null-logic.js';
