@@ -65,9 +65,11 @@ const TYPE_NAMES: Record<ValueKind, string> = {
 const NOT_TEXT: ReadonlySet<string> = new Set(['long', 'double', 'boolean', 'date', 'date_nanos', 'ip', 'version']);
 
 export class Analysis {
-  private readonly values = new WeakMap<A.Expression, ValueFacts>();
-  private readonly conditions = new WeakSet<A.Expression>();
-  private readonly definitions = new WeakMap<A.FunctionCall, FunctionDefinition>();
+  // Plain maps, not weak ones: an analysis lives as long as one compilation, and weak maps cost the collector more.
+  private readonly values = new Map<A.Expression, ValueFacts>();
+  private readonly conditions = new Set<A.Expression>();
+  private readonly definitions = new Map<A.FunctionCall, FunctionDefinition>();
+  private readonly fields = new Map<A.Field, BoundField | null>();
 
   /**
    * @param evaluate the value of a constant expression: code generation
@@ -101,7 +103,12 @@ export class Analysis {
    * optional field that the schema lacks (every use of it is null).
    */
   field(f: A.Field): BoundField | null {
-    return this.scope.bindField(f);
+    let bound = this.fields.get(f);
+    if (bound === undefined) {
+      bound = this.scope.bindField(f);
+      this.fields.set(f, bound);
+    }
+    return bound;
   }
 
   /** The definition of a call's function, once its name, `~` and arity are checked. */

@@ -127,13 +127,24 @@ export class PredicateCompiler {
    * (which the event spells `null`) or a `constant_keyword`'s value (which the
    * event need not hold at all).
    */
-  private textNeed(field: BoundField, terms: readonly TextTerm[], caseInsensitive: boolean): ConditionNeed {
-    if (field.isTimestamp || terms.length === 0) return NO_NEED;
+  private textNeed(field: BoundField, terms: () => readonly TextTerm[], caseInsensitive: boolean): ConditionNeed {
+    if (field.isTimestamp) return NO_NEED;
     if (this.scope.options.schema) {
       const spec = field.spec;
       if (!spec || (spec.type !== 'keyword' && spec.type !== 'text') || spec.nullValue !== undefined || spec.constantValue !== undefined) return NO_NEED;
     }
-    return { kind: 'text', name: field.name, path: field.path, caseInsensitive, terms };
+    // Worked out when an index first asks: a query compiled on its own may never be indexed.
+    let found: readonly TextTerm[] | undefined;
+    return {
+      kind: 'text',
+      name: field.name,
+      path: field.path,
+      caseInsensitive,
+      get terms() {
+        found ??= terms();
+        return found;
+      },
+    };
   }
 
   /** A leaf that holds only when the field has a value of the event's own. */
@@ -171,7 +182,7 @@ export class PredicateCompiler {
     const bound = this.analysis.field(left);
     if (!bound) return leaf(this.script(e));
     const predicate = this.fieldComparison(bound, op, literal, isFloat, right.location);
-    return leaf(predicate, op === '==' && literal !== null ? this.textNeed(bound, [equalTerm(literal, isFloat)], false) : NO_NEED);
+    return leaf(predicate, op === '==' && literal !== null ? this.textNeed(bound, () => [equalTerm(literal, isFloat)], false) : NO_NEED);
   }
 
   private fieldComparison(bound: BoundField, op: A.ComparisonOperator, literal: ScriptValue, isFloat: boolean, location: A.Location): Predicate {
@@ -188,14 +199,16 @@ export class PredicateCompiler {
     if (e.operator === 'regex' || e.operator === 'regex~') {
       const caseInsensitive = e.operator === 'regex~';
       const predicate = this.leaves.regex(bound, patterns, caseInsensitive, e.location);
-      const needles = allText ? regexNeedles(patterns, caseInsensitive) : null;
-      return leaf(predicate, needles ? this.textNeed(bound, needles.map(containedTerm), caseInsensitive) : NO_NEED);
+      return leaf(predicate, allText ? this.textNeed(bound, () => regexNeedles(patterns, caseInsensitive)?.map(containedTerm) ?? [], caseInsensitive) : NO_NEED);
     }
     const caseInsensitive = e.operator !== 'like';
     const predicate = this.leaves.wildcard(bound, patterns, caseInsensitive);
     if (!allText) return leaf(predicate);
     if (patterns.length > 0 && patterns.every((p) => p === '?*')) return leaf(predicate, this.presence(bound));
-    return leaf(predicate, this.textNeed(bound, patterns.map(wildcardTerm), caseInsensitive));
+    return leaf(
+      predicate,
+      this.textNeed(bound, () => patterns.map(wildcardTerm), caseInsensitive),
+    );
   }
 
   private membership(e: A.In): CompiledCondition {
@@ -215,11 +228,7 @@ export class PredicateCompiler {
       if (e.negated) return leaf(negate(test));
       return leaf(
         test,
-        this.textNeed(
-          bound,
-          values.map((v) => equalTerm(v.value, v.isFloat)),
-          e.caseInsensitive,
-        ),
+        this.textNeed(bound, () => values.map((v) => equalTerm(v.value, v.isFloat)), e.caseInsensitive),
       );
     }
     if (e.subject.type === 'Field') return leaf(this.script(e));

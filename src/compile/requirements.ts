@@ -30,7 +30,7 @@ export interface TextNeed {
   readonly path: string;
   /** Whether the leaf compares without regard to ASCII case. */
   readonly caseInsensitive: boolean;
-  /** Some value of the field meets one of these. */
+  /** Some value of the field meets one of these; none: the leaf requires nothing an index can use. */
   readonly terms: readonly TextTerm[];
 }
 
