@@ -56,11 +56,17 @@ export function loadRule(pathOrText: string, options: LoadOptions = {}): Rule {
   return parseRule(readRuleFile(pathOrText), { ...options, file: pathOrText });
 }
 
-/** Every `.toml` file under a folder; a folder that cannot be read is an error of its own. */
+/**
+ * Rule tests (`<rule>.test.toml`, see src/testing/) sit beside their rules and
+ * are not rules: folders and globs pass them over.
+ */
+const RULE_TEST_FILE = /\.test\.toml$/;
+
+/** Every rule file (`.toml`, not a rule test) under a folder; a folder that cannot be read is an error of its own. */
 function tomlFilesUnder(dir: string, errors: RuleLoadError[]): string[] {
   return filesUnder(
     dir,
-    (name) => name.endsWith('.toml'),
+    (name) => name.endsWith('.toml') && !RULE_TEST_FILE.test(name),
     (folder, e) => errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${e.message}`, { file: folder })),
   );
 }
@@ -104,8 +110,8 @@ function excluder(negated: readonly string[]): (file: string, base: string) => b
 }
 
 /**
- * Loads rules from files, folders (every `.toml` below them) and globs such as
- * `rules/**\/*.toml`. Patterns that start with `!` leave out what they match
+ * Loads rules from files, folders (every `.toml` below them but rule tests,
+ * `*.test.toml`) and globs such as `rules/**\/*.toml`. Patterns that start with `!` leave out what they match
  * from everything the others find (see {@link excluder}): `['rules/',
  * '!**\/_deprecated/**']`. Returns the rules that loaded and an error for each
  * file that did not.

@@ -264,6 +264,7 @@ describe('loading files', () => {
     writeFileSync(join(dir, 'query-not-string.toml'), RULE('x').replace(/query = '''\nx\n'''/, 'query = 42'));
     writeFileSync(join(dir, 'binary.toml'), Buffer.from([0x5b, 0x72, 0x00, 0xff, 0xfe]));
     writeFileSync(join(dir, 'notes.txt'), 'not a rule');
+    writeFileSync(join(dir, 'good.test.toml'), '[[case]]\nname = "a rule test, not a rule"\n');
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub', 'nested.toml'), RULE('network where true').replace('00000000-0000-0000-0000-000000000001', 'nested'));
     symlinkSync(dir, join(dir, 'sub', 'loop'), 'dir');
@@ -321,6 +322,15 @@ describe('loading files', () => {
     expect(loadRule(join(dir, 'good.toml')).name).toBe('Test rule');
     expect(loadRule(RULE('any where true')).file).toBeNull();
     expect(loadRules(join(dir, 'missing.toml')).errors[0]!.reason).toMatch(/no such file/);
+  });
+
+  it('passes over rule tests (*.test.toml) in folders and globs, and refuses one named as a rule', () => {
+    for (const pattern of [dir, `${dir}/*.toml`, `${dir}/**/*.toml`]) {
+      const { rules, errors } = loadRules(pattern);
+      expect(errors.map((e) => e.file).filter((f) => f?.endsWith('.test.toml'))).toEqual([]);
+      expect(rules.map((r) => r.file).filter((f) => f?.endsWith('.test.toml'))).toEqual([]);
+    }
+    expect(() => loadRule(join(dir, 'good.test.toml'))).toThrow(/no \[rule\] table/);
   });
 
   it('reports a glob that matches nothing, or whose folder does not exist, by the pattern', () => {
