@@ -196,3 +196,46 @@ export class EqlInvalidArgumentError extends TypeError {
     this.received = received;
   }
 }
+
+export type RuleTestErrorCode = 'RULE_TEST_READ' | 'RULE_TEST_TOML' | 'RULE_TEST_SCHEMA' | 'RULE_TEST_EVENTS' | 'RULE_TEST_RULE';
+
+/**
+ * A rule test file (`*.test.toml`) that cannot be run: unreadable, not TOML,
+ * a missing, mistyped or unknown key, an event or an expected alert that
+ * means nothing, or a rule that does not load. `line` and `column` point into
+ * `file` (1-based) when the position is known; `key` names the offending
+ * key, such as `case[2].alerts`.
+ */
+export class RuleTestError extends EqlError {
+  declare readonly code: RuleTestErrorCode;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly key: string | null;
+  readonly reason: string;
+  /** The source lines around the position, with a caret, when the text is at hand. */
+  readonly frame: string | null;
+  /** The rule's own load error behind a RULE_TEST_RULE error. */
+  override readonly cause: EqlError | undefined;
+
+  constructor(
+    code: RuleTestErrorCode,
+    reason: string,
+    where: { file?: string | null; line?: number | null; column?: number | null; key?: string | null; source?: string | null; cause?: EqlError } = {},
+  ) {
+    const file = where.file ?? null;
+    const line = where.line ?? null;
+    const column = line === null ? null : (where.column ?? null);
+    const frame = line !== null && where.source != null ? codeFrame(where.source, line, column ?? 1) : null;
+    const position = line !== null ? `:${line}${column !== null ? `:${column}` : ''}` : '';
+    const key = where.key ? ` [${where.key}]` : '';
+    super(code, `${file ?? '<rule test>'}${position}${key}: ${reason}${frame ? `\n${frame}` : ''}`);
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.key = where.key ?? null;
+    this.reason = reason;
+    this.frame = frame;
+    this.cause = where.cause;
+  }
+}

@@ -95,3 +95,18 @@ export { ALERT_SCHEMA } from './rules/alert.js';
 export type { Alert, AlertRule } from './rules/alert.js';
 export { RuleLoadError } from './errors.js';
 export type { RuleLoadErrorCode } from './errors.js';
+
+export { runRuleTests } from './testing/run.js';
+export type {
+  RuleTestOptions,
+  RuleTestReport,
+  RuleTestFileResult,
+  RuleTestRule,
+  RuleTestCaseResult,
+  RuleTestAlert,
+  RuleTestEvent,
+  RuleTestEventError,
+  RuleTestStage,
+} from './testing/run.js';
+export { RuleTestError } from './errors.js';
+export type { RuleTestErrorCode } from './errors.js';
