@@ -6,6 +6,7 @@ Usage:
   eqlkit query '<eql>' [events…]              print the matches of a query
   eqlkit run [rules…] --events <events…>      run rules (default: the bundled ones), print alerts
   eqlkit check [rules…]                       parse and compile rules, report problems
+  eqlkit test [tests…]                        run rule tests (*.test.toml), report each case
   eqlkit parse '<eql>'                        print the canonical query (or its AST)
   eqlkit help <command>                       a command's options
 
@@ -19,8 +20,8 @@ as "hosts/*.ndjson", or "-" for stdin (the default). Results go to stdout
 
 Exit codes:
   0  success
-  1  problems found by check, or a match with --fail-on-match
-  2  usage error, invalid query, or an unreadable event file
+  1  problems found by check, a failed rule test, or a match with --fail-on-match
+  2  usage error, invalid query, an unreadable event file, or a rule test file that cannot run
   3  a bad line under --strict
   4  an internal error
   5  some events could not be evaluated (bad JSON, no readable timestamp, …)
@@ -97,6 +98,25 @@ and column in the TOML file, and a code frame. Ends with a summary:
   -q, --quiet        print only the summary
   -h, --help`;
 
+export const TEST_HELP = `Usage: eqlkit test [test files, folders or globs…] [options]
+
+Runs rule tests: each *.test.toml file holds cases of events and the alerts
+its rule must give for them (see docs/testing-rules.md). Each case runs as
+"eqlkit run" would run the rule over its events; the report shows each case,
+and for a failure the expected and found alerts, event by event. With no
+paths, runs the bundled rules' tests. Exits 1 when a case fails, 2 when a
+path names no test file or a test file (or its rule) cannot be run.
+
+  --rules-dir <dir>      start rule = "…" paths from this folder instead of
+                         each test file's own (a test file without rule tests
+                         the rule of the same name beside it)
+  --mapping <file>       compile the rules against an Elasticsearch mapping
+  -F, --format <name>    text (default), json, or junit (JUnit XML for CI)
+  -o, --output <file>    write the report to a file; failures and the summary
+                         still go to stderr
+  -q, --quiet            text: only failures, errors and the summary
+  -h, --help`;
+
 export const PARSE_HELP = `Usage: eqlkit parse '<eql>' [--ast]
 
 Parses a query and prints it in canonical form, or its AST as JSON with --ast.
@@ -110,5 +130,6 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   query: QUERY_HELP,
   run: RUN_HELP,
   check: CHECK_HELP,
+  test: TEST_HELP,
   parse: PARSE_HELP,
 };

@@ -1,8 +1,9 @@
 /**
  * The `eqlkit` command. It reads files or stdin, writes results to stdout
- * and diagnostics to stderr, and exits with 0 (success), 1 (problems found or
- * --fail-on-match), 2 (usage, invalid query or unreadable event file) or 3
- * (bad input with --strict).
+ * and diagnostics to stderr, and exits with 0 (success), 1 (problems found, a
+ * failed rule test, or --fail-on-match), 2 (usage, invalid query, unreadable
+ * event file, or a rule test file that cannot run) or 3 (bad input with
+ * --strict).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +14,14 @@ import { UsageError } from './output.js';
 import { queryCommand } from './commands/query.js';
 import { runCommand } from './commands/run.js';
 import { checkCommand } from './commands/check.js';
+import { testCommand } from './commands/test.js';
 import { parseCommand } from './commands/parse.js';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   query: queryCommand,
   run: runCommand,
   check: checkCommand,
+  test: testCommand,
   parse: parseCommand,
 };
 
@@ -48,7 +51,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command "${command}"; use query, run, check or parse`);
+    if (!run) throw new UsageError(`unknown command "${command}"; use query, run, check, test or parse`);
     return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {

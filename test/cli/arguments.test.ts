@@ -45,7 +45,7 @@ describe('argument mistakes', () => {
 });
 
 describe('help', () => {
-  it.each(['query', 'run', 'check', 'parse'])("help %s prints that command's help, as --help does", async (command) => {
+  it.each(['query', 'run', 'check', 'test', 'parse'])("help %s prints that command's help, as --help does", async (command) => {
     const viaHelp = await runCli(['help', command]);
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: eqlkit ${command}`));
@@ -56,7 +56,7 @@ describe('help', () => {
   it('names the commands for help of an unknown one', async () => {
     const r = await runCli(['help', 'serve']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no command "serve"; the commands are query, run, check, parse');
+    expect(r.stderr).toContain('no command "serve"; the commands are query, run, check, test, parse');
   });
 
   it('documents every exit code', async () => {
