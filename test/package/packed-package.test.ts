@@ -67,7 +67,7 @@ describe('the packed package, installed', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('holds the build, the bundled rule with its Elastic License v2 notice, and no sources', () => {
+  it('holds the build, the bundled rule with its Elastic License v2 notice and its rule test, and no sources', () => {
     for (const f of [
       'dist/cli.js',
       'dist/index.js',
@@ -75,6 +75,8 @@ describe('the packed package, installed', () => {
       'dist/index.d.ts',
       'dist/index.d.cts',
       'rules/windows/lateral_movement_incoming_wmi.toml',
+      'rules/windows/lateral_movement_incoming_wmi.test.toml',
+      'rules/windows/lateral_movement_incoming_wmi.events.ndjson',
       'rules/LICENSE.txt',
       'LICENSE',
       'README.md',
@@ -97,6 +99,12 @@ describe('the packed package, installed', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { events: Array<{ process: { name: string } }> });
     expect(matches.map((m) => m.events.map((e) => e.process.name))).toEqual([['CMD.EXE']]);
+  });
+
+  it("runs the bundled rule's tests with eqlkit test", () => {
+    const out = execFileSync(bin(), ['test'], { cwd: project, encoding: 'utf8' });
+    expect(out).toMatch(/^node_modules\/eqlkit\/rules\/windows\/lateral_movement_incoming_wmi\.test\.toml: WMI Incoming Lateral Movement$/m);
+    expect(out).toContain('1 test file, 1 case: 1 passed, 0 failed');
   });
 
   const expected = (file: string) => ({

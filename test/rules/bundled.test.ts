@@ -1,17 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledRules, bundledRulesDir, type Event } from '../../src/index.js';
+import { bundledRules, bundledRulesDir, type Event, runRuleTests } from '../../src/index.js';
 import { listFiles } from '../helpers/shared.js';
-
-interface RuleTest {
-  rule_id: string;
-  events: string;
-  id_field: string;
-  expected_alerts: string[][];
-}
-
-const readPath = (e: Event, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], e);
 
 describe('bundled rules', () => {
   const rules = bundledRules();
@@ -20,26 +11,21 @@ describe('bundled rules', () => {
     expect(rules[0]).toMatchObject({ ruleId: 'f3475224-b179-4f78-8877-c2bd64c26b88', name: 'WMI Incoming Lateral Movement', executable: true });
   });
 
-  const tests = listFiles(bundledRulesDir(), '.expected.json');
+  const tests = listFiles(bundledRulesDir(), '.test.toml');
 
-  it('each ship their own test events', () => {
-    expect(tests.length).toBe(rules.length);
+  it('each ship their own rule tests, beside them', () => {
+    expect(tests.map((t) => t.replace(/\.test\.toml$/, '.toml')).sort()).toEqual(rules.map((r) => r.file).sort());
   });
 
   describe.each(tests)('%s', (file) => {
-    const spec = JSON.parse(readFileSync(file, 'utf8')) as RuleTest;
-    const eventsFile = join(file, '..', spec.events);
-
-    it('gives exactly the expected alerts', () => {
-      expect(existsSync(eventsFile)).toBe(true);
-      const rule = rules.find((r) => r.ruleId === spec.rule_id)!;
-      const events = readFileSync(eventsFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Event);
-      const alerts = rule.run(events);
-      expect(alerts.map((a) => a.events.map((e) => (e ? readPath(e, spec.id_field) : null)))).toEqual(spec.expected_alerts);
-      expect(alerts.every((a) => a.rule.rule_id === spec.rule_id)).toBe(true);
+    it('passes, with positives that alert', () => {
+      const report = runRuleTests(file);
+      const [result] = report.files;
+      expect(result!.error).toBeNull();
+      expect(result!.cases.length).toBeGreaterThan(0);
+      expect(result!.cases.filter((c) => !c.passed).map((c) => c.name)).toEqual([]);
+      expect(result!.cases.some((c) => c.found.length > 0)).toBe(true);
+      expect(report.ok).toBe(true);
     });
   });
 
