@@ -27,6 +27,8 @@ export interface CaseLayout {
   /** Its own keys (before any sub-table), by their first segment. */
   readonly keys: ReadonlyMap<string, Spot>;
   readonly eventTables: readonly EventTableLayout[];
+  /** Where each inline table of its `events = [...]` opens. */
+  readonly inlineEvents: readonly Spot[];
 }
 
 const HEADER = /^\s*(\[\[?)\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$/;
@@ -48,15 +50,15 @@ export class TestFileLayout {
   constructor(readonly text: string) {
     this.lines = text.split(/\r\n|\r|\n/);
     let table: 'top' | 'case' | 'events' | 'other' = 'top';
-    let current: { line: number; keys: Map<string, Spot>; eventTables: EventTableLayout[] } | null = null;
+    let current: { line: number; keys: Map<string, Spot>; eventTables: EventTableLayout[]; inlineEvents: Spot[] } | null = null;
     let eventKeys: Map<string, Spot> | null = null;
-    const state: ValueState = { open: null, depth: 0 };
+    const state: ValueState = { open: null, depth: 0, items: null };
     const starts: number[] = [];
     for (let i = 0; i < this.lines.length; i++) {
       const line = this.lines[i]!;
       // Inside a value that spans lines (a multi-line string, an array, an inline table): no keys or headers here.
       if (state.open !== null || state.depth > 0) {
-        scanValue(line, 0, state);
+        scanValue(line, i + 1, 0, state);
         continue;
       }
       const h = HEADER.exec(line);
@@ -64,7 +66,7 @@ export class TestFileLayout {
         const name = headerName(h[2]!);
         const array = h[1] === '[[';
         if (array && name === 'case') {
-          current = { line: i + 1, keys: new Map(), eventTables: [] };
+          current = { line: i + 1, keys: new Map(), eventTables: [], inlineEvents: [] };
           this.cases.push({ ...current, end: 0 });
           starts.push(i + 1);
           table = 'case';
@@ -84,7 +86,8 @@ export class TestFileLayout {
       const keys = table === 'top' ? this.top : table === 'case' ? current!.keys : table === 'events' ? eventKeys! : null;
       if (keys !== null && !keys.has(name)) keys.set(name, spot);
       const equals = line.indexOf('=', k[0].length - 1);
-      if (equals >= 0) scanValue(line, equals + 1, state);
+      state.items = table === 'case' && name === 'events' ? current!.inlineEvents : null;
+      if (equals >= 0) scanValue(line, i + 1, equals + 1, state);
     }
     // Each case ends where the next begins. The objects were pushed before their ends were known.
     for (let c = 0; c < this.cases.length; c++) {
@@ -119,10 +122,12 @@ export class TestFileLayout {
 interface ValueState {
   open: string | null;
   depth: number;
+  /** Where the value's inline tables open, when they are wanted (the items of `events = [...]`). */
+  items: Spot[] | null;
 }
 
-/** Follows a value's text from `from` to the end of the line: strings, brackets, a comment. */
-function scanValue(line: string, from: number, state: ValueState): void {
+/** Follows a value's text (line `lineNumber`) from `from` to the end of the line: strings, brackets, a comment. */
+function scanValue(line: string, lineNumber: number, from: number, state: ValueState): void {
   let i = from;
   while (i < line.length) {
     if (state.open !== null) {
@@ -146,6 +151,7 @@ function scanValue(line: string, from: number, state: ValueState): void {
       i++;
       continue;
     }
+    if (c === '{' && state.depth === 1) state.items?.push({ line: lineNumber, column: i + 1 });
     if (c === '[' || c === '{') state.depth++;
     else if (c === ']' || c === '}') state.depth = Math.max(0, state.depth - 1);
     i++;

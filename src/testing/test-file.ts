@@ -277,20 +277,33 @@ class CaseReader {
     return parseEventText(text, (line, reason) => new RuleTestError('RULE_TEST_EVENTS', reason, { file: full, line, column: 1, source: text, key: null }));
   }
 
-  /** Where event `k` is written: in its `[[case.events]]` table, `value` after `key` (or the key, or the header); else where `value` is written in the case. */
+  /**
+   * Where event `k` is written: in its `[[case.events]]` table or its inline
+   * table, `value` after `key` (or the key, or where the table opens); for
+   * events from text or a file, the key that gives them.
+   */
   private eventSpot(k: number, key: string | null, value?: string): Spot | null {
-    const tables = this.layout?.eventTables;
-    if (tables && !this.layout!.keys.has('events') && tables.length > k) {
-      const t = tables[k]!;
-      const keySpot = (key !== null ? t.keys.get(key) : undefined) ?? { line: t.line, column: 1 };
-      const end = tables[k + 1]?.line ?? this.layout!.end;
-      return (value !== undefined ? this.document.positions.findString(value, keySpot, end) : null) ?? keySpot;
+    const layout = this.layout;
+    if (layout === null) return null;
+    const inline = layout.keys.has('events');
+    const tables = layout.eventTables;
+    const items = layout.inlineEvents;
+    let start: Spot;
+    let end: number;
+    if (!inline && tables.length > k) {
+      start = (key !== null ? tables[k]!.keys.get(key) : undefined) ?? { line: tables[k]!.line, column: 1 };
+      end = tables[k + 1]?.line ?? layout.end;
+    } else if (inline && Array.isArray(this.table.events) && items.length === this.table.events.length) {
+      start = items[k]!;
+      end = (items[k + 1]?.line ?? layout.end - 1) + 1;
+    } else {
+      return this.spotOf(this.table.events_file !== undefined ? 'events_file' : 'events');
     }
-    if (value !== undefined) {
-      const found = this.spotOfString(value, this.spotOf('events'));
-      if (found) return found;
-    }
-    return this.spotOf(this.table.events_file !== undefined ? 'events_file' : 'events');
+    if (value === undefined) return start;
+    const found = this.document.positions.findString(value, start, end);
+    // On the next item's line, a later match belongs to that item.
+    const next = inline ? items[k + 1] : undefined;
+    return found && !(next && found.line === next.line && found.column >= next.column) ? found : start;
   }
 
   /** A TOML value as JSON would give it: dates as ISO-8601 text, integers as numbers. */

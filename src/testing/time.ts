@@ -54,16 +54,22 @@ const LIMIT_NS = 8_640_000_000_000_000n * 1_000_000n;
 
 /**
  * A time read from a base-time value (ISO-8601 text, epoch milliseconds, or
- * a Date), in nanoseconds since the epoch; null when it is not a time.
+ * a Date), in nanoseconds since the epoch; null when it is not a time, or
+ * one no date can hold.
  */
 export function readTime(value: unknown): bigint | null {
+  let ns: bigint;
   if (value instanceof Date) {
     const ms = value.getTime();
-    return Number.isFinite(ms) ? BigInt(ms) * 1_000_000n : null;
+    if (!Number.isFinite(ms)) return null;
+    ns = BigInt(ms) * 1_000_000n;
+  } else {
+    if (typeof value !== 'string' && typeof value !== 'number') return null;
+    const t = readEventTime(value);
+    if (t === null || !Number.isSafeInteger(t.ms)) return null;
+    ns = BigInt(t.ms) * 1_000_000n + BigInt(t.ns);
   }
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const t = readEventTime(value);
-  return t === null ? null : BigInt(t.ms) * 1_000_000n + BigInt(t.ns);
+  return ns > LIMIT_NS || ns < -LIMIT_NS ? null : ns;
 }
 
 /**
