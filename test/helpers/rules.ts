@@ -1,8 +1,8 @@
-/** A small EQL rule for tests, with the keys every rule needs; `extra` adds TOML lines to the [rule] table. */
+/** Small EQL rules for tests, with the keys every rule needs; `extra` adds TOML lines to the [rule] table. */
 import { parseRule, type Rule } from '../../src/index.js';
 
-export const testRule = (id: string, query: string, extra = ''): Rule =>
-  parseRule(`[rule]
+/** The TOML text of a rule, for tests that write rule files. */
+export const ruleText = (id: string, query: string, extra = ''): string => `[rule]
 rule_id = "${id}"
 name = "${id}"
 type = "eql"
@@ -13,4 +13,6 @@ ${extra}
 query = '''
 ${query}
 '''
-`);
+`;
+
+export const testRule = (id: string, query: string, extra = ''): Rule => parseRule(ruleText(id, query, extra));
