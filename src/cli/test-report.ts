@@ -73,11 +73,12 @@ function errorText(error: RuleTestError): string {
   return `${where}: ${error.code}: ${error.reason}${error.key ? ` [${error.key}]` : ''}${error.frame ? `\n${error.frame}` : ''}`;
 }
 
+/** The last line: `12 cases in 3 test files: 11 passed, 1 failed`, and the files that could not run. */
 function summary(report: RuleTestReport): string {
   const files = report.files.filter((f) => f.error === null).length;
-  const cases = report.passed + report.failed;
-  const notRun = report.errors > 0 ? `; ${plural(report.errors, 'file')} could not run` : '';
-  return `${plural(files, 'test file')}, ${plural(cases, 'case')}: ${report.passed} passed, ${report.failed} failed${notRun}`;
+  const notRun = report.errors > 0 ? `${plural(report.errors, 'file')} could not run` : '';
+  if (files === 0) return `no test ran${notRun === '' ? '' : `; ${notRun}`}`;
+  return `${plural(report.passed + report.failed, 'case')} in ${plural(files, 'test file')}: ${report.passed} passed, ${report.failed} failed${notRun === '' ? '' : `; ${notRun}`}`;
 }
 
 const indent = (lines: readonly string[], by: string): string => lines.map((l) => (l === '' ? l : `${by}${l}`)).join('\n');

@@ -104,7 +104,7 @@ describe('the packed package, installed', () => {
   it("runs the bundled rule's tests with eqlkit test", () => {
     const out = execFileSync(bin(), ['test'], { cwd: project, encoding: 'utf8' });
     expect(out).toMatch(/^node_modules\/eqlkit\/rules\/windows\/lateral_movement_incoming_wmi\.test\.toml: WMI Incoming Lateral Movement$/m);
-    expect(out).toContain('1 test file, 1 case: 1 passed, 0 failed');
+    expect(out).toContain('1 case in 1 test file: 1 passed, 0 failed');
   });
 
   const expected = (file: string) => ({

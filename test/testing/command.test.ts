@@ -63,7 +63,7 @@ describe('a failed case, in the text report', () => {
             near-miss-2.001s-later/process  meets stage 2, at 2026-01-15T10:05:02.001Z
         + [exactly-2s-later/network, exactly-2s-later/process]  by "host-04", 2026-01-15T10:04:00.000Z to 2026-01-15T10:04:02.000Z
 
-1 test file, 1 case: 0 passed, 1 failed
+1 case in 1 test file: 0 passed, 1 failed
 `,
     );
   });
@@ -102,7 +102,7 @@ describe('a failed case, in the text report', () => {
     const quiet = await runCli(['test', join(dir, 'failing'), '-q']);
     expect(quiet.stdout).not.toMatch(/pass {2}cmd alerts/);
     expect(quiet.stdout).toMatch(/FAIL {2}<notepad>/);
-    expect(quiet.stdout).toMatch(/2 test files, 2 cases: 1 passed, 1 failed\n$/);
+    expect(quiet.stdout).toMatch(/2 cases in 2 test files: 1 passed, 1 failed\n$/);
   });
 
   it('of a malformed file, prints the error with its position and a code frame', async () => {
@@ -112,7 +112,7 @@ describe('a failed case, in the text report', () => {
       > 3 | alerts = [["a"]]
           |            ^
 
-0 test files, 0 cases: 0 passed, 0 failed; 1 file could not run
+no test ran; 1 file could not run
 `);
   });
 });
@@ -210,6 +210,6 @@ describe('--format junit', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(xmlElements(readFileSync(target, 'utf8')).filter((e) => e.name === 'testcase')).toHaveLength(2);
-    expect(r.stderr).toMatch(/FAIL {2}<notepad>[\s\S]*2 test files, 2 cases: 1 passed, 1 failed\n$/);
+    expect(r.stderr).toMatch(/FAIL {2}<notepad>[\s\S]*2 cases in 2 test files: 1 passed, 1 failed\n$/);
   });
 });
