@@ -137,7 +137,7 @@ export class RuleTestDocument {
     });
   }
 
-  /** The file's value of a top-level key every case inherits, checked. */
+  /** The file's value of a key every case inherits unless it has its own, and where it is written. */
   inherited(key: 'base_time' | 'id_field'): { value: unknown; spot: Spot | null } {
     return { value: this.doc[key], spot: this.layout.top.get(key) ?? null };
   }
