@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type EqlEventError, type EventErrorCode, RuleLoadError, RuleTestError } from '../errors.js';
-import type { Schema } from '../compile/schema.js';
+import type { Schema } from '../analyze/schema.js';
 import type { QueryPlan } from '../compile/plan.js';
 import { orderBatch } from '../engine/stream.js';
 import type { Event } from '../semantics/fields.js';
@@ -94,7 +94,7 @@ export interface RuleTestRule {
   readonly name: string;
   readonly ruleId: string;
   /** What its query is: an event query, a sequence or a sample. */
-  readonly kind: QueryPlan['kind'];
+  readonly kind: 'event' | 'sequence' | 'sample';
 }
 
 export interface RuleTestFileResult {
