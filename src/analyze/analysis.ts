@@ -19,7 +19,7 @@
  * code generation first asks about it.
  */
 import type * as A from '../parser/ast.js';
-import { eventFiltersOf } from '../parser/ast.js';
+import { eventFiltersOf, fieldName, isLiteral as isLiteralNode } from '../parser/ast.js';
 import { type ScriptValue, type ValueKind, arithmeticKind } from '../semantics/null-logic.js';
 import { type FunctionDefinition, type ArgumentFacts, fitsParam, ordinal, paramType, resolveCall, resultKind } from '../language/functions/index.js';
 import type { BoundField, Scope } from './scope.js';
@@ -61,6 +61,35 @@ const TYPE_NAMES: Record<ValueKind, string> = {
   unknown: 'unknown',
 };
 
+const STRING_TYPES: ReadonlySet<string> = new Set(['keyword', 'text']);
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(['long', 'double', 'integer']);
+
+/** Elasticsearch's compatibility of two types (ql's `DataTypes.areCompatible`): one type, both text, both numbers, or a null. */
+function compatibleTypes(a: string, b: string): boolean {
+  return a === b || a === 'null' || b === 'null' || (STRING_TYPES.has(a) && STRING_TYPES.has(b)) || (NUMERIC_TYPES.has(a) && NUMERIC_TYPES.has(b));
+}
+
+/** The field types whose `in` lists are checked against the field (see `checkMembershipTypes`). */
+const LIST_CHECKED_TYPES: ReadonlySet<string> = new Set(['keyword', 'text', 'long', 'double', 'boolean']);
+
+/** A literal's type as Elasticsearch names it. */
+const LITERAL_TYPE_NAMES: Record<ValueKind, string> = {
+  string: 'keyword',
+  integer: 'integer',
+  float: 'double',
+  number: 'double',
+  boolean: 'boolean',
+  null: 'null',
+  unknown: 'unknown',
+};
+
+/** 1st, 2nd, 3rd, 4th…, as Elasticsearch counts the values of a list. */
+function countingOrdinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
 /** Field types whose values are not text to Elasticsearch's string operators (others, such as `constant_keyword`, are keyword). */
 const NOT_TEXT: ReadonlySet<string> = new Set(['long', 'double', 'boolean', 'date', 'date_nanos', 'ip', 'version']);
 
@@ -96,6 +125,60 @@ export class Analysis {
     for (const s of stages) for (const k of s.by) this.field(k);
     if (query.type === 'SequenceQuery' && query.until) for (const k of query.until.by) this.field(k);
     for (const k of query.by) this.field(k);
+    if (query.type === 'SequenceQuery') this.checkJoinKeyTypes(query);
+  }
+
+  /**
+   * Elasticsearch's verifier compares each stage's join keys (the query's
+   * `by` first, then the stage's), and the `until` stage's, with the first
+   * stage's, position by position: they must be of one type, both text
+   * (keyword, text), both numbers, or one of them null (an optional field the
+   * schema lacks). Without a schema the types are not known.
+   */
+  private checkJoinKeyTypes(query: A.SequenceQuery): void {
+    if (!this.scope.options.schema) return;
+    const keysOf = (stage: { readonly by: readonly A.Field[] }): readonly A.Field[] => [...query.by, ...stage.by];
+    const [first, ...rest] = query.stages;
+    if (!first) return;
+    const later = query.until ? [...rest, query.until] : rest;
+    keysOf(first).forEach((expected, i) => {
+      const expectedType = this.keyType(expected);
+      for (const stage of later) {
+        const current = keysOf(stage)[i];
+        if (!current) continue;
+        const currentType = this.keyType(current);
+        if (expectedType === null || currentType === null || compatibleTypes(expectedType, currentType)) continue;
+        throw this.scope.error('EQL_TYPE', `sequence key [${fieldName(current)}] type [${currentType}] is incompatible with key [${fieldName(expected)}] type [${expectedType}]`, current.location);
+      }
+    });
+  }
+
+  /** A key's mapped type; `null` (the type) for an optional field the schema lacks; null when no mapping says. */
+  private keyType(f: A.Field): string | null {
+    const bound = this.field(f);
+    if (bound === null) return 'null';
+    return bound.spec?.type ?? null;
+  }
+
+  /**
+   * Elasticsearch's check of `in`: each literal in the list must be of a type
+   * compatible with the field's. Checked for fields of text, number and
+   * boolean types, whose literals cannot be mistaken.
+   */
+  private checkMembershipTypes(e: A.In): void {
+    if (e.subject.type !== 'Field' || !this.scope.options.schema) return;
+    const subjectType = this.field(e.subject)?.spec?.type;
+    if (subjectType === undefined || !LIST_CHECKED_TYPES.has(subjectType)) return;
+    e.values.forEach((v, i) => {
+      if (!isLiteralNode(v) || v.type === 'Null') return;
+      const valueType = LITERAL_TYPE_NAMES[literalKind(v)];
+      if (compatibleTypes(subjectType, valueType)) return;
+      throw this.scope.error(
+        'EQL_TYPE',
+        `${countingOrdinal(i + 1)} argument of [${this.scope.textOf(e.location)}] must be [${subjectType}], found value [${this.scope.textOf(v.location)}] type [${valueType}]`,
+        e.location,
+      );
+    });
   }
 
   /**
@@ -157,8 +240,11 @@ export class Analysis {
         this.checkPatterns(e);
         return { kind: 'boolean', constant: subject.constant };
       }
-      case 'In':
-        return { kind: 'boolean', constant: this.allConstant([e.subject, ...e.values]) };
+      case 'In': {
+        const constant = this.allConstant([e.subject, ...e.values]);
+        this.checkMembershipTypes(e);
+        return { kind: 'boolean', constant };
+      }
       case 'Arithmetic': {
         const l = this.value(e.left);
         const r = this.value(e.right);

@@ -49,8 +49,19 @@ export interface ConflictSpec {
   readonly reason: string;
 }
 
+/**
+ * A field that Elasticsearch's EQL refuses to use: a `nested` field and
+ * everything below it, or a type it does not support (`geo_point`, the
+ * ranges, …). A query that names it does not compile (code `EQL_TYPE`).
+ */
+export interface UnusableSpec {
+  readonly type: 'unusable';
+  /** Why, after the field's name: `with unsupported type [geo_point]`. */
+  readonly reason: string;
+}
+
 /** Field name (dotted) → type. */
-export type Schema = Readonly<Record<string, FieldSpec | AliasSpec | ConflictSpec | FieldType>>;
+export type Schema = Readonly<Record<string, FieldSpec | AliasSpec | ConflictSpec | UnusableSpec | FieldType>>;
 
 const NUMERIC_TYPES: Record<string, FieldType> = {
   long: 'long',
@@ -125,7 +136,10 @@ function specOf(prop: EsProperty, type: FieldType): FieldSpec {
   return spec;
 }
 
-type Entry = FieldSpec | AliasSpec;
+type Entry = FieldSpec | AliasSpec | UnusableSpec;
+
+/** A mapping type as Elasticsearch's verifier names it in messages. */
+const typeNameInMessages = (esType: string): string => (esType === 'date' ? 'datetime' : esType);
 
 interface Mapping {
   properties?: Record<string, EsProperty>;
@@ -162,7 +176,12 @@ function readMapping(top: Mapping, index: string): IndexFields {
   const schema: Record<string, Entry> = {};
   const families = new Map<string, string>();
   const aliases: string[] = [];
-  const visit = (props: Record<string, EsProperty>, prefix: string): void => {
+  // Elasticsearch's EQL refuses a nested field and every field below it, naming the nested one.
+  const underNested = (esType: string, nested: string): UnusableSpec => ({
+    type: 'unusable',
+    reason: `type [${typeNameInMessages(esType)}] with unsupported nested type in hierarchy (field [${nested}])`,
+  });
+  const visit = (props: Record<string, EsProperty>, prefix: string, nested: string | null): void => {
     for (const [name, prop] of Object.entries(props)) {
       const path = prefix + name;
       if (prop.type === 'alias' && typeof prop.path === 'string') {
@@ -170,27 +189,37 @@ function readMapping(top: Mapping, index: string): IndexFields {
         aliases.push(path);
         continue;
       }
+      if (prop.type === 'nested' && nested === null) {
+        schema[path] = { type: 'unusable', reason: 'type [nested] due to nested fields not being supported yet' };
+        families.set(path, 'nested');
+        visit(prop.properties ?? {}, `${path}.`, path);
+        continue;
+      }
       if (prop.properties) {
-        schema[path] = { type: 'object' };
+        schema[path] = nested === null ? { type: 'object' } : underNested(prop.type ?? 'object', nested);
         families.set(path, prop.type ?? 'object');
-        visit(prop.properties, `${path}.`);
+        visit(prop.properties, `${path}.`, nested);
         continue;
       }
       families.set(path, familyOf(prop.type ?? 'object'));
       const type = fieldTypeOf(prop.type ?? 'object');
-      if (type === null) continue;
-      schema[path] = specOf(prop, type);
+      if (type === null) {
+        schema[path] = nested === null ? { type: 'unusable', reason: `with unsupported type [${prop.type}]` } : underNested(prop.type ?? 'object', nested);
+        continue;
+      }
+      schema[path] = nested === null ? specOf(prop, type) : underNested(prop.type ?? 'object', nested);
       // Multi-fields are fields of their own that read this field's values.
       for (const [subName, sub] of Object.entries(prop.fields ?? {})) {
         families.set(`${path}.${subName}`, familyOf(sub.type ?? 'object'));
         const subType = fieldTypeOf(sub.type ?? 'object');
-        if (subType !== null && subType !== 'object') schema[`${path}.${subName}`] = { ...specOf(sub, subType), sourcePath: path };
+        if (subType === null || subType === 'object') continue;
+        schema[`${path}.${subName}`] = nested === null ? { ...specOf(sub, subType), sourcePath: path } : underNested(sub.type ?? 'object', nested);
       }
     }
   };
-  if (isObject(top.properties)) visit(top.properties, '');
+  if (isObject(top.properties)) visit(top.properties, '', null);
   // Runtime fields are computed by Elasticsearch; here they read like stored fields.
-  if (isObject(top.runtime)) visit(top.runtime as Record<string, EsProperty>, '');
+  if (isObject(top.runtime)) visit(top.runtime as Record<string, EsProperty>, '', null);
   // Field caps reports an alias with the type of the field it names.
   for (const path of aliases) {
     const entry = schema[path];
@@ -275,7 +304,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string, index: (item:
  * which index it is from.
  */
 function mergeIndices(indices: readonly IndexFields[]): Schema {
-  const out: Record<string, FieldSpec | AliasSpec | ConflictSpec> = {};
+  const out: Record<string, FieldSpec | AliasSpec | ConflictSpec | UnusableSpec> = {};
   const paths = new Set<string>();
   for (const i of indices) for (const path of i.families.keys()) paths.add(path);
   for (const path of paths) {
@@ -292,16 +321,21 @@ function mergeIndices(indices: readonly IndexFields[]): Schema {
     const usable = mapped.filter((i) => i.schema[path] !== undefined);
     // A type EQL cannot use, wherever it is mapped.
     if (usable.length === 0) continue;
+    const refused = usable.map((i) => i.schema[path]!).find((e) => e.type === 'unusable');
+    if (refused) {
+      out[path] = refused;
+      continue;
+    }
     const readFrom = (i: IndexFields): string => {
       const e = i.schema[path]!;
-      return e.type === 'alias' ? e.path : (e.sourcePath ?? path);
+      return e.type === 'alias' ? e.path : e.type === 'unusable' ? path : (e.sourcePath ?? path);
     };
     const places = groupBy(usable, readFrom, (i) => i.index);
     if (places.size > 1) {
       out[path] = { type: 'conflict', reason: `stored at [${places.size}] different places (aliases or multi-fields): ${byIndex(places)}; an event does not say which index it is from` };
       continue;
     }
-    const specs = usable.map((i) => i.schema[path]!).filter((e): e is FieldSpec => e.type !== 'alias');
+    const specs = usable.map((i) => i.schema[path]!).filter((e): e is FieldSpec => e.type !== 'alias' && e.type !== 'unusable');
     out[path] = specs.length > 0 ? mergeSpecs(specs) : usable[0]!.schema[path]!;
   }
   // A text field matches exactly through its one keyword multi-field, counted over every index.
@@ -358,7 +392,7 @@ export function schemaFromMapping(mapping: unknown): Schema {
  * each index reads its own documents with its own format.
  */
 export function mergeSchemas(...schemas: Schema[]): Schema {
-  const out: Record<string, FieldSpec | AliasSpec | ConflictSpec | FieldType> = {};
+  const out: Record<string, FieldSpec | AliasSpec | ConflictSpec | UnusableSpec | FieldType> = {};
   for (const schema of schemas) {
     for (const [name, entry] of Object.entries(schema)) {
       const prev = out[name];
@@ -386,7 +420,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?
  * like one; integer → long; other numbers → double; boolean → boolean).
  */
 export function withDynamicFields(schema: Schema, events: Iterable<unknown>): Schema {
-  const out: Record<string, FieldSpec | AliasSpec | ConflictSpec | FieldType> = { ...schema };
+  const out: Record<string, FieldSpec | AliasSpec | ConflictSpec | UnusableSpec | FieldType> = { ...schema };
   const visit = (value: unknown, path: string): void => {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
@@ -432,7 +466,7 @@ export function resolveField(schema: Schema | undefined, name: string): Resolved
   for (let hops = 0; hops < 16; hops++) {
     if (!Object.hasOwn(schema, current)) return undefined;
     const entry = schema[current]!;
-    const spec: FieldSpec | AliasSpec | ConflictSpec = typeof entry === 'string' ? { type: entry } : entry;
+    const spec: FieldSpec | AliasSpec | ConflictSpec | UnusableSpec = typeof entry === 'string' ? { type: entry } : entry;
     if (spec.type === 'alias') {
       current = (spec as AliasSpec).path;
       continue;
@@ -440,6 +474,10 @@ export function resolveField(schema: Schema | undefined, name: string): Resolved
     if (spec.type === 'conflict') {
       const via = current === name ? '' : ` (the field that [${name}] names)`;
       throw new EqlSemanticError('EQL_FIELD_CONFLICT', `cannot use field [${current}]${via}: the indices disagree on it, ${spec.reason}`);
+    }
+    if (spec.type === 'unusable') {
+      const via = current === name ? '' : ` (the field that [${name}] names)`;
+      throw new EqlSemanticError('EQL_TYPE', `cannot use field [${current}]${via} ${spec.reason}`);
     }
     return { path: (spec as FieldSpec).sourcePath ?? current, spec: spec as FieldSpec };
   }

@@ -207,7 +207,14 @@ export class Scope {
   bindName(name: string, optional: boolean, location: Location | null): BoundField | null {
     const cached = this.bound.get(name);
     if (cached !== undefined) return cached;
-    const resolved: ResolvedField | undefined = resolveField(this.options.schema, name);
+    let resolved: ResolvedField | undefined;
+    try {
+      resolved = resolveField(this.options.schema, name);
+    } catch (e) {
+      // The schema says why a field cannot be used; the query says where it is named.
+      if (e instanceof EqlSemanticError && e.location === null) throw new EqlSemanticError(e.code, e.reason, location, this.options.source);
+      throw e;
+    }
     if (!resolved) {
       if (optional) {
         this.bound.set(name, null);

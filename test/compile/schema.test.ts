@@ -38,7 +38,7 @@ describe('schemaFromMapping', () => {
       when: { type: 'date', format: 'dd-MM-yyyy' },
       computed: { type: 'long' },
     });
-    expect(schema).not.toHaveProperty('loc');
+    expect(schema.loc).toEqual({ type: 'unusable', reason: 'with unsupported type [geo_point]' });
   });
 
   it('accepts the mapping object or a { mappings } wrapper', () => {
@@ -379,11 +379,17 @@ describe('schemaFromMapping of what GET <index>/_mapping returns', () => {
   ])('%s in one index and %s in another make the field unusable, as field caps report it', (a, b, reason) => {
     const schema = schemaFromMapping({ a: index({ f: { type: a } }), b: index({ f: { type: b } }) });
     expect(conflict(schema, 'f')).toBe(reason);
-    for (const query of ['any where f == "1"', 'any where ?f == null', 'sequence by f [any where true] [any where true]']) {
+    for (const [query, column] of [
+      ['any where f == "1"', 11],
+      ['any where ?f == null', 11],
+      ['sequence by f [any where true] [any where true]', 13],
+    ] as const) {
       const e = compileError(query, schema);
       expect(e).toBeInstanceOf(EqlSemanticError);
       expect(e.code).toBe('EQL_FIELD_CONFLICT');
-      expect(e.message).toBe(`cannot use field [f]: the indices disagree on it, ${reason}`);
+      expect(e.reason).toBe(`cannot use field [f]: the indices disagree on it, ${reason}`);
+      // Where the query names it.
+      expect(e.location?.start.column).toBe(column);
     }
     // A query that does not name it is not concerned.
     expect(compile('any where event.category == "process"', { schema }).matches({ '@timestamp': 1, event: { category: 'process' }, f: 1 })).toBe(true);
@@ -401,9 +407,10 @@ describe('schemaFromMapping of what GET <index>/_mapping returns', () => {
     expect(compileError('any where host == "h"', schema).code).toBe('EQL_FIELD_CONFLICT');
   });
 
-  it('leaves out a field of a type EQL cannot use in every index, as one index does', () => {
+  it('refuses a field of a type EQL cannot use in every index, as one index does', () => {
     const schema = schemaFromMapping({ a: index({ loc: { type: 'geo_point' } }), b: index({ loc: { type: 'geo_point' } }) });
-    expect(schema).not.toHaveProperty('loc');
+    expect(schema.loc).toEqual({ type: 'unusable', reason: 'with unsupported type [geo_point]' });
+    expect(compileError('any where loc == "1"', schema).reason).toBe('cannot use field [loc] with unsupported type [geo_point]');
   });
 
   it('refuses a field the indices store at different places: an alias in one, a field in another', () => {
@@ -423,7 +430,7 @@ describe('schemaFromMapping of what GET <index>/_mapping returns', () => {
     // Field caps give an alias its target's type: the alias conflicts too.
     expect(conflict(schema, 'y')).toBe('mapped as [2] incompatible types: [keyword] in [a], [long] in [b]');
     const only = schemaFromMapping({ a: index({ x: { type: 'keyword' } }), b: index({ x: { type: 'long' } }), c: index({ y: { type: 'alias', path: 'x' } }) });
-    expect(compileError('any where y == "1"', only).message).toBe(
+    expect(compileError('any where y == "1"', only).reason).toBe(
       'cannot use field [x] (the field that [y] names): the indices disagree on it, mapped as [2] incompatible types: [keyword] in [a], [long] in [b]',
     );
   });
