@@ -110,3 +110,6 @@ export type {
 } from './testing/run.js';
 export { RuleTestError } from './errors.js';
 export type { RuleTestErrorCode } from './errors.js';
+// Events from a rule or query: a witness that fires it, and near misses that each break one thing.
+export { synthesize, SynthesisError } from './synth/index.js';
+export type { Synthesis, SynthesisOptions, NearMiss, NearMissKind, SkippedNearMiss, SynthesisErrorCode } from './synth/index.js';

@@ -75,6 +75,9 @@ describe('the stage order of imports', () => {
     ['testing/run.ts', 'rules/ruleset.ts', null],
     ['rules/load.ts', 'testing/test-file.ts', 'the rules stage imports the later testing stage'],
     ['cli/commands/test.ts', 'testing/run.ts', null],
+    ['synth/synthesize.ts', 'rules/rule.ts', null],
+    ['rules/rule.ts', 'synth/synthesize.ts', 'the rules stage imports the later synth stage'],
+    ['synth/synthesize.ts', 'cli/main.ts', 'the synth stage imports the later cli stage'],
   ])('tells a backward import from an allowed one: %s → %s', (from, to, expected) => {
     expect(violation(from, to)).toBe(expected);
   });
