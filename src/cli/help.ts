@@ -8,6 +8,7 @@ Usage:
   eqlkit check [rules…]                       parse and compile rules, report problems
   eqlkit test [tests…]                        run rule tests (*.test.toml), report each case
   eqlkit parse '<eql>'                        print the canonical query (or its AST)
+  eqlkit synth <rule file or '<eql>'>         print events that make it fire (and near misses)
   eqlkit help <command>                       a command's options
 
 Events are NDJSON or one JSON array, optionally gzip-compressed: files,
@@ -20,7 +21,8 @@ as "hosts/*.ndjson", or "-" for stdin (the default). Results go to stdout
 
 Exit codes:
   0  success
-  1  problems found by check, a failed rule test, or a match with --fail-on-match
+  1  problems found by check, a failed rule test, a match with --fail-on-match,
+     or no events synth could build
   2  usage error, invalid query, an unreadable event file, or a rule test file that cannot run
   3  a bad line under --strict
   4  an internal error
@@ -125,6 +127,39 @@ An invalid query prints the error with a code frame and exits 2.
   --ast    print the AST
   -h, --help`;
 
+export const SYNTH_HELP = `Usage: eqlkit synth <rule file> [options]
+       eqlkit synth '<eql>' [options]
+
+Prints events on which the rule or query fires (a witness), as NDJSON in time
+order: ECS events with @timestamp, event.category and the fields the
+conditions ask for, join keys equal across stages, times within the maxspan.
+Every set printed is checked with the engine: a witness fires, a near miss
+does not. A query that cannot fire (or that defeats the generator) prints
+why, naming the clause, and exits 1.
+
+  --near-miss                 also print near misses: one event set for each thing
+                              the query asks for (a condition of a stage, its
+                              category, a join key, the maxspan, the runs, no
+                              until or missing event), breaking just that. Each
+                              set follows a line {"synth":"near-miss","label":…}
+                              naming what it breaks (the witness follows
+                              {"synth":"witness",…})
+  --count <n>                 n distinct witnesses (default 1), one after another
+                              in time
+  --seed <n>                  seeds every choice: the same seed gives the same
+                              events (default 1)
+  --base <event.json>         an event (a JSON object) whose fields are kept
+                              where the query does not ask for others
+  --start <time>              the first event's time (default 2025-01-01T09:00:00Z)
+  -F, --format <name>         ndjson (default) or json: one document with
+                              "witnesses" and, with --near-miss, "near_misses"
+${FIELD_OPTIONS}
+  --mapping <file>            field types, as for query
+  -h, --help
+
+A file ending in .toml is a rule (which carries its own fields); another file
+holds a query; anything else is the query itself.`;
+
 /** For `eqlkit help <command>`. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   query: QUERY_HELP,
@@ -132,4 +167,5 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
   test: TEST_HELP,
   parse: PARSE_HELP,
+  synth: SYNTH_HELP,
 };

@@ -1,9 +1,9 @@
 /**
  * The `eqlkit` command. It reads files or stdin, writes results to stdout
  * and diagnostics to stderr, and exits with 0 (success), 1 (problems found, a
- * failed rule test, or --fail-on-match), 2 (usage, invalid query, unreadable
- * event file, or a rule test file that cannot run) or 3 (bad input with
- * --strict).
+ * failed rule test, --fail-on-match, or no events synthesized), 2 (usage,
+ * invalid query, unreadable event file, or a rule test file that cannot run)
+ * or 3 (bad input with --strict).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { runCommand } from './commands/run.js';
 import { checkCommand } from './commands/check.js';
 import { testCommand } from './commands/test.js';
 import { parseCommand } from './commands/parse.js';
+import { synthCommand } from './commands/synth.js';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   query: queryCommand,
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   check: checkCommand,
   test: testCommand,
   parse: parseCommand,
+  synth: synthCommand,
 };
 
 function version(): string {
@@ -51,7 +53,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command "${command}"; use query, run, check, test or parse`);
+    if (!run) throw new UsageError(`unknown command "${command}"; use ${Object.keys(COMMANDS).join(', ')}`);
     return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {

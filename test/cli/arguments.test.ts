@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lines, runCli } from '../helpers/cli.js';
 import { sharedPath } from '../helpers/shared.js';
+import { COMMAND_HELP } from '../../src/cli/help.js';
 
 const EVENTS = 'rules/windows/lateral_movement_incoming_wmi.events.ndjson';
 const RULE = 'rules/windows/lateral_movement_incoming_wmi.toml';
@@ -45,7 +46,7 @@ describe('argument mistakes', () => {
 });
 
 describe('help', () => {
-  it.each(['query', 'run', 'check', 'test', 'parse'])("help %s prints that command's help, as --help does", async (command) => {
+  it.each(Object.keys(COMMAND_HELP))("help %s prints that command's help, as --help does", async (command) => {
     const viaHelp = await runCli(['help', command]);
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: eqlkit ${command}`));
