@@ -278,27 +278,46 @@ function invertCall(e: A.FunctionCall, value: Value, ctx: CandidateContext): Ass
   }
 }
 
-/** `concat(…) == value`: the one argument left unknown takes what the others do not give. */
+/**
+ * `concat(…) == value`: the value cut into the arguments' parts, where the
+ * arguments that have a value (constants, fields already set) must appear
+ * as they are, and the others take what lies between them.
+ */
 function invertConcat(args: readonly A.Expression[], value: Value, ctx: CandidateContext): Assignment[] {
-  const open = args.findIndex((a) => !isConstant(a) && evaluate(a, ctx.read) === null);
-  const solve = open >= 0 ? open : args.findIndex((a) => !isConstant(a));
-  if (solve < 0) return NONE;
-  if (value === null) return invert(args[solve]!, null, ctx);
-  if (typeof value !== 'string') return NONE;
-  let fills: Assignment = new Map();
-  const texts: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (i === solve) continue;
-    const known = settle(args[i]!, ctx, false);
-    if (!known || known.value === null) return NONE;
-    fills = merge(fills, known.fills);
-    texts[i] = String(known.value);
+  if (value === null) {
+    const open = args.find((a) => !isConstant(a));
+    return open ? invert(open, null, ctx) : NONE;
   }
-  const before = texts.slice(0, solve).join('');
-  const after = texts.slice(solve + 1).join('');
-  if (!value.startsWith(before) || !value.endsWith(after) || value.length < before.length + after.length) return NONE;
-  const middle = value.slice(before.length, value.length - after.length);
-  return [...invert(args[solve]!, middle, ctx), ...(middle.trim() !== '' && Number.isFinite(Number(middle)) ? invert(args[solve]!, Number(middle), ctx) : [])].map((a) => merge(fills, a));
+  if (typeof value !== 'string') return NONE;
+  const known = args.map((a) => {
+    const v = evaluate(a, ctx.read);
+    return v === undefined || v === null ? null : String(v);
+  });
+  const out: Assignment[] = [];
+  const walk = (i: number, at: number, acc: Assignment): void => {
+    if (out.length >= 3) return;
+    if (i === args.length) {
+      if (at === value.length) out.push(acc);
+      return;
+    }
+    const text = known[i];
+    if (text !== null && text !== undefined) {
+      if (value.startsWith(text, at)) walk(i + 1, at + text.length, acc);
+      return;
+    }
+    // An open argument ends where the next known part is found, or at the end.
+    const next = known[i + 1];
+    const ends: number[] = [];
+    if (i === args.length - 1) ends.push(value.length);
+    else if (next !== null && next !== undefined) for (let p = value.indexOf(next, at); p >= 0 && ends.length < 4; p = value.indexOf(next, p + 1)) ends.push(p);
+    else for (let p = at; p <= value.length && ends.length < 4; p++) ends.push(p);
+    for (const end of ends) {
+      const [part] = invert(args[i]!, value.slice(at, end), ctx);
+      if (part) walk(i + 1, end, merge(acc, part));
+    }
+  };
+  walk(0, 0, new Map());
+  return out;
 }
 
 /** The arguments of these functions that are positions (numbers), by index. */
