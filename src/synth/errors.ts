@@ -7,6 +7,8 @@ export type SynthesisErrorCode =
   | 'SYNTH_UNSATISFIED'
   /** The query uses something the generator cannot build values for (the clause is named). */
   | 'SYNTH_UNSUPPORTED'
+  /** The search reached its bound before finding values (the clause it was stuck on is named). */
+  | 'SYNTH_SEARCH_LIMIT'
   /** Events were built, but the engine did not confirm that they make the query fire. */
   | 'SYNTH_NOT_CONFIRMED'
   /** The rule cannot run (not EQL, or with parts the engine does not apply). */

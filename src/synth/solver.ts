@@ -106,6 +106,11 @@ export class Solver {
 
   constructor(private readonly setup: SolverSetup) {}
 
+  /** The literal tests made so far. */
+  get steps(): number {
+    return this.work;
+  }
+
   get exhausted(): boolean {
     return this.work > this.setup.budget;
   }
@@ -259,8 +264,8 @@ export class Solver {
     }
     const trial = new Map(state.values);
     for (const [v, value] of changes) trial.set(v, value);
-    const affected = state.bound.filter((b) => b.variables.some((v) => changes.has(v)));
-    affected.push(bound);
+    // The new literal first: most values tried fail it, and then nothing else is tested.
+    const affected = [bound, ...state.bound.filter((b) => b.variables.some((v) => changes.has(v)))];
     const failing: Bound[] = [];
     for (const b of affected) {
       this.work++;

@@ -83,6 +83,8 @@ const WITNESS_ATTEMPTS = 4;
 const STATES_PER_ATTEMPT = 4;
 const WITNESS_BUDGET = 40_000;
 const NEAR_MISS_BUDGET = 8_000;
+/** The steps all near misses of one witness may take together. */
+const NEAR_MISS_TOTAL = 400_000;
 const MAX_POOL = 40;
 
 interface Target {
@@ -143,6 +145,8 @@ class Synthesizer {
   private readonly timestampField: string;
   private readonly categoryField: string;
   private readonly tiebreakerField: string | null;
+  /** The solver steps the near misses have taken so far. */
+  private nearMissSteps = 0;
 
   constructor(
     private readonly target: Target,
@@ -210,6 +214,7 @@ class Synthesizer {
     const gap = this.gap(slots.length);
     const times = slots.map((_, i) => start + i * gap);
     let failure: Solver['deepestFailure'] = null;
+    let exhausted = false;
     let built = 0;
     for (let attempt = 0; attempt < WITNESS_ATTEMPTS; attempt++) {
       const solver = this.solver(slots, new Set(), new Random(seed * 1_000_003 + attempt), WITNESS_BUDGET);
@@ -222,6 +227,7 @@ class Synthesizer {
         if (++tried >= STATES_PER_ATTEMPT) break;
       }
       failure = solver.deepestFailure ?? failure;
+      exhausted ||= solver.exhausted;
     }
     if (built === 0 && failure) {
       const { clause } = failure;
@@ -231,6 +237,17 @@ class Synthesizer {
       const reason = copied
         ? `${where}no values satisfy this condition together with the rest (a condition on a join key, which Elasticsearch's optimizer copies from its stage to every stage)`
         : `${where}no values satisfy this clause together with the rest`;
+      if (exhausted) {
+        throw new SynthesisError(
+          'SYNTH_SEARCH_LIMIT',
+          `${where}the search reached its bound (${WITNESS_BUDGET} steps, ${WITNESS_ATTEMPTS} times) without values for this clause together with the rest`,
+          {
+            clause: clause.text,
+            location: clause.location,
+            stage: clause.stage === null ? null : clause.stage + 1,
+          },
+        );
+      }
       throw new SynthesisError('SYNTH_UNSATISFIED', reason, { clause: clause.text, location: clause.location, stage: clause.stage === null ? null : clause.stage + 1 });
     }
     throw new SynthesisError('SYNTH_NOT_CONFIRMED', built === 0 ? 'no events were found that satisfy the conditions' : 'the events built did not make the engine fire');
@@ -371,16 +388,21 @@ class Synthesizer {
     rng: Random,
     build: (state: State) => Event[] | null,
   ): { events: Event[]; state: State } | string {
+    if (this.nearMissSteps >= NEAR_MISS_TOTAL) return `the near misses' search reached its bound (${NEAR_MISS_TOTAL} steps in all)`;
     const solver = this.solver(slots, pinned, rng, NEAR_MISS_BUDGET);
     let tried = 0;
     let fired = false;
-    for (const state of solver.solve(goals, new State(initial, []))) {
-      const events = build(state);
-      if (events) {
-        if (!this.target.fires(events)) return { events, state };
-        fired = true;
+    try {
+      for (const state of solver.solve(goals, new State(initial, []))) {
+        const events = build(state);
+        if (events) {
+          if (!this.target.fires(events)) return { events, state };
+          fired = true;
+        }
+        if (++tried >= STATES_PER_ATTEMPT) break;
       }
-      if (++tried >= STATES_PER_ATTEMPT) break;
+    } finally {
+      this.nearMissSteps += solver.steps;
     }
     return fired ? 'the engine still fires (another part of the query is met another way)' : 'no values break it while keeping the rest';
   }

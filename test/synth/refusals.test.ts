@@ -41,6 +41,14 @@ describe('refusing to synthesize', () => {
     expect(e.reason).toContain('copies');
   });
 
+  it('gives up at its bound, naming the clause it was stuck on, where only an exhaustive search would tell', () => {
+    // Every side of sixteen choices is tried before the last choice fails: 2^16 branches.
+    const choices = Array.from({ length: 16 }, (_, i) => `(a${i} == 1 or b${i} == 1)`).join(' and ');
+    const e = refusal(() => synthesize(`process where ${choices} and (z == 1 or z == 2) and z == null`));
+    expect(e.code).toBe('SYNTH_SEARCH_LIMIT');
+    expect(['z == 1', 'z == 2']).toContain(e.clause);
+  });
+
   it('refuses when the events meet every condition but a pipe keeps the query from firing', () => {
     expect(refusal(() => synthesize('process where true | head 0')).code).toBe('SYNTH_NOT_CONFIRMED');
   });
