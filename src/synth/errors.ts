@@ -32,7 +32,7 @@ export class SynthesisError extends EqlError {
   constructor(code: SynthesisErrorCode, reason: string, where: { clause?: string | null; location?: Location | null; stage?: number | null } = {}) {
     const clause = where.clause ?? null;
     const location = where.location ?? null;
-    const at = location ? ` at line ${location.start.line}:${location.start.column}` : '';
+    const at = location ? ` at line ${location.start.line}:${location.start.column} of the query` : '';
     super(code, clause === null ? reason : `${reason}: ${clause}${at}`);
     this.reason = reason;
     this.clause = clause;

@@ -100,7 +100,9 @@ describe('eqlkit synth', () => {
     const r = await runCli(['synth', query]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`error: cannot synthesize events: no values satisfy this clause together with the rest: process.pid == null at line 1:${query.lastIndexOf('process.pid') + 1}\n`);
+    expect(r.stderr).toBe(
+      `error: cannot synthesize events: no values satisfy this clause together with the rest: process.pid == null at line 1:${query.lastIndexOf('process.pid') + 1} of the query\n`,
+    );
   });
 
   it.each([
