@@ -142,7 +142,7 @@ class Synthesizer {
   private readonly model: QueryModel;
   private readonly tests: LeafTests;
   private readonly pool: Value[];
-  private readonly timestampField: string;
+  readonly timestampField: string;
   private readonly categoryField: string;
   private readonly tiebreakerField: string | null;
   /** The solver steps the near misses have taken so far. */
@@ -569,7 +569,7 @@ export function synthesize(target: string | A.Query | Rule, options: SynthesisOp
   const synthesizer = new Synthesizer(targetOf(target, options), options.base, seed);
   const first = synthesizer.witness(seed, start);
   const witnesses: Event[][] = [first.events];
-  const seen = new Set([JSON.stringify(withoutTimes(first.events))]);
+  const seen = new Set([JSON.stringify(withoutTimes(first.events, synthesizer.timestampField))]);
   for (let k = 1, attempts = 0; witnesses.length < count && attempts < count * 4; attempts++, k++) {
     let next: Witness;
     try {
@@ -578,7 +578,7 @@ export function synthesize(target: string | A.Query | Rule, options: SynthesisOp
       if (e instanceof SynthesisError) continue;
       throw e;
     }
-    const id = JSON.stringify(withoutTimes(next.events));
+    const id = JSON.stringify(withoutTimes(next.events, synthesizer.timestampField));
     if (seen.has(id)) continue;
     seen.add(id);
     witnesses.push(next.events);
@@ -599,6 +599,10 @@ function lastIndexWhere<T>(items: readonly T[], test: (item: T) => boolean): num
 }
 
 /** Events compared without their times, which differ between witnesses anyway. */
-function withoutTimes(events: readonly Event[]): unknown[] {
-  return events.map((e) => ({ ...e, '@timestamp': undefined }));
+function withoutTimes(events: readonly Event[], timestampField: string): unknown[] {
+  return events.map((e) => {
+    const copy = structuredClone(e);
+    removeField(copy, timestampField);
+    return copy;
+  });
 }
