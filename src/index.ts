@@ -113,3 +113,30 @@ export type { RuleTestErrorCode } from './errors.js';
 // Events from a rule or query: a witness that fires it, and near misses that each break one thing.
 export { synthesize, SynthesisError } from './synth/index.js';
 export type { Synthesis, SynthesisOptions, NearMiss, NearMissKind, SkippedNearMiss, SynthesisErrorCode } from './synth/index.js';
+export { explain } from './explain/explain.js';
+export type {
+  ExplainOptions,
+  Explanation,
+  EventQueryExplanation,
+  SequenceExplanation,
+  SampleExplanation,
+  EventVerdict,
+  ExplainedEvent,
+  ExplainedValue,
+  ExplainedSource,
+  ClauseTrace,
+  CombinedClause,
+  LeafClause,
+  CategoryCheck,
+  FilterTrace,
+  UnusableEvent,
+  StageSummary,
+  FilledStage,
+  Candidate,
+  NextStage,
+  SequenceDropReason,
+  SequenceKeyTrace,
+  SampleStageTrace,
+  SampleDropReason,
+  SampleKeyTrace,
+} from './explain/types.js';

@@ -2,6 +2,7 @@
  * The stages import only what comes before them, so that the data path reads
  * in one direction: language → parser → analyze → optimize → compile → engine →
  * rules → (testing, synth, explain, scale: tools built on rules) → cli.
+ * rules → explain → cli.
  * Shared modules (errors, the AST's types, per-event value semantics, text
  * algorithms, file walking) may be imported by any stage and import only
  * each other. `index.ts`, the public door, may import anything.

@@ -1,0 +1,212 @@
+/**
+ * What the explanations of every kind of query share: the query and its
+ * verdict, events named by position and time, join keys looked up per
+ * stage, and candidates ranked by how close they came.
+ */
+import type * as A from '../parser/ast.js';
+import { format, formatExpression } from '../parser/format.js';
+import type { ExplainableQuery } from '../compile/explainable.js';
+import type { KeyField, QueryPlan } from '../compile/plan.js';
+import { type EventTime, type OrderedEvent, readEventTime } from '../engine/order.js';
+import { datePositions, keyCombinations, renderKeys } from '../engine/keys.js';
+import type { Match } from '../engine/match.js';
+import { createRunner, type RunnerLimits } from '../engine/runner.js';
+import { EventContext, type Event } from '../semantics/fields.js';
+import type { Rule } from '../rules/rule.js';
+import type { FilterTracer } from './trace.js';
+import type { Candidate, ExplainedEvent, ExplainedSource, UnusableEvent } from './types.js';
+
+/** An event's place in the engine's order, with its position in the input. */
+export type Item = OrderedEvent<Event>;
+
+/** Everything an explanation of one kind starts from. */
+export interface Context {
+  readonly rule: Rule | null;
+  readonly explainable: ExplainableQuery;
+  /** The plan the verdict was reached with (the rule's own, for a rule). */
+  readonly plan: QueryPlan;
+  readonly tracer: FilterTracer;
+  readonly events: readonly Event[];
+  /** The usable events in the engine's order. */
+  readonly items: readonly Item[];
+  /** What the engine gives for the events: the rule's alerts, or the query's matches. */
+  readonly verdict: readonly Match[];
+  /** The runner's limits of the verdict (a stream's), and whether there are any. */
+  readonly limits: RunnerLimits;
+  readonly limited: boolean;
+  readonly unusable: readonly UnusableEvent[];
+  readonly unusableCount: number;
+  readonly options: ResolvedExplainOptions;
+}
+
+export interface ResolvedExplainOptions {
+  readonly event: number | undefined;
+  readonly hasKey: boolean;
+  readonly key: unknown;
+  readonly candidates: number;
+  readonly limit: number;
+  readonly stream: boolean;
+}
+
+/** Beyond this many events with a key, a stage's candidates are looked for among the first ones only. */
+export const MAX_CONSIDERED = 1000;
+
+/** ISO-8601 with nanoseconds when there are any, as alerts give times. */
+export function formatTime(t: EventTime): string {
+  const iso = new Date(t.ms).toISOString();
+  return t.ns === 0 ? iso : `${iso.slice(0, -1)}${String(t.ns).padStart(6, '0')}Z`;
+}
+
+/** A duration in nanoseconds as text: `2.001s`, `350ms`, `3m 5s`. */
+export function formatNanos(ns: number): string {
+  const ms = ns / 1e6;
+  if (ms < 1000) return `${+ms.toFixed(6)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${+s.toFixed(9)}s`;
+  const whole = Math.floor(s);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const rest = +(s - h * 3600 - m * 60).toFixed(9);
+  return [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', rest > 0 ? `${rest}s` : ''].filter(Boolean).join(' ');
+}
+
+/** The query's pipes as written after the query: `| tail 1`. */
+export function pipesText(pipes: readonly A.Pipe[]): string {
+  return pipes.map((p) => `| ${p.name}${p.args.length > 0 ? ` ${p.args.map(formatExpression).join(', ')}` : ''}`).join(' ');
+}
+
+/** The query as written when there is text (node locations point into it), else in canonical EQL; and the rule. */
+export function sourceOf(ctx: Pick<Context, 'rule' | 'explainable' | 'plan'>): ExplainedSource {
+  const rule = ctx.rule;
+  return { query: ctx.explainable.source ?? format(ctx.plan.query), rule: rule ? { ruleId: rule.ruleId, name: rule.name, file: rule.file } : null };
+}
+
+/** Names an ordered event; `time` is null when it has none (a sample's event may lack one). */
+export function eventOf(item: Item, hasTime: boolean): ExplainedEvent {
+  return { index: item.index, time: hasTime ? formatTime(item.time) : null, event: item.event };
+}
+
+/** Names an event of a sample, which needs no time: its time when it has a readable one. */
+export function sampleEventOf(item: Item, plan: QueryPlan): ExplainedEvent {
+  const time = readEventTime(plan.timestamp(item.event));
+  return { index: item.index, time: time ? formatTime(time) : null, event: item.event };
+}
+
+/** A plan's results over the ordered events, without its pipes, as a search runs it. */
+export function runUnpiped(plan: QueryPlan, items: readonly Item[], limits: RunnerLimits): Match[] {
+  const context = new EventContext();
+  const outer = context.begin();
+  try {
+    const runner = createRunner(plan, limits);
+    const out: Match[] = [];
+    for (const item of items) for (const m of runner.process(item)) out.push(m);
+    for (const m of runner.flush()) out.push(m);
+    return out;
+  } finally {
+    context.end(outer);
+  }
+}
+
+/** A key's identity: its values as alerts give them, as text. */
+export const keyIdOf = (key: readonly unknown[]): string => JSON.stringify(key);
+
+/** Results grouped by key, each key's in order; keys in order of their first result. */
+export function byKey(matches: readonly Match[]): Map<string, Match[]> {
+  const out = new Map<string, Match[]>();
+  for (const m of matches) {
+    const id = keyIdOf(m.joinKeys);
+    const list = out.get(id);
+    if (list) list.push(m);
+    else out.set(id, [m]);
+  }
+  return out;
+}
+
+/**
+ * Whether a key is the one asked for: the same list of values, or, for a
+ * one-field key, the same value or its text.
+ */
+export function isWantedKey(key: readonly unknown[], wanted: unknown): boolean {
+  if (Array.isArray(wanted)) return keyIdOf(key) === keyIdOf(wanted) || (wanted.length === key.length && wanted.every((w, i) => sameValue(key[i], w)));
+  return key.length === 1 && sameValue(key[0], wanted);
+}
+
+const sameValue = (value: unknown, wanted: unknown): boolean => value === wanted || (typeof wanted === 'string' && value !== null && String(value) === wanted);
+
+/**
+ * The events with each key, for one list of key fields (a stage's: the
+ * query's keys, then the stage's own), in the engine's order, built on
+ * first use: rendered as results render them.
+ */
+export class KeyIndex {
+  private readonly built = new Map<string, Map<string, { key: unknown[]; items: Item[] }>>();
+
+  constructor(
+    private readonly items: readonly Item[],
+    private readonly style: 'sequence' | 'sample',
+  ) {}
+
+  /** The events whose keys for `fields` include `key`, in order. */
+  itemsWith(fields: readonly KeyField[], key: readonly unknown[]): Item[] {
+    return this.of(fields).get(keyIdOf(key))?.items ?? [];
+  }
+
+  /** Every key the events have for `fields`, in order of first appearance. */
+  keys(fields: readonly KeyField[]): unknown[][] {
+    return [...this.of(fields).values()].map((v) => v.key);
+  }
+
+  private of(fields: readonly KeyField[]): Map<string, { key: unknown[]; items: Item[] }> {
+    const id = fields.map((f) => `${f.name}\u0000${f.optional}`).join('\u0001');
+    let index = this.built.get(id);
+    if (index) return index;
+    index = new Map();
+    const dates = datePositions(fields);
+    const context = new EventContext();
+    const outer = context.begin();
+    try {
+      for (const item of this.items) {
+        for (const combination of keyCombinations(fields, item.event)) {
+          const key = renderKeys(combination, dates, this.style);
+          const keyId = keyIdOf(key);
+          const entry = index.get(keyId);
+          // One event may give one key twice only through repeated values, which keyCombinations removes.
+          if (entry) entry.items.push(item);
+          else index.set(keyId, { key, items: [item] });
+        }
+      }
+    } finally {
+      context.end(outer);
+    }
+    this.built.set(id, index);
+    return index;
+  }
+}
+
+/** How far a filter is from holding on an event: its failed clauses, and the category when that fails. */
+export function distanceOf(c: Candidate): number {
+  return c.filter.failed.length + (c.filter.category && !c.filter.category.result ? 1 : 0);
+}
+
+/**
+ * The closest candidates among events (in order): each traced against the
+ * filter, the `count` with the fewest failures kept, earlier first among
+ * equals. Only the first {@link MAX_CONSIDERED} events are looked at.
+ */
+export function closestCandidates(ctx: Context, filter: number, items: readonly Item[], count: number, eventOf: (item: Item) => ExplainedEvent): { candidates: Candidate[]; considered: number } {
+  const considered = Math.min(items.length, MAX_CONSIDERED);
+  if (count <= 0) return { candidates: [], considered };
+  const ranked: Array<{ candidate: Candidate; distance: number; order: number }> = [];
+  for (let i = 0; i < considered; i++) {
+    const item = items[i]!;
+    const candidate: Candidate = { event: eventOf(item), filter: ctx.tracer.trace(filter, item.event) };
+    ranked.push({ candidate, distance: distanceOf(candidate), order: i });
+    // Kept short as it goes: only the best `count` can be listed.
+    if (ranked.length > count * 4) {
+      ranked.sort((a, b) => a.distance - b.distance || a.order - b.order);
+      ranked.length = count;
+    }
+  }
+  ranked.sort((a, b) => a.distance - b.distance || a.order - b.order);
+  return { candidates: ranked.slice(0, count).map((r) => r.candidate), considered };
+}

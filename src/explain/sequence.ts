@@ -1,0 +1,218 @@
+/**
+ * Why each join key of a sequence did or did not give a match.
+ *
+ * The verdict is the engine's. How far a key got is the engine's too: the
+ * furthest stage reached is the longest prefix of the stages to fill (runs
+ * counted, missing-event stages left out), with the same keys, maxspan and
+ * until, whose sequence the engine matches for the key. Those prefixes are
+ * plans made of the query's own compiled stages, run over the same ordered
+ * events by the same runner.
+ */
+import type * as A from '../parser/ast.js';
+import type { SequencePlan, StagePlan } from '../compile/plan.js';
+import { nanosBetween } from '../engine/order.js';
+import type { Match } from '../engine/match.js';
+import type { RunnerLimits } from '../engine/runner.js';
+import type { Event } from '../semantics/fields.js';
+import { byKey, closestCandidates, type Context, eventOf, formatNanos, isWantedKey, type Item, KeyIndex, keyIdOf, pipesText, runUnpiped, sourceOf } from './common.js';
+import type { ExplainedEvent, FilledStage, NextStage, SequenceDropReason, SequenceExplanation, SequenceKeyTrace, StageSummary } from './types.js';
+
+/** A place in the expanded stages: a written stage and one of its runs. */
+interface Slot {
+  readonly stage: number;
+  readonly run: number;
+  readonly missing: boolean;
+}
+
+/** For each prefix length k (1 to n), the last match of each key. */
+type Prefixes = Array<Map<string, Match>>;
+
+export function explainSequence(ctx: Context): SequenceExplanation {
+  const plan = ctx.plan as SequencePlan;
+  const query = plan.query as A.SequenceQuery;
+  const { items, options, tracer } = ctx;
+  const slots: Slot[] = plan.stages.flatMap((s, stage) => Array.from({ length: s.runs }, (_, run) => ({ stage, run, missing: s.missing })));
+  const positives = slots.filter((s) => !s.missing);
+  const n = positives.length;
+  const keyIndex = new KeyIndex(items, 'sequence');
+
+  const itemOf = new Map<Event, Item>();
+  const orderOf = new Map<Item, number>();
+  items.forEach((item, i) => {
+    if (!itemOf.has(item.event)) itemOf.set(item.event, item);
+    orderOf.set(item, i);
+  });
+  const ref = (item: Item): ExplainedEvent => eventOf(item, true);
+  const refOf = (e: Event): ExplainedEvent => ref(itemOf.get(e)!);
+
+  const unpipedPlan: SequencePlan = { ...plan, pipes: [] };
+  const verdict = byKey(ctx.verdict);
+  const unpiped = plan.pipes.length === 0 ? verdict : byKey(runUnpiped(unpipedPlan, items, ctx.limits));
+  const prefixes = prefixMatches(plan, positives, items, ctx.limits);
+  // Under a stream's limits, what the batch reaches tells state that was dropped.
+  const unlimited = ctx.limited ? { full: byKey(runUnpiped(unpipedPlan, items, {})), prefixes: prefixMatches(plan, positives, items, {}) } : null;
+
+  // Every key an event gives the first stage to fill, and those of the results; the furthest reached first.
+  const first = plan.stages[positives[0]!.stage]!;
+  const seen = new Map<string, readonly unknown[]>();
+  for (const [id, ms] of verdict) seen.set(id, ms[0]!.joinKeys);
+  for (const k of keyIndex.keys([...plan.keys, ...first.keys])) if (!seen.has(keyIdOf(k))) seen.set(keyIdOf(k), k);
+  let keys = [...seen.values()];
+  if (options.hasKey) {
+    keys = keys.filter((k) => isWantedKey(k, options.key));
+    if (keys.length === 0) keys = [Array.isArray(options.key) ? options.key : [options.key]];
+  }
+  const rank = (k: readonly unknown[]): number => (verdict.has(keyIdOf(k)) ? n + 1 : reachOf(prefixes, keyIdOf(k)));
+  keys = keys
+    .map((k, i) => ({ k, r: rank(k), i }))
+    .sort((a, b) => b.r - a.r || a.i - b.i)
+    .map((x) => x.k);
+
+  const explainKey = (key: readonly unknown[]): SequenceKeyTrace => {
+    const id = keyIdOf(key);
+    const hits = verdict.get(id);
+    if (hits) {
+      const last = hits[hits.length - 1]!;
+      const filled: FilledStage[] = [];
+      last.events.forEach((e, j) => {
+        if (e !== null) filled.push({ stage: slots[j]!.stage, run: slots[j]!.run, event: refOf(e) });
+      });
+      return { key, matched: true, matches: hits.length, reached: n, of: n, filled, next: null, reason: null };
+    }
+    const reached = reachOf(prefixes, id);
+    const partial = prefixes[reached]?.get(id);
+    const filled: FilledStage[] = (partial?.events ?? []).map((e, j) => ({ stage: positives[j]!.stage, run: positives[j]!.run, event: refOf(e!) }));
+    const firstItem = partial ? itemOf.get(partial.events[0]!)! : null;
+    const lastItem = partial ? itemOf.get(partial.events[partial.events.length - 1]!)! : null;
+    const lastOrder = lastItem ? orderOf.get(lastItem)! : -1;
+
+    let next: NextStage | null = null;
+    let after: Item[] = [];
+    let stagePlan: StagePlan | null = null;
+    if (reached < n) {
+      const slot = positives[reached]!;
+      stagePlan = plan.stages[slot.stage]!;
+      after = keyIndex.itemsWith([...plan.keys, ...stagePlan.keys], key).filter((item) => orderOf.get(item)! > lastOrder);
+      const { candidates, considered } = closestCandidates(ctx, slot.stage, after, options.candidates, ref);
+      next = { stage: slot.stage, run: slot.run, text: tracer.textOf(ctx.explainable.filters[slot.stage]!), candidates, considered };
+    }
+
+    let reason: SequenceDropReason;
+    if (unpiped.has(id)) reason = { kind: 'pipe', pipes: pipesText(plan.query.pipes) };
+    else if (unlimited && (unlimited.full.has(id) || reachOf(unlimited.prefixes, id) > reached)) reason = { kind: 'evicted', window: ctx.rule?.from ?? null };
+    else if (reached === n) reason = missingEvent(plan, slots, partial!, key, keyIndex, itemOf, ref);
+    else if (reached === 0 || !firstItem || !stagePlan) reason = { kind: 'no-event' };
+    else {
+      // The first event that would have extended the partial sequence, and the first until event from its last one on.
+      const extending = after.find((item) => stagePlan.filter.matches(item.event));
+      const until = plan.until;
+      const untilItem = until ? keyIndex.itemsWith([...plan.keys, ...until.keys], key).find((item) => orderOf.get(item)! >= lastOrder && until.filter.matches(item.event)) : undefined;
+      const elapsed = extending ? nanosBetween(firstItem.time, extending.time) : 0;
+      if (untilItem && (!extending || orderOf.get(untilItem)! < orderOf.get(extending)!)) reason = { kind: 'until', event: ref(untilItem) };
+      else if (extending && plan.maxspanNs !== null && elapsed > Number(plan.maxspanNs)) {
+        reason = { kind: 'maxspan', maxspan: maxspanText(query), elapsed: formatNanos(elapsed), event: ref(extending) };
+      } else reason = { kind: 'no-event' };
+    }
+    return { key, matched: false, matches: 0, reached, of: n, filled, next, reason };
+  };
+
+  const chosen = keys.slice(0, options.limit);
+  return {
+    kind: 'sequence',
+    source: sourceOf(ctx),
+    eventCount: ctx.events.length,
+    resultCount: ctx.verdict.length,
+    unusable: ctx.unusable.slice(0, options.limit),
+    unusableCount: ctx.unusableCount,
+    omitted: keys.length - chosen.length,
+    stages: plan.stages.map(
+      (s, stage): StageSummary => ({
+        stage,
+        text: tracer.textOf(ctx.explainable.filters[stage]!),
+        missing: s.missing,
+        runs: s.runs,
+      }),
+    ),
+    until: plan.until ? tracer.textOf(ctx.explainable.filters[plan.stages.length]!) : null,
+    maxspan: query.maxspan ? maxspanText(query) : null,
+    keys: chosen.map(explainKey),
+  };
+}
+
+const maxspanText = (q: A.SequenceQuery): string => (q.maxspan ? `${q.maxspan.text}${q.maxspan.unit ?? ''}` : '');
+
+/** The furthest prefix with a match for the key. */
+function reachOf(prefixes: Prefixes, id: string): number {
+  for (let k = prefixes.length - 1; k >= 1; k--) if (prefixes[k]!.has(id)) return k;
+  return 0;
+}
+
+/**
+ * The last match per key of each prefix of the stages to fill: prefix k is
+ * the query with its first k of them (runs counted, missing-event stages
+ * left out) and no pipes. A prefix with no match ends the search: a longer
+ * one cannot have one either.
+ */
+function prefixMatches(plan: SequencePlan, positives: readonly Slot[], items: readonly Item[], limits: RunnerLimits): Prefixes {
+  // One stage per written stage, its runs as separate places that share it, as the engine expands runs.
+  const once = new Map<StagePlan, StagePlan>();
+  const single = (s: StagePlan): StagePlan => {
+    let x = once.get(s);
+    if (!x) {
+      x = { ...s, runs: 1, missing: false };
+      once.set(s, x);
+    }
+    return x;
+  };
+  const out: Prefixes = [new Map()];
+  for (let k = 1; k <= positives.length; k++) {
+    const stages = positives.slice(0, k).map((p) => single(plan.stages[p.stage]!));
+    const matches = runUnpiped({ ...plan, pipes: [], stages }, items, limits);
+    if (matches.length === 0) break;
+    const last = new Map<string, Match>();
+    for (const m of matches) last.set(keyIdOf(m.joinKeys), m);
+    out.push(last);
+  }
+  return out;
+}
+
+/**
+ * All the stages to fill were filled, yet no match: a missing-event stage's
+ * event dropped the sequence. Looked for as the engine checks them: between
+ * two filled stages by millisecond, a leading or trailing one within maxspan.
+ */
+function missingEvent(
+  plan: SequencePlan,
+  slots: readonly Slot[],
+  partial: Match,
+  key: readonly unknown[],
+  keyIndex: KeyIndex,
+  itemOf: Map<Event, Item>,
+  ref: (item: Item) => ExplainedEvent,
+): SequenceDropReason {
+  const times = partial.events.map((e) => itemOf.get(e!)!.time);
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  const span = plan.maxspanNs === null ? Infinity : Number(plan.maxspanNs);
+  let missingStage = -1;
+  let positivesBefore = 0;
+  for (const slot of slots) {
+    if (!slot.missing) {
+      positivesBefore++;
+      continue;
+    }
+    if (missingStage < 0) missingStage = slot.stage;
+    const stage = plan.stages[slot.stage]!;
+    const before = positivesBefore > 0 ? times[positivesBefore - 1]! : null;
+    const after = positivesBefore < times.length ? times[positivesBefore]! : null;
+    const found = keyIndex.itemsWith([...plan.keys, ...stage.keys], key).find((item) => {
+      if (!stage.filter.matches(item.event)) return false;
+      const t = item.time;
+      if (before && after) return t.ms > before.ms && t.ms < after.ms;
+      if (after) return t.ms < first.ms && nanosBetween(t, last) <= span;
+      return before !== null && t.ms > last.ms && nanosBetween(first, t) <= span;
+    });
+    if (found) return { kind: 'missing-event', stage: slot.stage, event: ref(found) };
+  }
+  return { kind: 'missing-event', stage: missingStage, event: null };
+}

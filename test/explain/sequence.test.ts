@@ -1,0 +1,213 @@
+/**
+ * A sequence explained per join key: how far it got, with which events, the
+ * closest candidates for the next stage and why it went no further.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Event, explain, type ExplainOptions, type SequenceExplanation, type SequenceKeyTrace } from '../../src/index.js';
+import { testRule } from '../helpers/rules.js';
+
+const BASE = Date.parse('2026-01-01T00:00:00.000Z');
+
+/** An event at `seconds` after BASE, of a category, on a host. */
+const ev = (seconds: number, category: string, host: unknown, fields: Record<string, unknown> = {}) => ({
+  '@timestamp': new Date(BASE + seconds * 1000).toISOString(),
+  event: { category },
+  host: { id: host },
+  ...fields,
+});
+
+function explainKeys(query: string, events: Event[], options: ExplainOptions = {}): SequenceExplanation {
+  const e = explain(query, events, options);
+  if (e.kind !== 'sequence') throw new Error(`a sequence, not ${e.kind}`);
+  return e;
+}
+
+/** A key's trace in short: matched, reached of, the filled stages' events, the reason and its event. */
+function summary(k: SequenceKeyTrace) {
+  const r = k.reason;
+  return {
+    matched: k.matched,
+    reached: `${k.reached}/${k.of}`,
+    filled: k.filled.map((f) => f.event.index),
+    reason: r?.kind ?? null,
+    reasonEvent: r && 'event' in r ? (r.event?.index ?? null) : null,
+  };
+}
+
+describe('how far each key of a sequence got, and why no further', () => {
+  it.each([
+    {
+      name: 'every stage filled: matched',
+      query: 'sequence by host.id [process where true] [network where true]',
+      events: [ev(0, 'process', 'a'), ev(1, 'network', 'a')],
+      expected: { matched: true, reached: '2/2', filled: [0, 1], reason: null, reasonEvent: null },
+    },
+    {
+      name: 'the next stage never matched after the first',
+      query: 'sequence by host.id [process where true] [network where true]',
+      events: [ev(0, 'network', 'a'), ev(1, 'process', 'a')],
+      expected: { matched: false, reached: '1/2', filled: [1], reason: 'no-event', reasonEvent: null },
+    },
+    {
+      name: 'maxspan: the next stage came too late',
+      query: 'sequence by host.id with maxspan=2s [process where true] [network where true]',
+      events: [ev(0, 'process', 'a'), ev(2.001, 'network', 'a')],
+      expected: { matched: false, reached: '1/2', filled: [0], reason: 'maxspan', reasonEvent: 1 },
+    },
+    {
+      name: 'until: an until event came between',
+      query: 'sequence by host.id [process where true] [network where true] until [file where true]',
+      events: [ev(0, 'process', 'a'), ev(1, 'file', 'a'), ev(2, 'network', 'a')],
+      expected: { matched: false, reached: '1/2', filled: [0], reason: 'until', reasonEvent: 1 },
+    },
+    {
+      name: 'until: the event that fills a stage ends it too when it is an until event',
+      query: 'sequence by host.id [process where true] [any where true] [network where true] until [any where process.name == "x"]',
+      events: [ev(0, 'process', 'a'), ev(1, 'file', 'a', { process: { name: 'x' } }), ev(2, 'network', 'a')],
+      expected: { matched: false, reached: '2/3', filled: [0, 1], reason: 'until', reasonEvent: 1 },
+    },
+    {
+      name: 'a missing-event stage between two others matched',
+      query: 'sequence by host.id with maxspan=10s [process where true] ![file where true] [network where true]',
+      events: [ev(0, 'process', 'a'), ev(1, 'file', 'a'), ev(2, 'network', 'a')],
+      expected: { matched: false, reached: '2/2', filled: [0, 2], reason: 'missing-event', reasonEvent: 1 },
+    },
+    {
+      name: 'a trailing missing-event stage matched within maxspan',
+      query: 'sequence by host.id with maxspan=10s [process where true] [network where true] ![file where true]',
+      events: [ev(0, 'process', 'a'), ev(1, 'network', 'a'), ev(2, 'file', 'a')],
+      expected: { matched: false, reached: '2/2', filled: [0, 1], reason: 'missing-event', reasonEvent: 2 },
+    },
+    {
+      name: 'a leading missing-event stage matched within maxspan',
+      query: 'sequence by host.id with maxspan=10s ![file where true] [process where true] [network where true]',
+      events: [ev(0, 'file', 'a'), ev(1, 'process', 'a'), ev(2, 'network', 'a')],
+      expected: { matched: false, reached: '2/2', filled: [1, 2], reason: 'missing-event', reasonEvent: 0 },
+    },
+    {
+      name: 'a missing-event stage outside maxspan lets the sequence match',
+      query: 'sequence by host.id with maxspan=5s [process where true] [network where true] ![file where true]',
+      events: [ev(0, 'process', 'a'), ev(1, 'network', 'a'), ev(6, 'file', 'a')],
+      expected: { matched: true, reached: '2/2', filled: [0, 1], reason: null, reasonEvent: null },
+    },
+    {
+      name: 'runs count as stages',
+      query: 'sequence by host.id [process where true] with runs=3 [network where true]',
+      events: [ev(0, 'process', 'a'), ev(1, 'process', 'a'), ev(2, 'network', 'a')],
+      expected: { matched: false, reached: '2/4', filled: [0, 1], reason: 'no-event', reasonEvent: null },
+    },
+    {
+      name: 'a key that filled no stage',
+      query: 'sequence by host.id [process where process.name == "cmd.exe"] [network where true]',
+      events: [ev(0, 'process', 'a', { process: { name: 'bash' } }), ev(1, 'network', 'a')],
+      expected: { matched: false, reached: '0/2', filled: [], reason: 'no-event', reasonEvent: null },
+    },
+  ])('$name', ({ query, events, expected }) => {
+    const e = explainKeys(query, events);
+    expect(e.keys.map((k) => k.key)).toEqual([['a']]);
+    expect(summary(e.keys[0]!)).toEqual(expected);
+  });
+
+  it('names the stage that was not filled, and its closest candidates with the clauses they failed, value seen against the one expected', () => {
+    const e = explainKeys('sequence by host.id [process where true] [network where destination.port == 445 and network.direction == "egress"]', [
+      ev(0, 'process', 'a'),
+      ev(1, 'network', 'a', { destination: { port: 139 }, network: { direction: 'ingress' } }),
+      ev(2, 'network', 'a', { destination: { port: 445 }, network: { direction: 'ingress' } }),
+      ev(3, 'network', 'b', { destination: { port: 445 }, network: { direction: 'egress' } }),
+      ev(4, 'file', 'a'),
+    ]);
+    const a = e.keys.find((k) => k.key[0] === 'a')!;
+    expect(a.next).toMatchObject({ stage: 1, run: 0, considered: 3 });
+    // The fewest failures first: one, two, then the event of another category without the fields.
+    expect(a.next!.candidates.map((c) => [c.event.index, c.filter.failed.map((f) => f.text)])).toEqual([
+      [2, ['network.direction == "egress"']],
+      [1, ['destination.port == 445', 'network.direction == "egress"']],
+      [4, ['destination.port == 445', 'network.direction == "egress"']],
+    ]);
+    expect(a.next!.candidates[0]!.filter.failed[0]).toMatchObject({ kind: 'leaf', expected: '== "egress"', values: [{ field: 'network.direction', value: 'ingress' }] });
+    expect(explainKeys(e.source.query, [ev(0, 'process', 'a'), ev(1, 'network', 'a')], { candidates: 0 }).keys[0]!.next!.candidates).toEqual([]);
+  });
+
+  it('looks for candidates only after the last filled stage', () => {
+    const e = explainKeys('sequence by host.id [process where true] [network where true]', [ev(0, 'network', 'a'), ev(1, 'process', 'a')]);
+    expect(e.keys[0]!.next).toMatchObject({ considered: 0, candidates: [] });
+  });
+
+  it('uses the conditions as the optimizer leaves them: a key constraint of one stage holds in the others', () => {
+    const e = explainKeys('sequence by host.id [process where true] [network where host.id == "a"]', [ev(0, 'process', 'b'), ev(1, 'network', 'b')], { key: 'b' });
+    expect(e.stages[0]!.text).toBe('process where true and host.id == "a"');
+    expect(summary(e.keys[0]!)).toMatchObject({ reached: '0/2', reason: 'no-event' });
+    expect(e.keys[0]!.next!.candidates[0]!.filter.failed.map((f) => f.text)).toEqual(['host.id == "a"']);
+  });
+
+  it('gives the elapsed time and the maxspan of a late stage', () => {
+    const e = explainKeys('sequence by host.id with maxspan=2s [process where true] [network where true]', [ev(0, 'process', 'a'), ev(2.5, 'network', 'a')]);
+    expect(e.keys[0]!.reason).toMatchObject({ kind: 'maxspan', maxspan: '2s', elapsed: '2.5s' });
+  });
+});
+
+describe('the keys of a sequence', () => {
+  const query = 'sequence by host.id [process where true] [network where true]';
+  const events = [ev(0, 'process', 'a'), ev(1, 'process', 'b'), ev(2, 'network', 'b'), ev(3, 'file', 'c'), ev(4, 'process', '5'), ev(5, 'process', 5)];
+
+  it('come matched first, then by how far they got, then in order of appearance', () => {
+    expect(explainKeys(query, events).keys.map((k) => [k.key[0], k.reached])).toEqual([
+      ['b', 2],
+      ['a', 1],
+      ['5', 1],
+      [5, 1],
+      ['c', 0],
+    ]);
+  });
+
+  it('one key with options.key: a value, or its text; an unknown key reached nothing', () => {
+    expect(explainKeys(query, events, { key: 'a' }).keys.map((k) => k.key)).toEqual([['a']]);
+    expect(explainKeys(query, events, { key: 5 }).keys.map((k) => k.key)).toEqual([[5]]);
+    expect(explainKeys(query, events, { key: '5' }).keys.map((k) => k.key)).toEqual([['5'], [5]]);
+    expect(summary(explainKeys(query, events, { key: 'zz' }).keys[0]!)).toEqual({ matched: false, reached: '0/2', filled: [], reason: 'no-event', reasonEvent: null });
+  });
+
+  it('a key of several fields, named by the list of its values', () => {
+    const q = 'sequence by host.id, user.id [process where true] [network where true]';
+    const e = explainKeys(q, [ev(0, 'process', 'a', { user: { id: 1 } }), ev(1, 'network', 'a', { user: { id: 1 } }), ev(2, 'process', 'a', { user: { id: 2 } })], { key: ['a', 2] });
+    expect(e.keys.map((k) => [k.key, k.reached])).toEqual([[['a', 2], 1]]);
+  });
+
+  it('counted beyond the limit', () => {
+    const e = explainKeys(query, events, { limit: 2 });
+    expect([e.keys.length, e.omitted]).toEqual([2, 3]);
+  });
+
+  it('refuses options.event', () => {
+    expect(() => explain(query, events, { event: 0 })).toThrow('options.event');
+  });
+});
+
+describe('a sequence cut by pipes, and state dropped by a stream', () => {
+  it('says a pipe left out a sequence that matched', () => {
+    const e = explainKeys('sequence by host.id [process where true] [network where true] | head 1', [ev(0, 'process', 'a'), ev(1, 'network', 'a'), ev(2, 'process', 'b'), ev(3, 'network', 'b')]);
+    expect(e.keys.map((k) => [k.key[0], k.matched, k.reason])).toEqual([
+      ['a', true, null],
+      ['b', false, { kind: 'pipe', pipes: '| head 1' }],
+    ]);
+  });
+
+  it('as a stream, a rule keeps a sequence without maxspan for its look-back only: evicted', () => {
+    const rule = testRule('lookback', 'sequence by host.id [process where true] [network where true]', 'from = "now-1m"');
+    const events = [ev(0, 'process', 'a'), ev(30, 'process', 'b'), ev(200, 'network', 'a'), ev(201, 'network', 'b'), ev(202, 'file', 'c')];
+    const asRun = explain(rule, events);
+    const asStream = explain(rule, events, { stream: true });
+    if (asRun.kind !== 'sequence' || asStream.kind !== 'sequence') throw new Error('a sequence');
+    expect(asRun.keys.map((k) => [k.key[0], k.matched])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', false],
+    ]);
+    expect(asStream.keys.map((k) => [k.key[0], k.matched, k.reason?.kind ?? null])).toEqual([
+      ['a', false, 'evicted'],
+      ['b', false, 'evicted'],
+      ['c', false, 'no-event'],
+    ]);
+    expect(asStream.keys[0]!.reason).toEqual({ kind: 'evicted', window: 'now-1m' });
+  });
+});
