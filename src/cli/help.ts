@@ -5,6 +5,7 @@ export const MAIN_HELP = `eqlkit: run Elastic EQL queries and detection rules ov
 Usage:
   eqlkit query '<eql>' [events…]              print the matches of a query
   eqlkit run [rules…] --events <events…>      run rules (default: the bundled ones), print alerts
+  eqlkit explain <rule> --events <events…>    why a rule (or a query) did or did not match
   eqlkit check [rules…]                       parse and compile rules, report problems
   eqlkit test [tests…]                        run rule tests (*.test.toml), report each case
   eqlkit parse '<eql>'                        print the canonical query (or its AST)
@@ -159,6 +160,40 @@ ${FIELD_OPTIONS}
 
 A file ending in .toml is a rule (which carries its own fields); another file
 holds a query; anything else is the query itself.`;
+export const EXPLAIN_HELP = `Usage: eqlkit explain <rule file> --events <events…> [--event N | --key VALUE] [options]
+       eqlkit explain '<eql>' --events <events…> [options]
+       eqlkit explain -f <query file> --events <events…> [options]
+
+Explains why a rule or query did or did not match the events: its verdict
+(a rule's as eqlkit run gives it) and why.
+
+- An event query: for each event, its condition as a tree, each clause
+  with ✓ or ✗, its place in the query (line:column) and the values the event
+  holds for it.
+- A sequence: for each join key, how many stages it filled in order and with
+  which events, why it went no further (no event matched the next stage,
+  maxspan exceeded, an until event, a missing-event stage matched, state
+  dropped after the rule's look-back, the pipes), and the events with the
+  key closest to filling the next stage, with the clauses they failed.
+- A sample: for each join key, the events matching each stage, or the
+  closest candidates of a stage none matches.
+
+  --events <events…>          event files, folders or globs (or - for stdin); default stdin
+  --event <N | FILE:LINE>     only the event on line N of the event file (FILE:LINE with several)
+  --key <value>               only this join key: its value, or a JSON list of the values
+                              of a key of several fields, such as '["host-1", 4]'
+  --candidates <n>            candidate events listed for a stage not filled (default 3)
+  --limit <n>                 events or keys explained (default 20); the rest are counted
+  -F, --format <name>         text (default) or json (the library's explain() result)
+  -f, --file <file>           read the query from a file
+  --mapping <file>            field types: an Elasticsearch mapping
+${FIELD_OPTIONS}
+                              (a query only: rules carry their own fields)
+  --max-errors <n>            bad lines to print before counting the rest (default 20)
+  -h, --help
+
+Events are read into memory whole, in the order given; explain takes them as
+one search over all of them, as run does.`;
 
 /** For `eqlkit help <command>`. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
@@ -168,4 +203,5 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   test: TEST_HELP,
   parse: PARSE_HELP,
   synth: SYNTH_HELP,
+  explain: EXPLAIN_HELP,
 };

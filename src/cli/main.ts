@@ -17,6 +17,7 @@ import { checkCommand } from './commands/check.js';
 import { testCommand } from './commands/test.js';
 import { parseCommand } from './commands/parse.js';
 import { synthCommand } from './commands/synth.js';
+import { explainCommand } from './commands/explain.js';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   query: queryCommand,
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   test: testCommand,
   parse: parseCommand,
   synth: synthCommand,
+  explain: explainCommand,
 };
 
 function version(): string {
