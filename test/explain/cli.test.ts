@@ -1,9 +1,10 @@
 /** `eqlkit explain`, run in-process: the readable tree, JSON, and its usage errors. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/shared.js';
 
 const RULE = 'rules/windows/lateral_movement_incoming_wmi.toml';
 const EVENTS = 'rules/windows/lateral_movement_incoming_wmi.events.ndjson';
@@ -103,5 +104,30 @@ describe('eqlkit explain', () => {
     expect(viaHelp.stdout).toMatch(/^Usage: eqlkit explain/);
     expect((await runCli(['explain', '--help'])).stdout).toBe(viaHelp.stdout);
     expect((await runCli(['--help'])).stdout).toMatch(/^ {2}eqlkit explain <rule> --events <events…> +why a rule/m);
+  });
+});
+
+describe('the output pasted in docs/testing-rules.md', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'testing-rules.md'), 'utf8');
+  /** Each block that runs `eqlkit explain` alone (no pipe): its arguments, and the output shown under it. */
+  const runs = [...doc.matchAll(/```\n\$ eqlkit (explain [\s\S]*?)```/g)]
+    .map((m) => {
+      const text = m[1]!.replace(/\\\n\s*/g, '');
+      const end = text.indexOf('\n');
+      return { command: text.slice(0, end), output: text.slice(end + 1) };
+    })
+    .filter((r) => !r.command.includes(' | '));
+
+  /** Shell words: single-quoted text as it is, other words split on spaces. */
+  const words = (command: string): string[] => [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+  it('has the runs it shows', () => {
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(runs)('$command', async ({ command, output }) => {
+    const r = await runCli(words(command));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(output);
   });
 });
