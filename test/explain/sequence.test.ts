@@ -3,7 +3,7 @@
  * closest candidates for the next stage and why it went no further.
  */
 import { describe, expect, it } from 'vitest';
-import { type Event, explain, type ExplainOptions, type SequenceExplanation, type SequenceKeyTrace } from '../../src/index.js';
+import { type Event, explain, type ExplainOptions, schemaFromMapping, type SequenceExplanation, type SequenceKeyTrace } from '../../src/index.js';
 import { testRule } from '../helpers/rules.js';
 
 const BASE = Date.parse('2026-01-01T00:00:00.000Z');
@@ -138,6 +138,13 @@ describe('how far each key of a sequence got, and why no further', () => {
     expect(e.stages[0]!.text).toBe('process where true and host.id == "a"');
     expect(summary(e.keys[0]!)).toMatchObject({ reached: '0/2', reason: 'no-event' });
     expect(e.keys[0]!.next!.candidates[0]!.filter.failed.map((f) => f.text)).toEqual(['host.id == "a"']);
+  });
+
+  it('leaves out a key constraint that does not compile in a stage, as the plan does (an ip key cannot equal "x")', () => {
+    const schema = schemaFromMapping({ properties: { '@timestamp': { type: 'date' }, event: { properties: { category: { type: 'keyword' } } }, a: { type: 'ip' }, b: { type: 'keyword' } } });
+    const e = explainKeys('sequence [process where true] by a [network where b == "x"] by b', [{ '@timestamp': '2026-01-01T00:00:00Z', event: { category: 'process' }, a: '10.0.0.1' }], { schema });
+    expect(e.stages.map((s) => s.text)).toEqual(['process where true', 'network where b == "x"']);
+    expect(e.keys.map((k) => [k.key, k.reached])).toEqual([[['10.0.0.1'], 1]]);
   });
 
   it('gives the elapsed time and the maxspan of a late stage', () => {
