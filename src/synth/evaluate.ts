@@ -83,7 +83,7 @@ function computed(e: A.Expression, read: FieldRead): ScriptValue {
       const fail = (): never => {
         throw new NotEvaluable();
       };
-      const context: ScriptContext = { call: e, fold: (fn) => fn([]), typeError: fail, fail, textOf: () => '' };
+      const context: ScriptContext = { call: e, fold: (fn) => fn([]), fail, textOf: () => '' };
       return definition.script(args, context)([]);
     }
     default:

@@ -6,6 +6,7 @@
  * `eqlkit run` runs); and every filter's tree comes to the compiled
  * filter's answer on every event.
  */
+import { parseToml } from '../../src/rules/toml.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -118,7 +119,9 @@ describe('explain and run over the bundled rule and its sample events', () => {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const expected = JSON.parse(readFileSync(join(dir, 'windows', 'lateral_movement_incoming_wmi.expected.json'), 'utf8')) as { expected_alerts: string[][] };
+  // The alerts its rule test expects, by event.id.
+  const test = parseToml(readFileSync(join(dir, 'windows', 'lateral_movement_incoming_wmi.test.toml'), 'utf8')) as { case: Array<{ alerts: string[][] }> };
+  const expected = { expected_alerts: test.case[0]!.alerts };
 
   it.each([false, true])('matches the alerts expected of it (stream: %s)', (stream) => {
     const e = explain(rule!, events, { limit: Infinity, stream });
