@@ -8,8 +8,12 @@ export function headOf(count: number): PipeInstance {
     name: 'head',
     text: `head ${count}`,
     apply: <T>(items: T[]): T[] => (count >= items.length ? items : items.slice(0, count)),
-    stream: <T>(): PipeStream<T> => {
-      let left = count;
+    stream: <T>(saved?: unknown): PipeStream<T> => {
+      if (saved !== undefined && !(Number.isInteger(saved) && (saved as number) >= 0 && (saved as number) <= count)) {
+        throw new RangeError(`a saved pass of head ${count} is the number of results still to pass (0 to ${count}), not ${JSON.stringify(saved)}`);
+      }
+      // Results still to pass.
+      let left = saved === undefined ? count : (saved as number);
       return {
         accept: () => {
           if (left === 0) return false;
@@ -19,6 +23,7 @@ export function headOf(count: number): PipeInstance {
         get done() {
           return left === 0;
         },
+        save: () => left,
       };
     },
     sizeLimit: headOf,

@@ -10,7 +10,7 @@ import { head } from './head.js';
 import { tail } from './tail.js';
 import type { PipeCheckFailure, PipeDefinition, PipeInstance } from './types.js';
 
-export { applyPipes, type PipelineRun, runPipeline, withRequestSize } from './pipeline.js';
+export { applyPipes, type PipelineRun, type PipelineState, runPipeline, withRequestSize } from './pipeline.js';
 export type { PipeCheckFailure, PipeDefinition, PipeInstance, PipeStream, ResultPosition } from './types.js';
 
 /** The pipes that run, in the order the docs list them. */

@@ -38,20 +38,39 @@ export interface PipelineRun<T> {
   readonly done: boolean;
   /** The end of the results: what the held results give, in order (none when nothing is held). */
   end(): T[];
+  /**
+   * Where the run stands, as JSON data for a matcher's state snapshot: each
+   * streaming pipe's pass, and the held results, each given by `encode`.
+   * {@link runPipeline} resumes from it.
+   */
+  save<S>(encode: (item: T) => S): PipelineState<S>;
+}
+
+/** A run of the pipes as {@link PipelineRun.save} gives it. */
+export interface PipelineState<S> {
+  /** What each pipe before the first that needs the end saved of its pass. */
+  readonly stages: readonly unknown[];
+  /** The results held for the pipes from that one on, in order. */
+  readonly held: readonly S[];
 }
 
 /**
  * A run of the pipes for a stream of results. The pipes up to the first one
  * that needs the end pass results on as they come; from that one on, results
  * are held and the rest of the pipes apply at `end()`. Fed every result, it
- * gives what {@link applyPipes} gives.
+ * gives what {@link applyPipes} gives. With `resume`, what `save` gave in a
+ * run of the same pipes, it goes on from there (`decode` turning each held
+ * result back); a RangeError when the state is not one of these pipes'.
  */
-export function runPipeline<T>(pipes: readonly PipeInstance[]): PipelineRun<T> {
+export function runPipeline<T>(pipes: readonly PipeInstance[], resume?: { readonly state: PipelineState<unknown>; readonly decode: (saved: unknown) => T }): PipelineRun<T> {
   const cut = pipes.findIndex((p) => p.stream === undefined);
   const streaming = cut < 0 ? pipes : pipes.slice(0, cut);
   const rest = cut < 0 ? [] : pipes.slice(cut);
-  const stages: PipeStream<T>[] = streaming.map((p) => p.stream!<T>());
-  let held: T[] = [];
+  if (resume && (!Array.isArray(resume.state.stages) || resume.state.stages.length !== streaming.length || !Array.isArray(resume.state.held) || (rest.length === 0 && resume.state.held.length > 0))) {
+    throw new RangeError(`not a saved run of the pipes ${pipes.map((p) => `| ${p.text}`).join(' ')}`);
+  }
+  const stages: PipeStream<T>[] = streaming.map((p, i) => p.stream!<T>(resume?.state.stages[i]));
+  let held: T[] = resume ? resume.state.held.map(resume.decode) : [];
   return {
     holds: rest.length > 0,
     accept(item: T): boolean {
@@ -69,6 +88,9 @@ export function runPipeline<T>(pipes: readonly PipeInstance[]): PipelineRun<T> {
       const out = applyPipes(held, rest);
       held = [];
       return out;
+    },
+    save<S>(encode: (item: T) => S): PipelineState<S> {
+      return { stages: stages.map((s) => s.save()), held: held.map(encode) };
     },
   };
 }

@@ -24,6 +24,12 @@ export interface PipeStream<T> {
   accept(item: T): boolean;
   /** True once no later result can pass: whoever feeds the pipe may stop reading. */
   readonly done: boolean;
+  /**
+   * What this pass holds so far, as JSON data (numbers, strings, arrays,
+   * plain objects), for a matcher's state snapshot: `stream(saved)` of the
+   * same pipe resumes the pass from it.
+   */
+  save(): unknown;
 }
 
 /**
@@ -43,9 +49,12 @@ export interface PipeInstance {
   /**
    * For a pipe that can pass results on as they come (`head`): a fresh state
    * for one run, which gives what `apply` gives. Absent for a pipe that needs
-   * the end of the results (`tail`): results are held from it on.
+   * the end of the results (`tail`): results are held from it on. Given
+   * `saved`, what {@link PipeStream.save} gave in a pass of this same pipe,
+   * it resumes that pass; it throws a RangeError when `saved` is not such a
+   * value.
    */
-  readonly stream?: <T>() => PipeStream<T>;
+  readonly stream?: <T>(saved?: unknown) => PipeStream<T>;
   /**
    * For a limit (`head`, `tail`): the limit that a request `size` becomes.
    * Elasticsearch puts the size before the first limit among the pipes, as a

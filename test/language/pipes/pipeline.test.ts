@@ -56,6 +56,40 @@ describe('runPipeline', () => {
     );
   });
 
+  it('resumed from what save gave, through JSON text, gives what one run gives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(pipe, { maxLength: 4 }),
+        fc.nat(12).chain((n) => fc.tuple(fc.constant(n), fc.nat(n))),
+        (pipes, [n, cut]) => {
+          const first = runPipeline<number>(pipes);
+          const out = items(n)
+            .slice(0, cut)
+            .filter((i) => first.accept(i));
+          const state = JSON.parse(JSON.stringify(first.save((i) => ({ item: i }))));
+          const rest = runPipeline<number>(pipes, { state, decode: (x) => (x as { item: number }).item });
+          out.push(
+            ...items(n)
+              .slice(cut)
+              .filter((i) => rest.accept(i)),
+            ...rest.end(),
+          );
+          expect(out).toEqual(applyPipes(items(n), pipes));
+        },
+      ),
+    );
+  });
+
+  it('refuses to resume from a run of other pipes', () => {
+    const run = runPipeline<number>([headOf(3), tailOf(2)]);
+    run.accept(1);
+    const state = run.save((i) => i);
+    expect(state).toEqual({ stages: [2], held: [1] });
+    expect(() => runPipeline<number>([headOf(3)], { state, decode: (x) => x as number })).toThrow(RangeError);
+    expect(() => runPipeline<number>([headOf(1), tailOf(2)], { state, decode: (x) => x as number })).toThrow(/head 1/);
+    expect(() => runPipeline<number>([tailOf(2)], { state, decode: (x) => x as number })).toThrow(/not a saved run/);
+  });
+
   it('streams up to the first pipe that needs the end, and holds from there', () => {
     const run = runPipeline<number>([headOf(3), tailOf(2)]);
     expect(run.holds).toBe(true);
