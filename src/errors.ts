@@ -151,6 +151,33 @@ export class RuleLoadError extends EqlError {
   }
 }
 
+export type SnapshotErrorCode = 'EQL_SNAPSHOT_MISMATCH' | 'EQL_SNAPSHOT_VERSION' | 'EQL_SNAPSHOT_CORRUPT' | 'EQL_SNAPSHOT_UNSERIALIZABLE';
+
+/**
+ * A matcher's state snapshot cannot be taken or restored:
+ *
+ * - `EQL_SNAPSHOT_MISMATCH`: taken from other rules or another query, or with
+ *   other matcher options, than the matcher it is restored into;
+ * - `EQL_SNAPSHOT_VERSION`: written in another version of the snapshot format;
+ * - `EQL_SNAPSHOT_CORRUPT`: not a snapshot, or damaged (`path` says where);
+ * - `EQL_SNAPSHOT_UNSERIALIZABLE`: at `snapshot()`, an event the state holds
+ *   has a value that cannot be saved exactly (a Map, a function, a cycle).
+ *
+ * A refused restore leaves the matcher as it was.
+ */
+export class EqlSnapshotError extends EqlError {
+  declare readonly code: SnapshotErrorCode;
+  readonly reason: string;
+  /** Where in the snapshot (or in the event) the problem is, as a JSON path such as `$.state.keys[3]`; null when it is the whole. */
+  readonly path: string | null;
+
+  constructor(code: SnapshotErrorCode, reason: string, path: string | null = null) {
+    super(code, path === null ? `snapshot: ${reason}` : `snapshot: ${reason} (at ${path})`);
+    this.reason = reason;
+    this.path = path;
+  }
+}
+
 /** What a value is, for messages: `null`, `an array`, `a number (42)`, `an object`, … */
 function describeValue(value: unknown): string {
   if (value === null) return 'null';

@@ -71,6 +71,8 @@ export { compile, CompiledQuery } from './engine/compiled-query.js';
 export type { SearchOptions, SearchStats } from './engine/compiled-query.js';
 export type { Match } from './engine/match.js';
 export type { StreamOptions, StreamStats, StreamMatcher } from './engine/stream.js';
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './engine/snapshot.js';
+export type { MatcherSnapshot, SnapshotOptions, SnapshotData } from './engine/snapshot.js';
 export type { CompileOptions } from './compile/plan.js';
 import type { LinePrefilter as LinePrefilterClass } from './compile/line-prefilter.js';
 /** A test on raw NDJSON lines: false when no stage of the query (or of any rule) could match the line. */
@@ -78,8 +80,8 @@ export type LinePrefilter = Pick<LinePrefilterClass, 'mayMatch'>;
 export { schemaFromMapping, withDynamicFields, mergeSchemas } from './analyze/schema.js';
 export type { Schema, FieldType, FieldSpec, AliasSpec, ConflictSpec } from './analyze/schema.js';
 export type { Event } from './semantics/fields.js';
-export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError, EqlInvalidArgumentError } from './errors.js';
-export type { SyntaxErrorCode, EventErrorCode } from './errors.js';
+export { EqlError, EqlSyntaxError, EqlSemanticError, EqlEventError, EqlInvalidArgumentError, EqlSnapshotError } from './errors.js';
+export type { SyntaxErrorCode, EventErrorCode, SnapshotErrorCode } from './errors.js';
 export type { SemanticErrorCode } from './analyze/scope.js';
 
 export { Rule } from './rules/rule.js';

@@ -8,6 +8,7 @@ import type { OrderedEvent } from './order.js';
 import type { Match } from './match.js';
 import { SequenceMatcher, type SequenceLimits } from './sequence.js';
 import { SampleMatcher } from './sample.js';
+import { type SnapshotData, type SnapshotReader, type SnapshotWriter, corrupt } from './snapshot.js';
 
 export interface RunnerLimits extends SequenceLimits {
   readonly maxSamplesPerKey?: number;
@@ -31,7 +32,24 @@ export interface QueryRunner {
    */
   wants(stage: number): boolean;
   stats(): RunnerStats;
+  /** The matching state, for a snapshot; null when there is none yet. */
+  save(w: SnapshotWriter): SnapshotData;
+  /**
+   * Reads a state `save` wrote for this query, checking it: the stats it
+   * gives the runner, and `commit` to put it in place of the current state.
+   * Nothing changes until `commit`, so a refused snapshot leaves the runner
+   * as it was.
+   */
+  restore(r: SnapshotReader, data: unknown, at: string): RestoredState;
 }
+
+/** A checked saved state, not yet in place. */
+export interface RestoredState {
+  readonly stats: RunnerStats;
+  commit(): void;
+}
+
+const NO_STATS: RunnerStats = Object.freeze({ liveKeys: 0, pendingSequences: 0, evictions: 0 });
 
 /** Shared by every call that finds nothing: no allocation per event. */
 const NONE: Match[] = Object.freeze([]) as unknown as Match[];
@@ -49,7 +67,13 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
         },
         flush: () => [],
         wants: () => true,
-        stats: () => ({ liveKeys: 0, pendingSequences: 0, evictions: 0 }),
+        stats: () => ({ ...NO_STATS }),
+        // An event query remembers nothing between events.
+        save: () => null,
+        restore: (_r, data, at) => {
+          if (data !== null) corrupt(at, 'an event query has no state');
+          return { stats: NO_STATS, commit: () => {} };
+        },
       };
     }
     case 'sequence': {
@@ -61,6 +85,12 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
         stats: () => {
           const s = m.stats();
           return { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions };
+        },
+        save: (w) => m.save(w),
+        restore: (r, data, at) => {
+          const restored = m.restore(r, data, at);
+          const s = restored.stats;
+          return { stats: { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions }, commit: restored.commit };
         },
       };
     }
@@ -74,6 +104,11 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
         flush: () => m.flush(),
         wants: () => true,
         stats: () => ({ liveKeys: m.stats().liveKeys, pendingSequences: 0, evictions: 0 }),
+        save: (w) => m.save(w),
+        restore: (r, data, at) => {
+          const restored = m.restore(r, data, at);
+          return { stats: { liveKeys: restored.stats.liveKeys, pendingSequences: 0, evictions: 0 }, commit: restored.commit };
+        },
       };
     }
   }

@@ -8,6 +8,7 @@ import type { Event } from '../semantics/fields.js';
 import type { KeyField, SamplePlan } from '../compile/plan.js';
 import { type KeyValue, compareKeys, datePositions, keyCombinations, keyId, renderKeys } from './keys.js';
 import type { Match } from './match.js';
+import { type SnapshotData, type SnapshotReader, type SnapshotWriter, array, corrupt, keyValue, record, saveValue } from './snapshot.js';
 
 interface KeySamples {
   readonly values: readonly KeyValue[];
@@ -61,6 +62,47 @@ export class SampleMatcher {
         }
       }
     }
+  }
+
+  /** The state for a snapshot, or null when it is as new: each key's values and candidate events per stage, keys in the map's order. */
+  save(w: SnapshotWriter): SnapshotData {
+    if (this.keys.size === 0) return null;
+    const keys: SnapshotData[] = [];
+    for (const k of this.keys.values()) keys.push({ key: k.values.map(saveValue), candidates: k.candidates.map((list) => list.map(w.event)) });
+    return { keys };
+  }
+
+  /** Reads a state {@link save} wrote (for this query), checking it, and returns its stats and what puts it in place. */
+  restore(r: SnapshotReader, data: unknown, at: string): { readonly stats: SampleStats; commit(): void } {
+    const keys = new Map<string, KeySamples>();
+    let candidateCount = 0;
+    const keyLength = this.keyFields[0]?.length ?? 0;
+    const saved = data === null ? [] : array(record(data, at).keys, `${at}.keys`);
+    for (const [i, x] of saved.entries()) {
+      const where = `${at}.keys[${i}]`;
+      const k = record(x, where);
+      const values = array(k.key, `${where}.key`).map((v, j) => keyValue(v, `${where}.key[${j}]`));
+      if (values.length !== keyLength) corrupt(`${where}.key`, `a key of this query has ${keyLength} values`);
+      const lists = array(k.candidates, `${where}.candidates`);
+      if (lists.length !== this.plan.stages.length) corrupt(`${where}.candidates`, `this query has ${this.plan.stages.length} stages`);
+      const candidates = lists.map((list, stage) => {
+        const refs = array(list, `${where}.candidates[${stage}]`);
+        if (refs.length > this.cap) corrupt(`${where}.candidates[${stage}]`, `a stage keeps at most ${this.cap} candidates`);
+        candidateCount += refs.length;
+        return refs.map((ref, j) => r.event(ref, `${where}.candidates[${stage}][${j}]`));
+      });
+      const id = keyId(values);
+      if (keys.has(id)) corrupt(`${where}.key`, 'a key listed twice');
+      keys.set(id, { values, candidates });
+    }
+    return {
+      stats: { liveKeys: keys.size, candidates: candidateCount },
+      commit: () => {
+        this.keys.clear();
+        for (const [id, k] of keys) this.keys.set(id, k);
+        this.candidateCount = candidateCount;
+      },
+    };
   }
 
   /** All samples, ordered by key. */

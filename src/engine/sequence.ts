@@ -21,6 +21,7 @@ import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
 import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
 import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';
 import type { Match } from './match.js';
+import { type SnapshotData, type SnapshotReader, type SnapshotWriter, array, corrupt, count, integer, keyValue, optionalTime, record, saveTime, saveValue, time } from './snapshot.js';
 
 const NO_MATCHES: Match[] = Object.freeze([]) as unknown as Match[];
 
@@ -495,6 +496,149 @@ export class SequenceMatcher {
     for (const s of this.awaitingKeys) s.awaiting.length = 0;
     this.awaitingKeys.clear();
     return this.drain(true);
+  }
+
+  /**
+   * The matcher's state for a snapshot, or null when it is as new: each key
+   * with its values, its partial sequences (by the stage they last filled),
+   * its missing-stage event times and its candidates waiting on a trailing
+   * check; the candidates not yet given out, in order; when the next sweep
+   * is due; the evictions so far. Keys are listed in the map's order, which
+   * sweeps and evictions follow.
+   */
+  save(w: SnapshotWriter): SnapshotData {
+    if (this.states.size === 0 && this.queue.length === 0 && this.nextSweep === null && this.evictions === 0) return null;
+    const candidates = new Map<Candidate, number>();
+    const queue = this.queue.map((c, i): SnapshotData => {
+      candidates.set(c, i);
+      return {
+        events: c.events.map(w.item),
+        key: c.key.map(saveValue),
+        decision: c.decision ?? null,
+        deadline: c.deadline ? saveTime(c.deadline) : null,
+        anchor: c.anchor ? saveTime(c.anchor) : null,
+      };
+    });
+    const keyPlaces = new Map<KeyState, number>();
+    const keys: SnapshotData[] = [];
+    for (const s of this.states.values()) {
+      keyPlaces.set(s, keys.length);
+      keys.push({
+        key: s.values.map(saveValue),
+        placed: s.placedMs,
+        touched: saveTime(s.touched),
+        pending: s.pending.map((p) => (p ? p.events.map(w.item) : null)),
+        missing: s.missing.map((history) => history.flatMap((t) => [t.ms, t.ns])),
+        awaiting: s.awaiting.map((c) => {
+          const place = candidates.get(c);
+          if (place === undefined) throw new Error('a candidate waits on a trailing check outside the queue');
+          return place;
+        }),
+      });
+    }
+    return {
+      keys,
+      queue,
+      awaitingKeys: [...this.awaitingKeys].map((s) => keyPlaces.get(s)!),
+      nextSweep: this.nextSweep ? saveTime(this.nextSweep) : null,
+      evictions: this.evictions,
+    };
+  }
+
+  /**
+   * Reads a state {@link save} wrote (for this query), checking it, and
+   * returns its stats and what puts it in place of the current state.
+   */
+  restore(r: SnapshotReader, data: unknown, at: string): { readonly stats: SequenceStats; commit(): void } {
+    const positives = this.positives.length;
+    const keyLength = this.keyFields[this.positiveFilter[0] ?? 0]?.length ?? 0;
+    const keyOf = (x: unknown, where: string): KeyValue[] => {
+      const values = array(x, where).map((v, i) => keyValue(v, `${where}[${i}]`));
+      if (values.length !== keyLength) corrupt(where, `a key of this query has ${keyLength} values`);
+      return values;
+    };
+    const eventsOf = (x: unknown, length: number, where: string): Placed[] => {
+      const refs = array(x, where);
+      if (refs.length !== length) corrupt(where, `expected ${length} events`);
+      return refs.map((ref, i) => r.item(ref, `${where}[${i}]`));
+    };
+    const o = data === null ? { keys: [], queue: [], awaitingKeys: [], nextSweep: null, evictions: 0 } : record(data, at);
+    const queue = array(o.queue, `${at}.queue`).map((x, i): Candidate => {
+      const where = `${at}.queue[${i}]`;
+      const c = record(x, where);
+      if (c.decision !== null && c.decision !== 'keep' && c.decision !== 'drop') corrupt(`${where}.decision`, 'a decision is "keep", "drop" or null');
+      const deadline = optionalTime(c.deadline, `${where}.deadline`);
+      const anchor = optionalTime(c.anchor, `${where}.anchor`);
+      const candidate: Candidate = { events: eventsOf(c.events, positives, `${where}.events`), key: keyOf(c.key, `${where}.key`), decision: c.decision ?? undefined };
+      if (deadline) candidate.deadline = deadline;
+      if (anchor) candidate.anchor = anchor;
+      return candidate;
+    });
+    const waiting = new Set<Candidate>();
+    const states = new Map<string, KeyState>();
+    const keyList: KeyState[] = [];
+    for (const [i, x] of array(o.keys, `${at}.keys`).entries()) {
+      const where = `${at}.keys[${i}]`;
+      const k = record(x, where);
+      const values = keyOf(k.key, `${where}.key`);
+      const pending = array(k.pending, `${where}.pending`);
+      if (pending.length !== Math.max(0, positives - 1)) corrupt(`${where}.pending`, `a key of this query has ${Math.max(0, positives - 1)} places for partial sequences`);
+      const missing = array(k.missing, `${where}.missing`);
+      if (missing.length !== this.missingStages.length) corrupt(`${where}.missing`, `this query has ${this.missingStages.length} missing stages`);
+      const state: KeyState = {
+        values,
+        pending: pending.map((p, stage) => (p === null ? undefined : { events: eventsOf(p, stage + 1, `${where}.pending[${stage}]`) })),
+        missing: missing.map((h, mi) => {
+          const flat = array(h, `${where}.missing[${mi}]`);
+          if (flat.length % 2 !== 0) corrupt(`${where}.missing[${mi}]`, 'times are pairs of milliseconds and nanoseconds');
+          const times: EventTime[] = [];
+          for (let j = 0; j < flat.length; j += 2) times.push(time([flat[j], flat[j + 1]], `${where}.missing[${mi}][${j}]`));
+          return times;
+        }),
+        awaiting: array(k.awaiting, `${where}.awaiting`).map((ref, j) => {
+          const c = queue[count(ref, `${where}.awaiting[${j}]`)];
+          if (!c || c.decision !== undefined || !c.deadline || !c.anchor || waiting.has(c)) corrupt(`${where}.awaiting[${j}]`, 'not a candidate waiting on a trailing check');
+          waiting.add(c);
+          return c;
+        }),
+        touched: time(k.touched, `${where}.touched`),
+        placedMs: integer(k.placed, `${where}.placed`),
+      };
+      const id = keyId(values);
+      if (states.has(id)) corrupt(`${where}.key`, 'a key listed twice');
+      states.set(id, state);
+      keyList.push(state);
+    }
+    const awaitingKeys = new Set<KeyState>();
+    for (const [j, ref] of array(o.awaitingKeys, `${at}.awaitingKeys`).entries()) {
+      const s = keyList[count(ref, `${at}.awaitingKeys[${j}]`)];
+      if (!s || s.awaiting.length === 0 || awaitingKeys.has(s)) corrupt(`${at}.awaitingKeys[${j}]`, 'not a key with candidates waiting');
+      awaitingKeys.add(s);
+    }
+    if (awaitingKeys.size !== keyList.filter((s) => s.awaiting.length > 0).length) corrupt(`${at}.awaitingKeys`, 'a key with candidates waiting is not listed');
+    const nextSweep = optionalTime(o.nextSweep, `${at}.nextSweep`);
+    const evictions = count(o.evictions, `${at}.evictions`);
+    const pendingAt = new Array<number>(this.pendingAt.length).fill(0);
+    for (const s of keyList) {
+      for (let i = 0; i < s.pending.length; i++) if (s.pending[i]) pendingAt[i]!++;
+    }
+    const pendingCount = pendingAt.reduce((a, b) => a + b, 0);
+    return {
+      stats: { liveKeys: states.size, pendingSequences: pendingCount, evictions, awaitingTrailingCheck: waiting.size },
+      commit: () => {
+        this.states.clear();
+        for (const [id, s] of states) this.states.set(id, s);
+        this.queue.length = 0;
+        for (const c of queue) this.queue.push(c);
+        this.awaitingKeys.clear();
+        for (const s of awaitingKeys) this.awaitingKeys.add(s);
+        this.awaitingCount = waiting.size;
+        this.pendingAt.splice(0, this.pendingAt.length, ...pendingAt);
+        this.pendingCount = pendingCount;
+        this.nextSweep = nextSweep;
+        this.evictions = evictions;
+      },
+    };
   }
 
   private toMatch(c: Candidate): Match {

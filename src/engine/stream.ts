@@ -15,6 +15,25 @@ import { type EventTime, type OrderedEvent, compareOrdered, compareOrderedMissin
 import { createRunner, type QueryRunner } from './runner.js';
 import type { Match } from './match.js';
 import { durationToNanos } from './duration.js';
+import {
+  type MatcherSnapshot,
+  type SnapshotData,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  SnapshotReader,
+  SnapshotWriter,
+  agrees,
+  array,
+  corrupt,
+  digest,
+  openSnapshot,
+  planIdentityText,
+  position,
+  record,
+  savePosition,
+  savedCounts,
+  snapshotOptions,
+} from './snapshot.js';
 
 export interface StreamOptions {
   /** Receives events that cannot be used (not an object, no readable timestamp, failed evaluation). */
@@ -80,7 +99,32 @@ export interface StreamMatcher {
   /** Ends the stream: releases buffered events and returns the remaining matches. */
   flush(): Match[];
   stats(): StreamStats;
+  /**
+   * The matcher's state between two pushes, as JSON data: what `restore`
+   * needs to continue exactly where this matcher stands (see
+   * {@link MatcherSnapshot}). The matcher goes on unchanged. Call it between
+   * pushes, never from a callback (`onError`, `onLate`).
+   *
+   * @throws EqlSnapshotError `EQL_SNAPSHOT_UNSERIALIZABLE` when an event the
+   * state holds has a value that cannot be saved (a Map, a function, a cycle)
+   */
+  snapshot(): MatcherSnapshot<StreamStats>;
+  /**
+   * Replaces the matcher's state with a snapshot's (the object `snapshot`
+   * gave, or its JSON text), taken from a matcher of the same query, compiled
+   * alike, with the same options. Pushing the rest of the stream then gives
+   * what the matcher the snapshot was taken from would have given.
+   *
+   * @throws EqlSnapshotError `EQL_SNAPSHOT_MISMATCH` for another query or
+   * other options, `EQL_SNAPSHOT_VERSION` for another format version,
+   * `EQL_SNAPSHOT_CORRUPT` for anything else that is not such a snapshot; the
+   * matcher is then left as it was
+   */
+  restore(snapshot: MatcherSnapshot<StreamStats> | string): void;
 }
+
+/** The counts of {@link StreamStats}, in the order a snapshot lists them. */
+const STREAM_STATS = ['eventsSeen', 'linesSkipped', 'matches', 'errors', 'late', 'buffered', 'liveKeys', 'pendingSequences', 'evictions'] as const;
 
 export const DEFAULT_MAX_PENDING_SEQUENCES = 1_000_000;
 
@@ -106,6 +150,15 @@ class EventHeap {
       [a[i], a[parent]] = [a[parent]!, a[i]!];
       i = parent;
     }
+  }
+  /** The events held, in the heap's own layout. */
+  get entries(): readonly OrderedEvent<Event>[] {
+    return this.items;
+  }
+  /** Holds these instead, already laid out as a heap. */
+  replace(items: readonly OrderedEvent<Event>[]): void {
+    this.items.length = 0;
+    for (const e of items) this.items.push(e);
   }
   pop(): OrderedEvent<Event> | undefined {
     const a = this.items;
@@ -218,8 +271,10 @@ export class EventOrderer {
   private readonly reorderNs: number;
   /** `lazyTimestamps`: events go straight through and their time is read when a query asks (see {@link ArrivedEvent}). */
   private readonly timeOnDemand: boolean;
-  private lastReleased: OrderedEvent<Event> | undefined;
-  private latest: OrderedEvent<Event> | undefined;
+  /** The place of the last event released (only its place is compared: a restored one has no event). */
+  private lastReleased: OrderedEvent | undefined;
+  /** The place of the latest event taken into the reorder buffer. */
+  private latest: OrderedEvent | undefined;
 
   /** @param holdAll batch mode: events are admitted and never late; the caller sorts them. */
   constructor(
@@ -347,6 +402,33 @@ export class EventOrderer {
     return out;
   }
 
+  /** The reorder buffer and the last places in the order, for a snapshot (the counters go in its stats). */
+  save(w: SnapshotWriter): SnapshotData {
+    return { buffer: this.heap.entries.map(w.item), lastReleased: savePosition(this.lastReleased), latest: savePosition(this.latest) };
+  }
+
+  /**
+   * Reads a state {@link save} wrote, checking it, with the saved counters:
+   * returns what puts them in place.
+   */
+  restore(r: SnapshotReader, data: unknown, counters: EventOrderer['counters'], at: string): { readonly buffered: number; commit(): void } {
+    const o = record(data, at);
+    const buffer = array(o.buffer, `${at}.buffer`).map((ref, i) => r.item(ref, `${at}.buffer[${i}]`));
+    if (buffer.length > 0 && this.direct) corrupt(`${at}.buffer`, 'a matcher without a reorder window holds no events');
+    for (let i = 1; i < buffer.length; i++) if (this.compare(buffer[i]!, buffer[(i - 1) >> 1]!) < 0) corrupt(`${at}.buffer[${i}]`, 'the reorder buffer is out of order');
+    const lastReleased = position(o.lastReleased, `${at}.lastReleased`);
+    const latest = position(o.latest, `${at}.latest`);
+    return {
+      buffered: buffer.length,
+      commit: () => {
+        Object.assign(this.counters, counters);
+        this.heap.replace(buffer);
+        this.lastReleased = lastReleased;
+        this.latest = latest;
+      },
+    };
+  }
+
   private release(): OrderedEvent<Event> {
     const item = this.heap.pop()!;
     this.lastReleased = item;
@@ -406,6 +488,9 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
     context.end(outer);
     return out;
   };
+  const stats = (): StreamStats => ({ ...orderer.counters, matches, buffered: orderer.buffered, ...runner.stats() });
+  const saved = snapshotOptions(options, DEFAULT_MAX_PENDING_SEQUENCES);
+  const identity = (): string => digest([planIdentityText(plan)]);
   return {
     push,
     pushLine: (line) => {
@@ -423,7 +508,37 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
         context.end(outer);
       }
     },
-    stats: () => ({ ...orderer.counters, matches, buffered: orderer.buffered, ...runner.stats() }),
+    stats,
+    snapshot: () => {
+      const w = new SnapshotWriter();
+      const order = orderer.save(w);
+      const state = runner.save(w);
+      return {
+        format: SNAPSHOT_FORMAT,
+        version: SNAPSHOT_VERSION,
+        kind: 'query',
+        identity: identity(),
+        options: saved,
+        stats: stats(),
+        events: w.events,
+        state: { items: w.items, order, runner: state },
+      };
+    },
+    restore: (snapshot) => {
+      const s = openSnapshot(snapshot, 'query', identity(), saved);
+      const counts = savedCounts(s.stats, STREAM_STATS, '$.stats');
+      const state = record(s.state, '$.state');
+      const r = new SnapshotReader(s.events, state.items);
+      const order = orderer.restore(r, state.order, { eventsSeen: counts.eventsSeen, linesSkipped: counts.linesSkipped, errors: counts.errors, late: counts.late }, '$.state.order');
+      const restored = runner.restore(r, state.runner, '$.state.runner');
+      agrees('$.stats.buffered', 'events buffered', counts.buffered, order.buffered);
+      agrees('$.stats.liveKeys', 'live keys', counts.liveKeys, restored.stats.liveKeys);
+      agrees('$.stats.pendingSequences', 'pending sequences', counts.pendingSequences, restored.stats.pendingSequences);
+      agrees('$.stats.evictions', 'evictions', counts.evictions, restored.stats.evictions);
+      order.commit();
+      restored.commit();
+      matches = counts.matches;
+    },
   };
 }
 
