@@ -27,6 +27,25 @@ import { runPipeline, type PipelineRun } from '../language/pipes/index.js';
 import type { Match } from '../engine/match.js';
 import { type Alert, toAlert } from './alert.js';
 import type { Rule } from './rule.js';
+import {
+  type MatcherSnapshot,
+  type SnapshotData,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  SnapshotReader,
+  SnapshotWriter,
+  agrees,
+  array,
+  corrupt,
+  digest,
+  openSnapshot,
+  planIdentityText,
+  record,
+  savedCounts,
+  snapshotOptions,
+} from '../engine/snapshot.js';
+import type { RestoredState } from '../engine/runner.js';
+import type { PipelineState } from '../language/pipes/index.js';
 
 interface Entry {
   /** The rule's place in the set: alerts of one event come out in this order. */
@@ -36,7 +55,7 @@ interface Entry {
   /** The last event index dispatched to this rule, so one event reaches a rule once. */
   lastIndex: number;
   /** The run of the rule's pipes over its matches; null for a rule without pipes. */
-  readonly pipes: PipelineRun<Match> | null;
+  pipes: PipelineRun<Match> | null;
 }
 
 /** Whether each of the fields has a value in the event. */
@@ -77,7 +96,30 @@ export interface RuleSetMatcher {
   pushLine(line: string): Alert[];
   flush(): Alert[];
   stats(): RuleSetStats;
+  /**
+   * Every rule's state between two pushes, with the reorder buffer and each
+   * rule's pipes (`| head`, `| tail`), as JSON data: what `restore` needs to
+   * continue exactly (see {@link MatcherSnapshot}). Call it between pushes,
+   * never from a callback.
+   *
+   * @throws EqlSnapshotError `EQL_SNAPSHOT_UNSERIALIZABLE` when an event the
+   * state holds has a value that cannot be saved
+   */
+  snapshot(): MatcherSnapshot<RuleSetStats>;
+  /**
+   * Replaces the matcher's state with a snapshot's (the object or its JSON
+   * text), taken from a matcher of a RuleSet of the same rules (ids, queries,
+   * look-backs, compile options, in the same order) with the same options.
+   *
+   * @throws EqlSnapshotError `EQL_SNAPSHOT_MISMATCH`, `EQL_SNAPSHOT_VERSION`
+   * or `EQL_SNAPSHOT_CORRUPT`, as {@link StreamMatcher.restore}; the matcher
+   * is then left as it was
+   */
+  restore(snapshot: MatcherSnapshot<RuleSetStats> | string): void;
 }
+
+/** The counts of {@link RuleSetStats}, in the order a snapshot lists them. */
+const RULE_SET_STATS = ['eventsSeen', 'linesSkipped', 'errors', 'late', 'alerts', 'dispatched', 'pendingSequences', 'evictions'] as const;
 
 /**
  * Hands each event to the rules the index picks, without allocating per
@@ -265,6 +307,14 @@ export class RuleSet {
   /** The index of the rules, built on first use and shared by every matcher. */
   private index: CategoryGroup[] | undefined;
 
+  /** What the matchers' state depends on, worked out at the first snapshot or restore (see {@link MatcherSnapshot.identity}). */
+  private identity: string | undefined;
+
+  private snapshotIdentity(): string {
+    this.identity ??= digest(this.rules.flatMap((r) => [r.ruleId, planIdentityText(r.compiled.plan), String(r.lookbackNs)]));
+    return this.identity;
+  }
+
   /**
    * Each rule's matching state for one matcher, by its place in the set. In a
    * stream, a sequence without maxspan keeps state for the rule's look-back;
@@ -325,6 +375,26 @@ export class RuleSet {
     // The matcher's per-event state, one for all its rules: in a span of its
     // work (a push, the flush), the index and every rule share each field read.
     const context = new EventContext();
+    const saved = snapshotOptions(options, DEFAULT_MAX_PENDING_SEQUENCES);
+    const stats = (): RuleSetStats => {
+      let pendingSequences = 0;
+      let evictions = 0;
+      for (const e of entries) {
+        const s = e.runner.stats();
+        pendingSequences += s.pendingSequences;
+        evictions += s.evictions;
+      }
+      return {
+        eventsSeen: orderer.counters.eventsSeen,
+        linesSkipped: orderer.counters.linesSkipped,
+        errors: orderer.counters.errors,
+        late: orderer.counters.late,
+        alerts,
+        dispatched: dispatcher.dispatched,
+        pendingSequences,
+        evictions,
+      };
+    };
     const push = (event: Event): Alert[] => {
       const outer = context.begin();
       // One way out and a catch that ends the span, rather than `finally`, as in a query's matcher.
@@ -369,24 +439,66 @@ export class RuleSet {
           context.end(outer);
         }
       },
-      stats: () => {
+      stats,
+      snapshot: () => {
+        const w = new SnapshotWriter();
+        const order = orderer.save(w);
+        const rules = entries.map((entry): SnapshotData => {
+          const runner = entry.runner.save(w);
+          const pipes = entry.pipes === null ? null : (entry.pipes.save(w.match) as unknown as SnapshotData);
+          return runner === null && pipes === null ? null : { runner, pipes };
+        });
+        return {
+          format: SNAPSHOT_FORMAT,
+          version: SNAPSHOT_VERSION,
+          kind: 'ruleset',
+          identity: this.snapshotIdentity(),
+          options: saved,
+          stats: stats(),
+          events: w.events,
+          state: { items: w.items, order, rules },
+        };
+      },
+      restore: (snapshot) => {
+        const s = openSnapshot(snapshot, 'ruleset', this.snapshotIdentity(), saved);
+        const counts = savedCounts(s.stats, RULE_SET_STATS, '$.stats');
+        const state = record(s.state, '$.state');
+        const r = new SnapshotReader(s.events, state.items);
+        const order = orderer.restore(r, state.order, { eventsSeen: counts.eventsSeen, linesSkipped: counts.linesSkipped, errors: counts.errors, late: counts.late }, '$.state.order');
+        const rules = array(state.rules, '$.state.rules');
+        if (rules.length !== entries.length) corrupt('$.state.rules', `the set has ${entries.length} rules`);
         let pendingSequences = 0;
         let evictions = 0;
-        for (const e of entries) {
-          const s = e.runner.stats();
-          pendingSequences += s.pendingSequences;
-          evictions += s.evictions;
-        }
-        return {
-          eventsSeen: orderer.counters.eventsSeen,
-          linesSkipped: orderer.counters.linesSkipped,
-          errors: orderer.counters.errors,
-          late: orderer.counters.late,
-          alerts,
-          dispatched: dispatcher.dispatched,
-          pendingSequences,
-          evictions,
-        };
+        const restored = entries.map((entry, i): { runner: RestoredState; pipes: PipelineRun<Match> | null } => {
+          const at = `$.state.rules[${i}]`;
+          const saved = rules[i] === null ? { runner: null, pipes: null } : record(rules[i], at);
+          const runner = entry.runner.restore(r, saved.runner, `${at}.runner`);
+          pendingSequences += runner.stats.pendingSequences;
+          evictions += runner.stats.evictions;
+          const plan = entry.rule.compiled.plan;
+          if (plan.pipes.length === 0) {
+            if (saved.pipes !== null) corrupt(`${at}.pipes`, 'the rule has no pipes');
+            return { runner, pipes: null };
+          }
+          if (saved.pipes === null) return { runner, pipes: runPipeline<Match>(plan.pipes) };
+          try {
+            const pipeState = record(saved.pipes, `${at}.pipes`) as unknown as PipelineState<unknown>;
+            return { runner, pipes: runPipeline<Match>(plan.pipes, { state: pipeState, decode: (m) => r.match(m, `${at}.pipes.held`) }) };
+          } catch (e) {
+            if (e instanceof RangeError) corrupt(`${at}.pipes`, e.message);
+            throw e;
+          }
+        });
+        agrees('$.stats.pendingSequences', 'pending sequences', counts.pendingSequences, pendingSequences);
+        agrees('$.stats.evictions', 'evictions', counts.evictions, evictions);
+        order.commit();
+        entries.forEach((entry, i) => {
+          restored[i]!.runner.commit();
+          entry.pipes = restored[i]!.pipes;
+          entry.lastIndex = -1;
+        });
+        alerts = counts.alerts;
+        dispatcher.dispatched = counts.dispatched;
       },
     };
   }
