@@ -550,6 +550,8 @@ export class SequenceMatcher {
    * returns its stats and what puts it in place of the current state.
    */
   restore(r: SnapshotReader, data: unknown, at: string): { readonly stats: SequenceStats; commit(): void } {
+    // Most rules of a large set have no state: nothing to read.
+    if (data === null) return { stats: { liveKeys: 0, pendingSequences: 0, evictions: 0, awaitingTrailingCheck: 0 }, commit: () => this.clear() };
     const positives = this.positives.length;
     const keyLength = this.keyFields[this.positiveFilter[0] ?? 0]?.length ?? 0;
     const keyOf = (x: unknown, where: string): KeyValue[] => {
@@ -562,7 +564,7 @@ export class SequenceMatcher {
       if (refs.length !== length) corrupt(where, `expected ${length} events`);
       return refs.map((ref, i) => r.item(ref, `${where}[${i}]`));
     };
-    const o = data === null ? { keys: [], queue: [], awaitingKeys: [], nextSweep: null, evictions: 0 } : record(data, at);
+    const o = record(data, at);
     const queue = array(o.queue, `${at}.queue`).map((x, i): Candidate => {
       const where = `${at}.queue[${i}]`;
       const c = record(x, where);
@@ -639,6 +641,18 @@ export class SequenceMatcher {
         this.evictions = evictions;
       },
     };
+  }
+
+  /** Forgets all state, as a new matcher has none. */
+  private clear(): void {
+    this.states.clear();
+    this.queue.length = 0;
+    this.awaitingKeys.clear();
+    this.awaitingCount = 0;
+    this.pendingAt.fill(0);
+    this.pendingCount = 0;
+    this.nextSweep = null;
+    this.evictions = 0;
   }
 
   private toMatch(c: Candidate): Match {
