@@ -157,6 +157,19 @@ describe('a query matcher restored from a snapshot continues exactly', () => {
     expect(split(make, inputs, [2])).toEqual(expected);
   });
 
+  it.each(['sequence by k with maxspan=10ms [a where true] [b where true] ![c where true]', 'sample by k [a where true] [b where true]'])('replaces whatever state the matcher had: %s', (query) => {
+    const q = compile(query);
+    const empty = JSON.stringify(q.matcher().snapshot());
+    const m = q.matcher();
+    m.push({ '@timestamp': 1, event: { category: 'a' }, k: 1 });
+    m.push({ '@timestamp': 2, event: { category: 'b' }, k: 1 });
+    expect(m.stats().liveKeys).toBe(1);
+    m.restore(empty);
+    expect(JSON.stringify(m.snapshot())).toBe(empty);
+    expect(m.push({ '@timestamp': 3, event: { category: 'b' }, k: 1 })).toEqual([]);
+    expect(m.flush()).toEqual([]);
+  });
+
   it('gives the same matches when the snapshot object is restored without JSON', () => {
     const q = compile('sequence by k with maxspan=10ms [a where true] [b where true] ![c where true]', { tiebreakerField: 'seq' });
     const events: Event[] = [
