@@ -17,10 +17,11 @@ import { bundledRuleMemory } from './scenarios/bundled-rule-memory.js';
 import { rulesetCorpus } from './scenarios/ruleset-corpus.js';
 import { ndjsonEndToEnd } from './scenarios/ndjson-end-to-end.js';
 import { startup } from './scenarios/startup.js';
+import { snapshot } from './scenarios/snapshot.js';
 import type { Scenario, ScenarioResult } from './types.js';
 import { resultsDir } from './paths.js';
 
-const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, ndjsonEndToEnd, rulesetCorpus, soak, adversarial, startup];
+const SCENARIOS: Scenario[] = [parseCorpus, compileCorpus, bundledRuleMemory, ndjsonEndToEnd, rulesetCorpus, snapshot, soak, adversarial, startup];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
