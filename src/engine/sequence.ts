@@ -41,6 +41,8 @@ interface Candidate {
   deadline?: EventTime;
   /** The instant the trailing event is compared against (first positive, or L). */
   anchor?: EventTime;
+  /** For a waiting candidate: the key whose `awaiting` list holds it. */
+  waitingIn?: KeyState;
 }
 
 interface KeyState {
@@ -49,8 +51,9 @@ interface KeyState {
   readonly pending: (Partial | undefined)[];
   /** Times of recent events per missing stage. */
   readonly missing: EventTime[][];
-  /** Candidates waiting on a trailing check. */
+  /** Candidates waiting on a trailing check, and how many of them (`settled`) a passed deadline has decided since the list was last compacted. */
   readonly awaiting: Candidate[];
+  settled: number;
   /** The latest time this key's state changed; for eviction. */
   touched: EventTime;
   /** When the key was last moved to the young end of the map (ms). */
@@ -110,6 +113,8 @@ export class SequenceMatcher {
   private nextSweep: EventTime | null = null;
   private readonly states = new Map<string, KeyState>();
   private readonly queue: Candidate[] = [];
+  /** Where the queue starts: candidates before it are given out (the array is compacted now and then, not shifted per candidate). */
+  private queueHead = 0;
   private readonly maxspan: number | null;
   private readonly horizon: number | null;
   private readonly dates: boolean[];
@@ -127,6 +132,8 @@ export class SequenceMatcher {
   private readonly filterUses: FilterUse[][];
   private evictions = 0;
   private awaitingCount = 0;
+  /** The waiting candidates by deadline, earliest first: each event settles only those whose deadline passed (decided ones are skipped when they surface). */
+  private readonly deadlines = new DeadlineHeap();
   /** Keys with candidates waiting on a trailing check. */
   private readonly awaitingKeys = new Set<KeyState>();
 
@@ -192,7 +199,7 @@ export class SequenceMatcher {
   private state(values: readonly KeyValue[], now: EventTime, id = keyId(values)): KeyState {
     let s = this.states.get(id);
     if (!s) {
-      s = { values, pending: new Array(Math.max(0, this.positives.length - 1)).fill(undefined), missing: this.missingStages.map(() => []), awaiting: [], touched: now, placedMs: now.ms };
+      s = { values, pending: new Array(Math.max(0, this.positives.length - 1)).fill(undefined), missing: this.missingStages.map(() => []), awaiting: [], settled: 0, touched: now, placedMs: now.ms };
       this.states.set(id, s);
       return s;
     }
@@ -286,10 +293,10 @@ export class SequenceMatcher {
     // even read, unless candidates wait for time to pass; sweeping old keys
     // can wait for an event that adds state.
     const acts = any || untilMatched;
-    if (!acts && this.awaitingCount === 0) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+    if (!acts && this.awaitingCount === 0) return this.queue.length === this.queueHead ? NO_MATCHES : this.drain(false);
     const now = item.time;
     if (this.awaitingCount > 0 || this.nextSweep === null || nanosBetween(this.nextSweep, now) >= 0) this.expire(now);
-    if (!acts) return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+    if (!acts) return this.queue.length === this.queueHead ? NO_MATCHES : this.drain(false);
 
     this.keyCache.fill(undefined);
     this.keyIdCache.fill(undefined);
@@ -367,7 +374,7 @@ export class SequenceMatcher {
       for (const c of completed) this.decide(c);
     }
     this.enforceLimits();
-    return this.queue.length === 0 ? NO_MATCHES : this.drain(false);
+    return this.queue.length === this.queueHead ? NO_MATCHES : this.drain(false);
   }
 
   /**
@@ -414,7 +421,9 @@ export class SequenceMatcher {
     // Wait for the earliest trailing event T after the last positive: it drops the candidate when T − anchor ≤ maxspan.
     c.anchor = leading ?? first;
     c.deadline = { ms: c.anchor.ms + Math.floor(span / 1e6), ns: c.anchor.ns + (span % 1e6) };
+    c.waitingIn = s;
     s.awaiting.push(c);
+    this.deadlines.push(c);
     this.awaitingKeys.add(s);
     this.awaitingCount++;
   }
@@ -424,6 +433,7 @@ export class SequenceMatcher {
     if (s.awaiting.length === 0) return;
     const still: Candidate[] = [];
     for (const c of s.awaiting) {
+      if (c.decision !== undefined) continue;
       if (t.ms <= c.events[c.events.length - 1]!.time.ms) {
         still.push(c);
         continue;
@@ -433,25 +443,38 @@ export class SequenceMatcher {
     }
     s.awaiting.length = 0;
     s.awaiting.push(...still);
+    s.settled = 0;
+    if (still.length === 0) this.awaitingKeys.delete(s);
+  }
+
+  /** Whether some candidate of the key still waits on a trailing check. */
+  private waits(s: KeyState): boolean {
+    return s.awaiting.length > s.settled;
+  }
+
+  /** Takes the decided candidates out of a key's waiting list. */
+  private compact(s: KeyState): void {
+    if (s.settled === 0) return;
+    const still = s.awaiting.filter((c) => c.decision === undefined);
+    s.awaiting.length = 0;
+    s.awaiting.push(...still);
+    s.settled = 0;
     if (still.length === 0) this.awaitingKeys.delete(s);
   }
 
   /** Drops state that can no longer matter and settles waiting candidates whose deadline passed. */
   private expire(now: EventTime): void {
-    if (this.awaitingCount > 0) {
-      for (const s of this.awaitingKeys) {
-        const still = s.awaiting.filter((c) => {
-          if (nanosBetween(c.deadline!, now) > 0) {
-            c.decision = 'keep';
-            this.awaitingCount--;
-            return false;
-          }
-          return true;
-        });
-        s.awaiting.length = 0;
-        s.awaiting.push(...still);
-        if (still.length === 0) this.awaitingKeys.delete(s);
-      }
+    // No trailing event came for these within maxspan of their anchor: they are kept.
+    for (let c = this.deadlines.peek(); c !== undefined; c = this.deadlines.peek()) {
+      if (c.decision === undefined && !(nanosBetween(c.deadline!, now) > 0)) break;
+      this.deadlines.pop();
+      if (c.decision !== undefined) continue;
+      c.decision = 'keep';
+      this.awaitingCount--;
+      const s = c.waitingIn!;
+      s.settled++;
+      // Compacting once half the list is decided keeps the work per candidate constant.
+      if (s.settled * 2 >= s.awaiting.length) this.compact(s);
     }
     if (this.horizon === null) return;
     // Sweeping is cheap but not free: do it again after a quarter of the horizon.
@@ -460,7 +483,7 @@ export class SequenceMatcher {
     for (const [id, s] of this.states) {
       // Keys are in order of placement, and each was active at or after its placement.
       if ((now.ms - s.placedMs) * 1e6 <= this.horizon) break;
-      if (nanosBetween(s.touched, now) <= this.horizon || s.awaiting.length > 0) continue;
+      if (nanosBetween(s.touched, now) <= this.horizon || this.waits(s)) continue;
       this.dropState(id, s);
     }
   }
@@ -470,7 +493,7 @@ export class SequenceMatcher {
     if (max === undefined || this.pendingCount <= max) return;
     for (const [id, s] of this.states) {
       if (this.pendingCount <= max) break;
-      if (s.awaiting.length > 0 || !s.pending.some(Boolean)) continue;
+      if (this.waits(s) || !s.pending.some(Boolean)) continue;
       this.evictions += this.dropState(id, s);
     }
   }
@@ -478,23 +501,45 @@ export class SequenceMatcher {
   /** Emits the decided candidates at the front of the queue, in order. */
   private drain(all: boolean): Match[] {
     const out: Match[] = [];
-    while (this.queue.length > 0) {
-      const c = this.queue[0]!;
+    const queue = this.queue;
+    let head = this.queueHead;
+    while (head < queue.length) {
+      const c = queue[head]!;
       if (c.decision === undefined) {
         if (!all) break;
         c.decision = 'keep';
       }
-      this.queue.shift();
+      head++;
       if (c.decision === 'keep') out.push(this.toMatch(c));
     }
+    // Given-out candidates are cut off once they are half the array, so each costs a constant.
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    } else if (head * 2 >= queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    this.queueHead = head;
     return out;
+  }
+
+  /** Takes the given-out candidates off the front of the queue. */
+  private compactQueue(): void {
+    if (this.queueHead === 0) return;
+    this.queue.splice(0, this.queueHead);
+    this.queueHead = 0;
   }
 
   /** Ends the stream: waiting candidates are kept, since no trailing event can come any more. */
   flush(): Match[] {
     this.awaitingCount = 0;
-    for (const s of this.awaitingKeys) s.awaiting.length = 0;
+    for (const s of this.awaitingKeys) {
+      s.awaiting.length = 0;
+      s.settled = 0;
+    }
     this.awaitingKeys.clear();
+    this.deadlines.clear();
     return this.drain(true);
   }
 
@@ -507,7 +552,10 @@ export class SequenceMatcher {
    * sweeps and evictions follow.
    */
   save(w: SnapshotWriter): SnapshotData {
+    this.compactQueue();
     if (this.states.size === 0 && this.queue.length === 0 && this.nextSweep === null && this.evictions === 0) return null;
+    // A snapshot lists only the candidates that still wait.
+    for (const s of [...this.awaitingKeys]) this.compact(s);
     const candidates = new Map<Candidate, number>();
     const queue = this.queue.map((c, i): SnapshotData => {
       candidates.set(c, i);
@@ -603,6 +651,7 @@ export class SequenceMatcher {
           waiting.add(c);
           return c;
         }),
+        settled: 0,
         touched: time(k.touched, `${where}.touched`),
         placedMs: integer(k.placed, `${where}.placed`),
       };
@@ -631,9 +680,17 @@ export class SequenceMatcher {
         this.states.clear();
         for (const [id, s] of states) this.states.set(id, s);
         this.queue.length = 0;
+        this.queueHead = 0;
         for (const c of queue) this.queue.push(c);
         this.awaitingKeys.clear();
-        for (const s of awaitingKeys) this.awaitingKeys.add(s);
+        this.deadlines.clear();
+        for (const s of awaitingKeys) {
+          this.awaitingKeys.add(s);
+          for (const c of s.awaiting) {
+            c.waitingIn = s;
+            this.deadlines.push(c);
+          }
+        }
         this.awaitingCount = waiting.size;
         this.pendingAt.splice(0, this.pendingAt.length, ...pendingAt);
         this.pendingCount = pendingCount;
@@ -647,7 +704,9 @@ export class SequenceMatcher {
   private clear(): void {
     this.states.clear();
     this.queue.length = 0;
+    this.queueHead = 0;
     this.awaitingKeys.clear();
+    this.deadlines.clear();
     this.awaitingCount = 0;
     this.pendingAt.fill(0);
     this.pendingCount = 0;
@@ -658,5 +717,56 @@ export class SequenceMatcher {
   private toMatch(c: Candidate): Match {
     const events: (Event | null)[] = this.layout.map((l) => (l.missing ? null : c.events[l.index]!.event));
     return { kind: 'sequence', events, joinKeys: renderKeys(c.key, this.dates, 'sequence') };
+  }
+}
+
+/** Candidates waiting on a trailing check, as a binary heap by deadline. */
+class DeadlineHeap {
+  private readonly items: Candidate[] = [];
+
+  private static before(a: Candidate, b: Candidate): boolean {
+    const x = a.deadline!;
+    const y = b.deadline!;
+    return x.ms < y.ms || (x.ms === y.ms && x.ns < y.ns);
+  }
+
+  peek(): Candidate | undefined {
+    return this.items[0];
+  }
+
+  push(c: Candidate): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(c);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!DeadlineHeap.before(c, items[parent]!)) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = c;
+  }
+
+  pop(): Candidate | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= items.length) break;
+      const r = l + 1;
+      const child = r < items.length && DeadlineHeap.before(items[r]!, items[l]!) ? r : l;
+      if (!DeadlineHeap.before(items[child]!, last)) break;
+      items[i] = items[child]!;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
+
+  clear(): void {
+    this.items.length = 0;
   }
 }
