@@ -12,21 +12,36 @@ import { compareCodePoints } from '../semantics/null-logic.js';
 
 export type KeyValue = string | number | boolean | null;
 
-/** Beyond this many combinations an event's keys are cut off, so one event cannot flood the state. */
+/**
+ * Beyond this many combinations an event's keys are cut off (and beyond this
+ * many distinct values of one field, the rest are not read), so one event
+ * cannot flood the state or the work: each event costs at most this many
+ * keys. The events cut are counted (`keyCutEvents` in a matcher's stats).
+ */
 export const MAX_KEY_COMBINATIONS = 256;
+
+/** Counts the events whose key combinations were cut off; owned by the runner. */
+export interface KeyCutCounter {
+  count: number;
+}
 
 function isDateField(k: KeyField): boolean {
   const t = k.field?.spec?.type;
   return t === 'date' || t === 'date_nanos';
 }
 
-/** The distinct values of one key field, normalised so equal values compare equal (dates as epoch milliseconds). */
-function keyValues(k: KeyField, event: Event): KeyValue[] {
+/**
+ * The distinct values of one key field, normalised so equal values compare
+ * equal (dates as epoch milliseconds), at most MAX_KEY_COMBINATIONS of them
+ * (`cut` says whether more were left unread).
+ */
+function keyValues(k: KeyField, event: Event, cut: { cut: boolean }): KeyValue[] {
   if (!k.field) return [null];
   // A date key is the instant, read from the event's own value (doc values print it as text).
   const raw = k.field.read(event);
   const values = isDateField(k) ? fieldValues(raw) : docValuesOf(k.field, raw);
   const out: KeyValue[] = [];
+  const seen = values.length > 8 ? new Set<KeyValue>() : null;
   for (const v of values) {
     let key: KeyValue = v;
     if (isDateField(k)) {
@@ -34,26 +49,48 @@ function keyValues(k: KeyField, event: Event): KeyValue[] {
       if (ns === null) continue;
       key = Number(ns / 1_000_000n);
     }
-    if (!out.includes(key)) out.push(key);
+    if (seen ? seen.has(key) : out.includes(key)) continue;
+    if (out.length === MAX_KEY_COMBINATIONS) {
+      cut.cut = true;
+      break;
+    }
+    seen?.add(key);
+    out.push(key);
   }
   if (out.length === 0) return k.optional ? [null] : [];
   return out;
 }
 
-/** Every key combination of an event for a list of key fields; empty when the event has no usable key. */
-export function keyCombinations(fields: readonly KeyField[], event: Event): KeyValue[][] {
+/**
+ * Every key combination of an event for a list of key fields, at most
+ * MAX_KEY_COMBINATIONS (the first ones, in the order of the values); empty
+ * when the event has no usable key. An event cut off is counted in `counter`.
+ */
+export function keyCombinations(fields: readonly KeyField[], event: Event, counter?: KeyCutCounter): KeyValue[][] {
+  const cut = { cut: false };
+  let combos: KeyValue[][];
   if (fields.length === 1) {
-    const values = keyValues(fields[0]!, event);
-    return values.length === 1 ? [values] : values.map((v) => [v]);
+    const values = keyValues(fields[0]!, event, cut);
+    combos = values.length === 1 ? [values] : values.map((v) => [v]);
+  } else {
+    combos = [[]];
+    for (const f of fields) {
+      const values = keyValues(f, event, cut);
+      if (values.length === 0) return [];
+      const next: KeyValue[][] = [];
+      fill: for (const c of combos) {
+        for (const v of values) {
+          if (next.length === MAX_KEY_COMBINATIONS) {
+            cut.cut = true;
+            break fill;
+          }
+          next.push([...c, v]);
+        }
+      }
+      combos = next;
+    }
   }
-  let combos: KeyValue[][] = [[]];
-  for (const f of fields) {
-    const values = keyValues(f, event);
-    if (values.length === 0) return [];
-    const next: KeyValue[][] = [];
-    for (const c of combos) for (const v of values) if (next.length < MAX_KEY_COMBINATIONS) next.push([...c, v]);
-    combos = next;
-  }
+  if (cut.cut && counter) counter.count++;
   return combos;
 }
 

@@ -18,6 +18,8 @@ export interface RunnerStats {
   liveKeys: number;
   pendingSequences: number;
   evictions: number;
+  /** Events whose join-key combinations were cut off at MAX_KEY_COMBINATIONS (engine/keys.ts). */
+  keyCutEvents: number;
 }
 
 export interface QueryRunner {
@@ -49,7 +51,7 @@ export interface RestoredState {
   commit(): void;
 }
 
-const NO_STATS: RunnerStats = Object.freeze({ liveKeys: 0, pendingSequences: 0, evictions: 0 });
+const NO_STATS: RunnerStats = Object.freeze({ liveKeys: 0, pendingSequences: 0, evictions: 0, keyCutEvents: 0 });
 
 /** Shared by every call that finds nothing: no allocation per event. */
 const NONE: Match[] = Object.freeze([]) as unknown as Match[];
@@ -84,13 +86,13 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
         wants: (stage) => m.wants(stage),
         stats: () => {
           const s = m.stats();
-          return { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions };
+          return { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions, keyCutEvents: s.keyCutEvents };
         },
         save: (w) => m.save(w),
         restore: (r, data, at) => {
           const restored = m.restore(r, data, at);
           const s = restored.stats;
-          return { stats: { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions }, commit: restored.commit };
+          return { stats: { liveKeys: s.liveKeys, pendingSequences: s.pendingSequences, evictions: s.evictions, keyCutEvents: s.keyCutEvents }, commit: restored.commit };
         },
       };
     }
@@ -103,11 +105,14 @@ export function createRunner(plan: QueryPlan, limits: RunnerLimits = {}): QueryR
         },
         flush: () => m.flush(),
         wants: () => true,
-        stats: () => ({ liveKeys: m.stats().liveKeys, pendingSequences: 0, evictions: 0 }),
+        stats: () => {
+          const s = m.stats();
+          return { liveKeys: s.liveKeys, pendingSequences: 0, evictions: 0, keyCutEvents: s.keyCutEvents };
+        },
         save: (w) => m.save(w),
         restore: (r, data, at) => {
           const restored = m.restore(r, data, at);
-          return { stats: { liveKeys: restored.stats.liveKeys, pendingSequences: 0, evictions: 0 }, commit: restored.commit };
+          return { stats: { liveKeys: restored.stats.liveKeys, pendingSequences: 0, evictions: 0, keyCutEvents: restored.stats.keyCutEvents }, commit: restored.commit };
         },
       };
     }

@@ -6,9 +6,9 @@
  */
 import type { Event } from '../semantics/fields.js';
 import type { KeyField, SamplePlan } from '../compile/plan.js';
-import { type KeyValue, compareKeys, datePositions, keyCombinations, keyId, renderKeys } from './keys.js';
+import { type KeyCutCounter, type KeyValue, compareKeys, datePositions, keyCombinations, keyId, renderKeys } from './keys.js';
 import type { Match } from './match.js';
-import { type SnapshotData, type SnapshotReader, type SnapshotWriter, array, corrupt, keyValue, record, saveValue } from './snapshot.js';
+import { type SnapshotData, type SnapshotReader, type SnapshotWriter, array, corrupt, count, keyValue, record, saveValue } from './snapshot.js';
 
 interface KeySamples {
   readonly values: readonly KeyValue[];
@@ -19,6 +19,8 @@ interface KeySamples {
 export interface SampleStats {
   liveKeys: number;
   candidates: number;
+  /** Events whose join-key combinations were cut off at MAX_KEY_COMBINATIONS. */
+  keyCutEvents: number;
 }
 
 export class SampleMatcher {
@@ -39,8 +41,10 @@ export class SampleMatcher {
     this.keyFields = plan.stages.map((s) => [...plan.keys, ...s.keys]);
   }
 
+  private readonly keyCut: KeyCutCounter = { count: 0 };
+
   stats(): SampleStats {
-    return { liveKeys: this.keys.size, candidates: this.candidateCount };
+    return { liveKeys: this.keys.size, candidates: this.candidateCount, keyCutEvents: this.keyCut.count };
   }
 
   push(event: Event): void {
@@ -48,7 +52,7 @@ export class SampleMatcher {
     for (let i = 0; i < stages.length; i++) {
       const stage = stages[i]!;
       if (!stage.filter.matches(event)) continue;
-      for (const key of keyCombinations(this.keyFields[i]!, event)) {
+      for (const key of keyCombinations(this.keyFields[i]!, event, this.keyCut)) {
         const id = keyId(key);
         let k = this.keys.get(id);
         if (!k) {
@@ -66,10 +70,10 @@ export class SampleMatcher {
 
   /** The state for a snapshot, or null when it is as new: each key's values and candidate events per stage, keys in the map's order. */
   save(w: SnapshotWriter): SnapshotData {
-    if (this.keys.size === 0) return null;
+    if (this.keys.size === 0 && this.keyCut.count === 0) return null;
     const keys: SnapshotData[] = [];
     for (const k of this.keys.values()) keys.push({ key: k.values.map(saveValue), candidates: k.candidates.map((list) => list.map(w.event)) });
-    return { keys };
+    return { keys, keyCutEvents: this.keyCut.count };
   }
 
   /** Reads a state {@link save} wrote (for this query), checking it, and returns its stats and what puts it in place. */
@@ -78,6 +82,7 @@ export class SampleMatcher {
     let candidateCount = 0;
     const keyLength = this.keyFields[0]?.length ?? 0;
     const saved = data === null ? [] : array(record(data, at).keys, `${at}.keys`);
+    const keyCutEvents = data === null ? 0 : count(record(data, at).keyCutEvents, `${at}.keyCutEvents`);
     for (const [i, x] of saved.entries()) {
       const where = `${at}.keys[${i}]`;
       const k = record(x, where);
@@ -96,11 +101,12 @@ export class SampleMatcher {
       keys.set(id, { values, candidates });
     }
     return {
-      stats: { liveKeys: keys.size, candidates: candidateCount },
+      stats: { liveKeys: keys.size, candidates: candidateCount, keyCutEvents },
       commit: () => {
         this.keys.clear();
         for (const [id, k] of keys) this.keys.set(id, k);
         this.candidateCount = candidateCount;
+        this.keyCut.count = keyCutEvents;
       },
     };
   }

@@ -18,7 +18,7 @@
  */
 import { type Event, someValueIs } from '../semantics/fields.js';
 import type { SequencePlan, StagePlan, KeyField } from '../compile/plan.js';
-import { type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
+import { type KeyCutCounter, type KeyValue, keyCombinations, keyId, datePositions, renderKeys, compareSequenceKeys } from './keys.js';
 import { type EventTime, type OrderedEvent, nanosBetween } from './order.js';
 import type { Match } from './match.js';
 import { type SnapshotData, type SnapshotReader, type SnapshotWriter, array, corrupt, count, integer, keyValue, optionalTime, record, saveTime, saveValue, time } from './snapshot.js';
@@ -86,6 +86,8 @@ export interface SequenceStats {
   pendingSequences: number;
   evictions: number;
   awaitingTrailingCheck: number;
+  /** Events whose join-key combinations were cut off at MAX_KEY_COMBINATIONS. */
+  keyCutEvents: number;
 }
 
 export class SequenceMatcher {
@@ -131,6 +133,7 @@ export class SequenceMatcher {
    */
   private readonly filterUses: FilterUse[][];
   private evictions = 0;
+  private readonly keyCut: KeyCutCounter = { count: 0 };
   private awaitingCount = 0;
   /** The waiting candidates by deadline, earliest first: each event settles only those whose deadline passed (decided ones are skipped when they surface). */
   private readonly deadlines = new DeadlineHeap();
@@ -187,7 +190,7 @@ export class SequenceMatcher {
   }
 
   stats(): SequenceStats {
-    return { liveKeys: this.states.size, pendingSequences: this.pendingCount, evictions: this.evictions, awaitingTrailingCheck: this.awaitingCount };
+    return { liveKeys: this.states.size, pendingSequences: this.pendingCount, evictions: this.evictions, awaitingTrailingCheck: this.awaitingCount, keyCutEvents: this.keyCut.count };
   }
 
   /**
@@ -217,7 +220,7 @@ export class SequenceMatcher {
 
   /** The event's key combinations for one filter, read once per push. */
   private keysOf(filter: number, event: Event): KeyValue[][] {
-    return (this.keyCache[filter] ??= keyCombinations(this.keyFields[filter]!, event));
+    return (this.keyCache[filter] ??= keyCombinations(this.keyFields[filter]!, event, this.keyCut));
   }
 
   /** The ids of {@link keysOf}, made once per push: stages repeated by `runs` look them up again and again. */
@@ -359,7 +362,7 @@ export class SequenceMatcher {
     // after its last event and strictly before the event that would extend it. A sequence
     // that this very event completed stays.
     if (untilMatched) {
-      for (const key of keyCombinations(this.untilKeyFields!, event)) {
+      for (const key of keyCombinations(this.untilKeyFields!, event, this.keyCut)) {
         const s = this.states.get(keyId(key));
         if (!s) continue;
         s.pending.forEach((partial, i) => {
@@ -553,7 +556,7 @@ export class SequenceMatcher {
    */
   save(w: SnapshotWriter): SnapshotData {
     this.compactQueue();
-    if (this.states.size === 0 && this.queue.length === 0 && this.nextSweep === null && this.evictions === 0) return null;
+    if (this.states.size === 0 && this.queue.length === 0 && this.nextSweep === null && this.evictions === 0 && this.keyCut.count === 0) return null;
     // A snapshot lists only the candidates that still wait.
     for (const s of [...this.awaitingKeys]) this.compact(s);
     const candidates = new Map<Candidate, number>();
@@ -590,6 +593,7 @@ export class SequenceMatcher {
       awaitingKeys: [...this.awaitingKeys].map((s) => keyPlaces.get(s)!),
       nextSweep: this.nextSweep ? saveTime(this.nextSweep) : null,
       evictions: this.evictions,
+      keyCutEvents: this.keyCut.count,
     };
   }
 
@@ -599,7 +603,7 @@ export class SequenceMatcher {
    */
   restore(r: SnapshotReader, data: unknown, at: string): { readonly stats: SequenceStats; commit(): void } {
     // Most rules of a large set have no state: nothing to read.
-    if (data === null) return { stats: { liveKeys: 0, pendingSequences: 0, evictions: 0, awaitingTrailingCheck: 0 }, commit: () => this.clear() };
+    if (data === null) return { stats: { liveKeys: 0, pendingSequences: 0, evictions: 0, awaitingTrailingCheck: 0, keyCutEvents: 0 }, commit: () => this.clear() };
     const positives = this.positives.length;
     const keyLength = this.keyFields[this.positiveFilter[0] ?? 0]?.length ?? 0;
     const keyOf = (x: unknown, where: string): KeyValue[] => {
@@ -669,13 +673,14 @@ export class SequenceMatcher {
     if (awaitingKeys.size !== keyList.filter((s) => s.awaiting.length > 0).length) corrupt(`${at}.awaitingKeys`, 'a key with candidates waiting is not listed');
     const nextSweep = optionalTime(o.nextSweep, `${at}.nextSweep`);
     const evictions = count(o.evictions, `${at}.evictions`);
+    const keyCutEvents = count(o.keyCutEvents, `${at}.keyCutEvents`);
     const pendingAt = new Array<number>(this.pendingAt.length).fill(0);
     for (const s of keyList) {
       for (let i = 0; i < s.pending.length; i++) if (s.pending[i]) pendingAt[i]!++;
     }
     const pendingCount = pendingAt.reduce((a, b) => a + b, 0);
     return {
-      stats: { liveKeys: states.size, pendingSequences: pendingCount, evictions, awaitingTrailingCheck: waiting.size },
+      stats: { liveKeys: states.size, pendingSequences: pendingCount, evictions, awaitingTrailingCheck: waiting.size, keyCutEvents },
       commit: () => {
         this.states.clear();
         for (const [id, s] of states) this.states.set(id, s);
@@ -696,6 +701,7 @@ export class SequenceMatcher {
         this.pendingCount = pendingCount;
         this.nextSweep = nextSweep;
         this.evictions = evictions;
+        this.keyCut.count = keyCutEvents;
       },
     };
   }
@@ -712,6 +718,7 @@ export class SequenceMatcher {
     this.pendingCount = 0;
     this.nextSweep = null;
     this.evictions = 0;
+    this.keyCut.count = 0;
   }
 
   private toMatch(c: Candidate): Match {

@@ -85,6 +85,8 @@ export interface StreamStats {
   pendingSequences: number;
   /** Partial sequences dropped by the maxPendingSequences limit. */
   evictions: number;
+  /** Events whose join keys made more than MAX_KEY_COMBINATIONS (256) combinations (arrays in `by` fields): only the first 256 were used. */
+  keyCutEvents: number;
 }
 
 /** A push-based matcher, for embedding in other tools. */
@@ -124,7 +126,7 @@ export interface StreamMatcher {
 }
 
 /** The counts of {@link StreamStats}, in the order a snapshot lists them. */
-const STREAM_STATS = ['eventsSeen', 'linesSkipped', 'matches', 'errors', 'late', 'buffered', 'liveKeys', 'pendingSequences', 'evictions'] as const;
+const STREAM_STATS = ['eventsSeen', 'linesSkipped', 'matches', 'errors', 'late', 'buffered', 'liveKeys', 'pendingSequences', 'evictions', 'keyCutEvents'] as const;
 
 export const DEFAULT_MAX_PENDING_SEQUENCES = 1_000_000;
 
@@ -535,6 +537,7 @@ export function createStreamMatcher(plan: QueryPlan, options: StreamOptions = {}
       agrees('$.stats.liveKeys', 'live keys', counts.liveKeys, restored.stats.liveKeys);
       agrees('$.stats.pendingSequences', 'pending sequences', counts.pendingSequences, restored.stats.pendingSequences);
       agrees('$.stats.evictions', 'evictions', counts.evictions, restored.stats.evictions);
+      agrees('$.stats.keyCutEvents', 'events with keys cut off', counts.keyCutEvents, restored.stats.keyCutEvents);
       order.commit();
       restored.commit();
       matches = counts.matches;

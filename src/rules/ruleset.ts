@@ -87,6 +87,8 @@ export interface RuleSetStats {
   dispatched: number;
   pendingSequences: number;
   evictions: number;
+  /** Events whose join keys, in some rule, made more than MAX_KEY_COMBINATIONS (256) combinations: only the first 256 were used there (counted once per rule). */
+  keyCutEvents: number;
 }
 
 /** A push-based RuleSet matcher. */
@@ -119,7 +121,7 @@ export interface RuleSetMatcher {
 }
 
 /** The counts of {@link RuleSetStats}, in the order a snapshot lists them. */
-const RULE_SET_STATS = ['eventsSeen', 'linesSkipped', 'errors', 'late', 'alerts', 'dispatched', 'pendingSequences', 'evictions'] as const;
+const RULE_SET_STATS = ['eventsSeen', 'linesSkipped', 'errors', 'late', 'alerts', 'dispatched', 'pendingSequences', 'evictions', 'keyCutEvents'] as const;
 
 /**
  * Hands each event to the rules the index picks, without allocating per
@@ -379,10 +381,12 @@ export class RuleSet {
     const stats = (): RuleSetStats => {
       let pendingSequences = 0;
       let evictions = 0;
+      let keyCutEvents = 0;
       for (const e of entries) {
         const s = e.runner.stats();
         pendingSequences += s.pendingSequences;
         evictions += s.evictions;
+        keyCutEvents += s.keyCutEvents;
       }
       return {
         eventsSeen: orderer.counters.eventsSeen,
@@ -393,6 +397,7 @@ export class RuleSet {
         dispatched: dispatcher.dispatched,
         pendingSequences,
         evictions,
+        keyCutEvents,
       };
     };
     const push = (event: Event): Alert[] => {
@@ -469,12 +474,14 @@ export class RuleSet {
         if (rules.length !== entries.length) corrupt('$.state.rules', `the set has ${entries.length} rules`);
         let pendingSequences = 0;
         let evictions = 0;
+        let keyCutEvents = 0;
         const restored = entries.map((entry, i): { runner: RestoredState; pipes: PipelineRun<Match> | null } => {
           const at = `$.state.rules[${i}]`;
           const saved = rules[i] === null ? { runner: null, pipes: null } : record(rules[i], at);
           const runner = entry.runner.restore(r, saved.runner, `${at}.runner`);
           pendingSequences += runner.stats.pendingSequences;
           evictions += runner.stats.evictions;
+          keyCutEvents += runner.stats.keyCutEvents;
           const plan = entry.rule.compiled.plan;
           if (plan.pipes.length === 0) {
             if (saved.pipes !== null) corrupt(`${at}.pipes`, 'the rule has no pipes');
@@ -491,6 +498,7 @@ export class RuleSet {
         });
         agrees('$.stats.pendingSequences', 'pending sequences', counts.pendingSequences, pendingSequences);
         agrees('$.stats.evictions', 'evictions', counts.evictions, evictions);
+        agrees('$.stats.keyCutEvents', 'events with keys cut off', counts.keyCutEvents, keyCutEvents);
         order.commit();
         entries.forEach((entry, i) => {
           restored[i]!.runner.commit();

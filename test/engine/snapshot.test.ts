@@ -207,7 +207,7 @@ describe('the snapshot', () => {
     expect(s.kind).toBe('query');
     expect(s.identity).toMatch(/^[0-9a-f]{64}$/);
     expect(s.options).toEqual({ reorderWindowNs: 0, lazyTimestamps: false, windowNs: null, maxPendingSequences: 1_000_000, maxSamplesPerKey: 1, prefilter: false });
-    expect(s.stats).toEqual({ eventsSeen: 2, linesSkipped: 0, matches: 0, errors: 0, late: 0, buffered: 0, liveKeys: 2, pendingSequences: 2, evictions: 0 });
+    expect(s.stats).toEqual({ eventsSeen: 2, linesSkipped: 0, matches: 0, errors: 0, late: 0, buffered: 0, liveKeys: 2, pendingSequences: 2, evictions: 0, keyCutEvents: 0 });
     expect(s.events).toEqual([
       { '@timestamp': 1, event: { category: 'a' }, k: 1 },
       { '@timestamp': 2, event: { category: 'a' }, k: 2 },

@@ -41,3 +41,35 @@ describe('a trailing missing-event stage', () => {
     expect(m.flush()).toEqual([]);
   });
 });
+
+describe('join keys with many values', () => {
+  const event = (i: number, width: number) => {
+    const ids = Array.from({ length: width }, (_, j) => `h${j}`);
+    return { '@timestamp': 1_700_000_000_000 + i, event: { category: i % 2 ? 'network' : 'process' }, host: { id: ids }, user: { name: ids } };
+  };
+
+  it.each([
+    ['sequence by host.id [process where true] [network where true]', 41, 20_000],
+    ['sequence by host.id, user.name [process where true] [network where true]', 5, 100_000],
+    ['sample by host.id [process where true] [network where true]', 4, 50_000],
+  ])(
+    '%s: %i events of %i values each use 256 keys each, and are counted',
+    (query, n, width) => {
+      const m = compile(query).matcher();
+      let found = 0;
+      for (let i = 0; i < n; i++) found += m.push(event(i, width)).length;
+      found += m.flush().length;
+      const stats = m.stats();
+      expect(stats.liveKeys).toBeLessThanOrEqual(256);
+      expect(stats.keyCutEvents).toBe(n);
+      expect(found).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it('counts nothing for keys within the limit', () => {
+    const m = compile('sequence by host.id [process where true] [network where true]').matcher();
+    for (let i = 0; i < 10; i++) m.push(event(i, 256));
+    expect(m.stats().keyCutEvents).toBe(0);
+  });
+});
