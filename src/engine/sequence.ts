@@ -254,6 +254,17 @@ export class SequenceMatcher {
   }
 
   /**
+   * Forgets a key whose state holds nothing any more (no partial sequence,
+   * no missing-stage event, no candidate waiting): a completed or cancelled
+   * sequence must not keep its key for ever, as it would without maxspan,
+   * where no sweep comes.
+   */
+  private releaseIfEmpty(id: string, s: KeyState): void {
+    if (this.waits(s) || s.pending.some(Boolean) || s.missing.some((h) => h.length > 0)) return;
+    this.states.delete(id);
+  }
+
+  /**
    * Whether an event that matches stage `stage` of the query (counted as
    * written; the until stage comes last) could change anything now. A RuleSet
    * asks before it hands an event over for the sake of that stage alone.
@@ -363,11 +374,13 @@ export class SequenceMatcher {
     // that this very event completed stays.
     if (untilMatched) {
       for (const key of keyCombinations(this.untilKeyFields!, event, this.keyCut)) {
-        const s = this.states.get(keyId(key));
+        const id = keyId(key);
+        const s = this.states.get(id);
         if (!s) continue;
         s.pending.forEach((partial, i) => {
           if (partial) this.setPending(s, i, undefined);
         });
+        this.releaseIfEmpty(id, s);
       }
     }
 
@@ -375,6 +388,11 @@ export class SequenceMatcher {
     if (completed !== null) {
       if (completed.length > 1) completed.sort((a, b) => compareSequenceKeys(a.key, b.key));
       for (const c of completed) this.decide(c);
+      for (const c of completed) {
+        const id = keyId(c.key);
+        const s = this.states.get(id);
+        if (s) this.releaseIfEmpty(id, s);
+      }
     }
     this.enforceLimits();
     return this.queue.length === this.queueHead ? NO_MATCHES : this.drain(false);

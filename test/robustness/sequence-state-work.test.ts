@@ -73,3 +73,28 @@ describe('join keys with many values', () => {
     expect(m.stats().keyCutEvents).toBe(0);
   });
 });
+
+describe('completed sequences without maxspan', () => {
+  it.each([
+    ['sequence by host.id [process where true] [network where true]', 0],
+    ['sequence by host.id [process where true] [network where true] until [file where true]', 0],
+  ])('%s keeps no key once its sequence is done', (query, live) => {
+    const m = compile(query).matcher();
+    let found = 0;
+    for (let i = 0; i < 20_000; i++) found += m.push({ '@timestamp': 1_700_000_000_000 + i, event: { category: i % 2 ? 'network' : 'process' }, host: { id: `h${i >> 1}` } }).length;
+    expect(found).toBe(10_000);
+    // Without maxspan no sweep comes: a key kept after its sequence completed would stay for ever.
+    expect(m.stats().liveKeys).toBe(live);
+  });
+
+  it('keeps a key whose next sequence is under way', () => {
+    const m = compile('sequence by host.id [process where true] [network where true]').matcher();
+    const at = (i: number, category: string) => ({ '@timestamp': 1_700_000_000_000 + i, event: { category }, host: { id: 'a' } });
+    m.push(at(0, 'process'));
+    m.push(at(1, 'process'));
+    expect(m.push(at(2, 'network')).length).toBe(1);
+    expect(m.stats().liveKeys).toBe(0);
+    m.push(at(3, 'process'));
+    expect(m.stats()).toMatchObject({ liveKeys: 1, pendingSequences: 1 });
+  });
+});
