@@ -24,7 +24,11 @@ export interface SearchOptions {
    * the most recent (`tail`, Elasticsearch's default) or the earliest (`head`).
    */
   readonly resultPosition?: ResultPosition;
-  /** Receives each event that cannot be used (no readable timestamp, not an object). */
+  /**
+   * Receives each event that cannot be used (no readable timestamp, not an
+   * object). Without it, the first one is reported as a process warning
+   * (`EQLKIT_UNHANDLED_EVENT_ERROR`) and all are counted in `lastStats`.
+   */
   readonly onError?: (error: EqlEventError) => void;
 }
 

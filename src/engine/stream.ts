@@ -34,9 +34,15 @@ import {
   savedCounts,
   snapshotOptions,
 } from './snapshot.js';
+import { warnUnhandledEventError } from './unhandled-errors.js';
 
 export interface StreamOptions {
-  /** Receives events that cannot be used (not an object, no readable timestamp, failed evaluation). */
+  /**
+   * Receives events that cannot be used (not an object, no readable
+   * timestamp, failed evaluation). Without it, the first such event is
+   * reported as a process warning (`EQLKIT_UNHANDLED_EVENT_ERROR`) and all
+   * are counted in `stats().errors`.
+   */
   readonly onError?: (error: EqlEventError) => void;
   /**
    * Without a reorder window, read an event's timestamp only when some stage
@@ -296,7 +302,8 @@ export class EventOrderer {
 
   error(e: EqlEventError): void {
     this.counters.errors++;
-    this.options.onError?.(e);
+    if (this.options.onError) this.options.onError(e);
+    else if (this.counters.errors === 1) warnUnhandledEventError(e);
   }
 
   /** Whether events pass straight through (no reorder window): use admit() alone. */
