@@ -5,7 +5,7 @@
  * and tries every combination of field values.
  */
 import type * as A from '../parser/ast.js';
-import { type ScriptValue, type ValueKind, and3, arithmetic, asLong, compare3, isFloat, not3, or3 } from '../semantics/null-logic.js';
+import { type ScriptValue, type ValueKind, COMPARISON_TESTS, and3, arithmetic, asLong, compare3, isFloat, not3, or3 } from '../semantics/null-logic.js';
 import type { BoundField, Scope } from '../analyze/scope.js';
 import type { Analysis } from '../analyze/analysis.js';
 import type { ScriptArgument, ScriptContext, ScriptFn } from '../language/functions/index.js';
@@ -156,7 +156,7 @@ export class ExpressionCompiler {
   private comparison(e: A.Comparison): CompiledValue {
     const l = this.compile(e.left);
     const r = this.compile(e.right);
-    const test = COMPARATORS[e.operator];
+    const test = COMPARISON_TESTS[e.operator];
     return derive(
       [l, r],
       (s) => {
@@ -261,12 +261,3 @@ export class ExpressionCompiler {
     };
   }
 }
-
-const COMPARATORS: Record<A.ComparisonOperator, (c: number) => boolean> = {
-  '==': (c) => c === 0,
-  '!=': (c) => c !== 0,
-  '<': (c) => c < 0,
-  '<=': (c) => c <= 0,
-  '>': (c) => c > 0,
-  '>=': (c) => c >= 0,
-};

@@ -14,7 +14,7 @@ import type { BoundField, Scope } from '../analyze/scope.js';
 import type { Location, ComparisonOperator, FunctionCall } from '../parser/ast.js';
 import type { IndexQueryForm } from '../language/functions/index.js';
 import type { ScriptValue } from '../semantics/null-logic.js';
-import { compareCodePoints, javaDoubleToString } from '../semantics/null-logic.js';
+import { COMPARISON_TESTS, compareCodePoints, javaDoubleToString } from '../semantics/null-logic.js';
 import { foldAscii } from '../semantics/case-folding.js';
 import { WildcardPattern } from '../text/wildcard.js';
 import { WildcardSet } from '../text/wildcard-set.js';
@@ -62,13 +62,6 @@ function booleanOf(v: Primitive): boolean | undefined {
 function dynamicForms(literal: Primitive, isFloat: boolean): { asText: string; numeric: number | undefined; asBoolean: boolean | undefined } {
   return { asText: keywordOf(literal, isFloat), numeric: typeof literal === 'boolean' ? undefined : numberOf(literal), asBoolean: booleanOf(literal) };
 }
-
-const ORDER_TESTS: Record<Exclude<ComparisonOperator, '==' | '!='>, (c: number) => boolean> = {
-  '<': (c) => c < 0,
-  '<=': (c) => c <= 0,
-  '>': (c) => c > 0,
-  '>=': (c) => c >= 0,
-};
 
 /** How a field's values are typed for index queries. */
 type FieldDomain = 'keyword' | 'number' | 'boolean' | 'date' | 'ip' | 'version' | 'dynamic';
@@ -128,14 +121,14 @@ export class LeafCompiler {
       case 'keyword': {
         const term = keywordOf(literal, literalIsFloat);
         if (op === '==') return anyValue(read, (v) => keywordOf(v) === term);
-        const test = ORDER_TESTS[op];
+        const test = COMPARISON_TESTS[op];
         return anyValue(read, (v) => test(compareCodePoints(keywordOf(v), term)));
       }
       case 'number': {
         const n = numberOf(literal as Primitive);
         if (n === undefined || typeof literal === 'boolean') this.invalid(`[${String(literal)}] is not a number, but field [${field.name}] is numeric`, location);
         if (op === '==') return anyValue(read, (v) => numberOf(v) === n);
-        const test = ORDER_TESTS[op];
+        const test = COMPARISON_TESTS[op];
         return anyValue(read, (v) => {
           const x = numberOf(v);
           return x !== undefined && test(x < n ? -1 : x > n ? 1 : 0);
@@ -146,7 +139,7 @@ export class LeafCompiler {
         if (b === undefined) this.invalid(`[${String(literal)}] is not a boolean, but field [${field.name}] is boolean`, location);
         const rank = (x: boolean): number => (x ? 1 : 0);
         if (op === '==') return anyValue(read, (v) => booleanOf(v) === b);
-        const test = ORDER_TESTS[op];
+        const test = COMPARISON_TESTS[op];
         return anyValue(read, (v) => {
           const x = booleanOf(v);
           return x !== undefined && test(rank(x) - rank(b));
@@ -167,7 +160,7 @@ export class LeafCompiler {
         const key = ipKeyOf(literal);
         if (key === null) this.invalid(`[${literal}] is not an IP address`, location);
         if (op === '==') return anyValue(read, (v) => typeof v === 'string' && ipKeyOf(v) === key);
-        const test = ORDER_TESTS[op];
+        const test = COMPARISON_TESTS[op];
         return anyValue(read, (v) => {
           const k = typeof v === 'string' ? ipKeyOf(v) : null;
           return k !== null && test(k < key ? -1 : k > key ? 1 : 0);
@@ -176,7 +169,7 @@ export class LeafCompiler {
       case 'version': {
         const text = keywordOf(literal as Primitive);
         if (op === '==') return anyValue(read, (v) => typeof v === 'string' && v === text);
-        const test = ORDER_TESTS[op];
+        const test = COMPARISON_TESTS[op];
         return anyValue(read, (v) => typeof v === 'string' && test(compareVersions(v, text)));
       }
       case 'dynamic':
@@ -207,7 +200,7 @@ export class LeafCompiler {
         return v === asBoolean;
       });
     }
-    const test = ORDER_TESTS[op];
+    const test = COMPARISON_TESTS[op];
     return anyValue(read, (v) => {
       if (typeof v === 'string') return test(compareCodePoints(v, asText));
       if (typeof v === 'number') return numeric !== undefined && test(v < numeric ? -1 : v > numeric ? 1 : 0);

@@ -160,3 +160,13 @@ export function scriptToString(v: ScriptValue, kind: ValueKind): string | null {
   if (typeof v === 'number') return isFloat(v, kind) ? javaDoubleToString(v) : String(v);
   return String(v);
 }
+
+/** What each comparison operator asks of a comparison's sign (`compare3`'s result, or any three-way comparison). */
+export const COMPARISON_TESTS: Readonly<Record<'==' | '!=' | '<' | '<=' | '>' | '>=', (c: number) => boolean>> = {
+  '==': (c) => c === 0,
+  '!=': (c) => c !== 0,
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};

@@ -9,7 +9,7 @@
 import type * as A from '../parser/ast.js';
 import { childNodes, fieldName } from '../parser/ast.js';
 import { functionDefinition, type ScriptArgument, type ScriptContext } from '../language/functions/index.js';
-import { arithmetic, asLong, compare3, isFloat, type ScriptValue, type ValueKind } from '../semantics/null-logic.js';
+import { arithmetic, asLong, COMPARISON_TESTS, compare3, isFloat, type ScriptValue, type ValueKind } from '../semantics/null-logic.js';
 import type { Value } from './values.js';
 
 /** A field's current value, or undefined when it has none. */
@@ -39,15 +39,6 @@ function kindOfValue(v: ScriptValue, literal?: A.Expression): ValueKind {
   return 'unknown';
 }
 
-const TESTS: Record<A.ComparisonOperator, (c: number) => boolean> = {
-  '==': (c) => c === 0,
-  '!=': (c) => c !== 0,
-  '<': (c) => c < 0,
-  '<=': (c) => c <= 0,
-  '>': (c) => c > 0,
-  '>=': (c) => c >= 0,
-};
-
 function computed(e: A.Expression, read: FieldRead): ScriptValue {
   switch (e.type) {
     case 'String':
@@ -71,7 +62,7 @@ function computed(e: A.Expression, read: FieldRead): ScriptValue {
     }
     case 'Comparison': {
       const c = compare3(computed(e.left, read), computed(e.right, read));
-      return c === null ? null : TESTS[e.operator](c);
+      return c === null ? null : COMPARISON_TESTS[e.operator](c);
     }
     case 'FunctionCall': {
       const definition = functionDefinition(e.name);
