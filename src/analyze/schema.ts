@@ -21,9 +21,9 @@ export interface FieldSpec {
   /** A `constant_keyword` with its `value`: every document holds it, whatever it says. */
   readonly constantValue?: string;
   /**
-   * For `text`: false when the field has no keyword form to match exactly
-   * (no keyword multi-field, or several), so Elasticsearch refuses every
-   * comparison on it. Default true.
+   * False when the field has no exact form: a `text` field without a keyword
+   * multi-field (or with several), or a `keyword` with a `normalizer`.
+   * Elasticsearch refuses every comparison on it. Default true.
    */
   readonly exact?: boolean;
   /** A multi-field (`message.keyword`): its values are those of this field, the one it belongs to. */
@@ -110,6 +110,7 @@ interface EsProperty {
   format?: string;
   ignore_above?: unknown;
   value?: unknown;
+  normalizer?: unknown;
   properties?: Record<string, EsProperty>;
   fields?: Record<string, EsProperty>;
 }
@@ -126,6 +127,8 @@ function specOf(prop: EsProperty, type: FieldType): FieldSpec {
   if (prop.format !== undefined) spec.format = prop.format;
   if (type === 'keyword' && typeof prop.ignore_above === 'number') spec.ignoreAbove = prop.ignore_above;
   if (prop.type === 'constant_keyword' && typeof prop.value === 'string') spec.constantValue = prop.value;
+  // A normalized keyword indexes its values changed (lower-cased, say): Elasticsearch refuses exact matches on it.
+  if (type === 'keyword' && prop.normalizer !== undefined) spec.exact = false;
   if (type === 'text') {
     // A text field matches exactly through its one keyword multi-field, and only then.
     const exact = keywordSubfields(prop);

@@ -229,6 +229,9 @@ export class Scope {
     if (spec?.type === 'text' && spec.exact === false) {
       throw this.error('EQL_TYPE', `no keyword multi-field defined for exact matches on [${name}], a text field: map one (one only) to compare it`, location);
     }
+    if (spec?.type === 'keyword' && spec.exact === false) {
+      throw this.error('EQL_TYPE', `cannot use field [${name}] of data type [keyword] for exact matches: a normalized keyword field cannot be used for exact match operations`, location);
+    }
     let read: FieldReader;
     if (spec?.constantValue !== undefined) {
       // Every document of the index holds the constant, whatever the event says.

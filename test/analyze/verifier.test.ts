@@ -22,6 +22,7 @@ const schema = schemaFromMapping({
     location: { type: 'geo_point' },
     window: { type: 'integer_range' },
     flag: { type: 'boolean' },
+    mf: { type: 'keyword', fields: { normalized: { type: 'keyword', normalizer: 'lowercase' } } },
   },
 });
 
@@ -51,6 +52,7 @@ describe("Elasticsearch's verifier, with a mapping", () => {
     ['any where pid in (1, "string")', 11, '2nd argument of [pid in (1, "string")] must be [long], found value ["string"] type [keyword]'],
     ['any where md5 in ("a", "b", 3)', 11, '3rd argument of [md5 in ("a", "b", 3)] must be [keyword], found value [3] type [integer]'],
     ['any where flag in (true, "yes")', 11, '2nd argument of [flag in (true, "yes")] must be [boolean], found value ["yes"] type [keyword]'],
+    ['any where mf.normalized == "bar"', 11, 'cannot use field [mf.normalized] of data type [keyword] for exact matches: a normalized keyword field cannot be used for exact match operations'],
   ])('refuses %s at column %i', (query, column, reason) => {
     const e = refusal(query);
     expect(e.code).toBe('EQL_TYPE');
@@ -65,6 +67,7 @@ describe("Elasticsearch's verifier, with a mapping", () => {
     'sample [process where true] by pid [process where true] by md5',
     'any where pid in (1, 2.5, null)',
     'any where hostname in ("a", null)',
+    'any where mf == "bar"',
   ])('accepts %s', (query) => {
     expect(() => compile(query, { schema })).not.toThrow();
   });
