@@ -1,0 +1,91 @@
+/**
+ * Explain over synthesized events, for every corpus rule synth can build
+ * events for: on a witness explain says the rule matched, on each near miss
+ * that it did not, and it names what the near miss broke: the clause among
+ * the failed ones (by its place in the query), the category, the maxspan,
+ * the until event or the missing-event stage.
+ */
+import { describe, expect, it } from 'vitest';
+import { explain, type Explanation, loadRules, type NearMiss, SynthesisError, synthesize } from '../../src/index.js';
+import type { ClauseTrace, FilterTrace } from '../../src/explain/types.js';
+import type { Location } from '../../src/parser/ast.js';
+import { sharedPath } from '../helpers/shared.js';
+
+const corpus = sharedPath('explain over synthesized events', 'corpus', 'detection-rules');
+
+const overlaps = (a: Location, b: Location): boolean => a.start.offset < b.end.offset && b.start.offset < a.end.offset;
+
+/** Every clause of a trace that failed, and the combined ones above them. */
+function failedClauses(filter: FilterTrace): ClauseTrace[] {
+  const out: ClauseTrace[] = [];
+  const visit = (c: ClauseTrace): void => {
+    if (!c.result || c.kind === 'not') out.push(c);
+    if (c.kind !== 'leaf') for (const o of c.operands) visit(o);
+  };
+  visit(filter.condition);
+  return out;
+}
+
+/** The filters explain evaluated on the near miss's events, where a broken clause would show. */
+function filtersOf(e: Explanation): FilterTrace[] {
+  switch (e.kind) {
+    case 'event':
+      return e.events.map((v) => v.filter);
+    case 'sequence':
+      return e.keys.flatMap((k) => k.next?.candidates.map((c) => c.filter) ?? []);
+    case 'sample':
+      return e.keys.flatMap((k) => k.stages.flatMap((s) => s.candidates.map((c) => c.filter)));
+  }
+}
+
+/** Whether the explanation names what the near miss broke. */
+function names(e: Explanation, miss: NearMiss): boolean {
+  const filters = filtersOf(e);
+  switch (miss.kind) {
+    case 'condition':
+      return miss.location !== null && filters.some((f) => failedClauses(f).some((c) => overlaps(c.location, miss.location!)));
+    case 'category':
+      return filters.some((f) => f.category !== null && !f.category.result);
+    case 'maxspan':
+    case 'until':
+    case 'missing-event':
+      return e.kind === 'sequence' && e.keys.some((k) => k.reason?.kind === miss.kind);
+    case 'join-key':
+      // The stages' events fall under different keys, none of which goes the whole way.
+      return (e.kind === 'sequence' || e.kind === 'sample') && e.keys.length > 1 && e.keys.every((k) => !k.matched);
+    case 'runs':
+      return e.kind === 'sequence' && e.keys.some((k) => k.next !== null && k.next.run > 0);
+  }
+}
+
+describe.runIf(corpus !== null)('explain over events synthesized from every corpus rule', () => {
+  it('says a witness matched, a near miss did not, and names what each near miss broke', () => {
+    const { rules } = loadRules(corpus!);
+    let witnesses = 0;
+    let misses = 0;
+    const unnamed: string[] = [];
+    const wrong: string[] = [];
+    for (const rule of rules.filter((r) => r.executable)) {
+      let synthesis: ReturnType<typeof synthesize>;
+      try {
+        synthesis = synthesize(rule, { nearMiss: true });
+      } catch (e) {
+        if (e instanceof SynthesisError) continue;
+        throw e;
+      }
+      const onWitness = explain(rule, synthesis.witness);
+      witnesses++;
+      if (onWitness.resultCount === 0) wrong.push(`${rule.file}: no match on its witness`);
+      for (const miss of synthesis.nearMisses) {
+        misses++;
+        const e = explain(rule, miss.events);
+        if (e.resultCount !== 0) wrong.push(`${rule.file}: a match on the near miss "${miss.label}"`);
+        else if (!names(e, miss)) unnamed.push(`${rule.file}: ${miss.label}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(unnamed.slice(0, 10)).toEqual([]);
+    expect(witnesses).toBeGreaterThan(1000);
+    expect(misses).toBeGreaterThan(9000);
+  }, 300_000);
+});
