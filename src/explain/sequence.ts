@@ -24,8 +24,8 @@ interface Slot {
   readonly missing: boolean;
 }
 
-/** For each prefix length k (1 to n), the last match of each key. */
-type Prefixes = Array<Map<string, Match>>;
+/** For each prefix length k (1 to n), the matches of each key, in the engine's order. */
+type Prefixes = Array<Map<string, Match[]>>;
 
 export function explainSequence(ctx: Context): SequenceExplanation {
   const plan = ctx.plan as SequencePlan;
@@ -80,38 +80,77 @@ export function explainSequence(ctx: Context): SequenceExplanation {
       return { key, matched: true, matches: hits.length, reached: n, of: n, filled, next: null, reason: null };
     }
     const reached = reachOf(prefixes, id);
-    const partial = prefixes[reached]?.get(id);
-    const filled: FilledStage[] = (partial?.events ?? []).map((e, j) => ({ stage: positives[j]!.stage, run: positives[j]!.run, event: refOf(e!) }));
-    const firstItem = partial ? itemOf.get(partial.events[0]!)! : null;
-    const lastItem = partial ? itemOf.get(partial.events[partial.events.length - 1]!)! : null;
-    const lastOrder = lastItem ? orderOf.get(lastItem)! : -1;
+    const partials = prefixes[reached]?.get(id) ?? [];
+    const slot = reached < n ? positives[reached]! : null;
+    const stagePlan: StagePlan | null = slot ? plan.stages[slot.stage]! : null;
+    // The events with the key for the next stage, those of them that match it, and the until events with the key: in order.
+    const keyed = stagePlan ? keyIndex.itemsWith([...plan.keys, ...stagePlan.keys], key) : [];
+    const extending = stagePlan ? keyed.filter((item) => stagePlan.filter.matches(item.event)) : [];
+    const until = plan.until;
+    const untils = until ? keyIndex.itemsWith([...plan.keys, ...until.keys], key).filter((item) => until.filter.matches(item.event)) : [];
+    const lastOrderOf = (m: Match): number => orderOf.get(itemOf.get(m.events[m.events.length - 1]!)!)!;
 
-    let next: NextStage | null = null;
-    let after: Item[] = [];
-    let stagePlan: StagePlan | null = null;
-    if (reached < n) {
-      const slot = positives[reached]!;
-      stagePlan = plan.stages[slot.stage]!;
-      after = keyIndex.itemsWith([...plan.keys, ...stagePlan.keys], key).filter((item) => orderOf.get(item)! > lastOrder);
-      const { candidates, considered } = closestCandidates(ctx, slot.stage, after, options.candidates, ref);
-      next = { stage: slot.stage, run: slot.run, text: tracer.textOf(ctx.explainable.filters[slot.stage]!), candidates, considered };
+    /** Why a partial sequence was not extended, when the next stage's event came too late or after an until event. */
+    const blockOf = (m: Match): SequenceDropReason | null => {
+      const lastOrder = lastOrderOf(m);
+      const ext = extending[firstAfter(extending, lastOrder, false)];
+      const u = untils[firstAfter(untils, lastOrder, true)];
+      if (u && (!ext || orderOf.get(u)! < orderOf.get(ext)!)) return { kind: 'until', event: ref(u) };
+      const elapsed = ext ? nanosBetween(itemOf.get(m.events[0]!)!.time, ext.time) : 0;
+      if (ext && plan.maxspanNs !== null && elapsed > Number(plan.maxspanNs)) return { kind: 'maxspan', maxspan: maxspanText(query), elapsed: formatNanos(elapsed), event: ref(ext) };
+      return null;
+    };
+    const firstAfter = (list: readonly Item[], order: number, inclusive: boolean): number => {
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const o = orderOf.get(list[mid]!)!;
+        if (o > order || (inclusive && o === order)) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+
+    // The partial sequence shown: of those that reached furthest, the last whose next event came too late or
+    // after an until event; else the last followed by events with the key (whose candidates can be shown); else the last.
+    let partial: Match | undefined = partials[partials.length - 1];
+    let blocked: SequenceDropReason | null = null;
+    if (stagePlan && partials.length > 0) {
+      for (let p = partials.length - 1; p >= 0 && !blocked; p--) {
+        blocked = blockOf(partials[p]!);
+        if (blocked) partial = partials[p];
+      }
+      if (!blocked) {
+        for (let p = partials.length - 1; p >= 0; p--) {
+          if (firstAfter(keyed, lastOrderOf(partials[p]!), false) < keyed.length) {
+            partial = partials[p];
+            break;
+          }
+        }
+      }
     }
+    const filled: FilledStage[] = (partial?.events ?? []).map((e, j) => ({ stage: positives[j]!.stage, run: positives[j]!.run, event: refOf(e!) }));
+    const lastOrder = partial ? lastOrderOf(partial) : -1;
 
     let reason: SequenceDropReason;
     if (unpiped.has(id)) reason = { kind: 'pipe', pipes: pipesText(plan.query.pipes) };
     else if (unlimited && (unlimited.full.has(id) || reachOf(unlimited.prefixes, id) > reached)) reason = { kind: 'evicted', window: ctx.rule?.from ?? null };
     else if (reached === n) reason = missingEvent(plan, slots, partial!, key, keyIndex, itemOf, ref);
-    else if (reached === 0 || !firstItem || !stagePlan) reason = { kind: 'no-event' };
-    else {
-      // The first event that would have extended the partial sequence, and the first until event from its last one on.
-      const extending = after.find((item) => stagePlan.filter.matches(item.event));
-      const until = plan.until;
-      const untilItem = until ? keyIndex.itemsWith([...plan.keys, ...until.keys], key).find((item) => orderOf.get(item)! >= lastOrder && until.filter.matches(item.event)) : undefined;
-      const elapsed = extending ? nanosBetween(firstItem.time, extending.time) : 0;
-      if (untilItem && (!extending || orderOf.get(untilItem)! < orderOf.get(extending)!)) reason = { kind: 'until', event: ref(untilItem) };
-      else if (extending && plan.maxspanNs !== null && elapsed > Number(plan.maxspanNs)) {
-        reason = { kind: 'maxspan', maxspan: maxspanText(query), elapsed: formatNanos(elapsed), event: ref(extending) };
-      } else reason = { kind: 'no-event' };
+    else if (reached === 0 || !partial || !stagePlan) reason = { kind: 'no-event' };
+    else reason = blocked ?? { kind: 'no-event' };
+
+    let next: NextStage | null = null;
+    if (slot) {
+      const after = keyed.slice(firstAfter(keyed, lastOrder, false));
+      const { candidates, considered } = closestCandidates(ctx, slot.stage, after, options.candidates, ref);
+      next = {
+        stage: slot.stage,
+        run: slot.run,
+        text: tracer.textOf(ctx.explainable.filters[slot.stage]!),
+        candidates,
+        considered,
+      };
     }
     return { key, matched: false, matches: 0, reached, of: n, filled, next, reason };
   };
@@ -148,7 +187,7 @@ function reachOf(prefixes: Prefixes, id: string): number {
 }
 
 /**
- * The last match per key of each prefix of the stages to fill: prefix k is
+ * The matches per key of each prefix of the stages to fill: prefix k is
  * the query with its first k of them (runs counted, missing-event stages
  * left out) and no pipes. A prefix with no match ends the search: a longer
  * one cannot have one either.
@@ -169,9 +208,14 @@ function prefixMatches(plan: SequencePlan, positives: readonly Slot[], items: re
     const stages = positives.slice(0, k).map((p) => single(plan.stages[p.stage]!));
     const matches = runUnpiped({ ...plan, pipes: [], stages }, items, limits);
     if (matches.length === 0) break;
-    const last = new Map<string, Match>();
-    for (const m of matches) last.set(keyIdOf(m.joinKeys), m);
-    out.push(last);
+    const grouped = new Map<string, Match[]>();
+    for (const m of matches) {
+      const id = keyIdOf(m.joinKeys);
+      const list = grouped.get(id);
+      if (list) list.push(m);
+      else grouped.set(id, [m]);
+    }
+    out.push(grouped);
   }
   return out;
 }

@@ -218,3 +218,25 @@ describe('a sequence cut by pipes, and state dropped by a stream', () => {
     expect(asStream.keys[0]!.reason).toEqual({ kind: 'evicted', window: 'now-1m' });
   });
 });
+
+describe('the partial sequence shown, of those that reached furthest', () => {
+  it('is one whose next event came too late, rather than a later one with nothing after it (runs of one filter)', () => {
+    // Lines 0 to 2 fill the three runs within 10s, and so do 1 to 3: the first is the one that line 3 came too late for.
+    const e = explainKeys('sequence by host.id with maxspan=10s [process where true] with runs=4', [ev(0, 'process', 'a'), ev(1, 'process', 'a'), ev(2, 'process', 'a'), ev(10.5, 'process', 'a')]);
+    expect(summary(e.keys[0]!)).toEqual({ matched: false, reached: '3/4', filled: [0, 1, 2], reason: 'maxspan', reasonEvent: 3 });
+  });
+
+  it('is one whose next event came after an until event', () => {
+    const e = explainKeys('sequence by host.id [process where true] with runs=2 until [file where true]', [ev(0, 'process', 'a'), ev(1, 'file', 'a'), ev(2, 'process', 'a')]);
+    expect(summary(e.keys[0]!)).toEqual({ matched: false, reached: '1/2', filled: [0], reason: 'until', reasonEvent: 1 });
+  });
+
+  it('is one followed by events with the key, whose candidates show why, rather than a later one with none after it', () => {
+    const e = explainKeys('sequence by host.id [process where true] [process where process.name != "x"]', [
+      ev(0, 'process', 'a', { process: { name: 'x' } }),
+      ev(1, 'process', 'a', { process: { name: 'x' } }),
+    ]);
+    expect(summary(e.keys[0]!)).toEqual({ matched: false, reached: '1/2', filled: [0], reason: 'no-event', reasonEvent: null });
+    expect(e.keys[0]!.next!.candidates.map((c) => [c.event.index, c.filter.failed.map((f) => f.text)])).toEqual([[1, ['process.name != "x"']]]);
+  });
+});
