@@ -14,7 +14,7 @@ import { createRunner, type RunnerLimits } from '../engine/runner.js';
 import { EventContext, type Event } from '../semantics/fields.js';
 import type { Rule } from '../rules/rule.js';
 import type { FilterTracer } from './trace.js';
-import type { Candidate, ExplainedEvent, ExplainedSource, UnusableEvent } from './types.js';
+import type { Candidate, ExplainedEvent, ExplainedSource, FilterTrace, UnusableEvent } from './types.js';
 
 /** An event's place in the engine's order, with its position in the input. */
 export type Item = OrderedEvent<Event>;
@@ -184,29 +184,55 @@ export class KeyIndex {
 }
 
 /** How far a filter is from holding on an event: its failed clauses, and the category when that fails. */
-export function distanceOf(c: Candidate): number {
-  return c.filter.failed.length + (c.filter.category && !c.filter.category.result ? 1 : 0);
+export function distanceOf(filter: FilterTrace): number {
+  return filter.failed.length + (filter.category && !filter.category.result ? 1 : 0);
 }
 
 /**
  * The closest candidates among events (in order): each traced against the
- * filter, the `count` with the fewest failures kept, earlier first among
- * equals. Only the first {@link MAX_CONSIDERED} events are looked at.
+ * filter, the `count` with the fewest failures kept, then (when `demoted` is
+ * given) those it does not demote, earlier first among equals. Only the
+ * first {@link MAX_CONSIDERED} events are looked at.
  */
-export function closestCandidates(ctx: Context, filter: number, items: readonly Item[], count: number, eventOf: (item: Item) => ExplainedEvent): { candidates: Candidate[]; considered: number } {
+export function closestCandidates(
+  ctx: Context,
+  filter: number,
+  items: readonly Item[],
+  count: number,
+  eventOf: (item: Item) => ExplainedEvent,
+  demoted?: (item: Item) => boolean,
+): { candidates: Candidate[]; considered: number } {
   const considered = Math.min(items.length, MAX_CONSIDERED);
   if (count <= 0) return { candidates: [], considered };
-  const ranked: Array<{ candidate: Candidate; distance: number; order: number }> = [];
+  const ranked = new Ranked<Candidate>(count);
   for (let i = 0; i < considered; i++) {
     const item = items[i]!;
     const candidate: Candidate = { event: eventOf(item), filter: ctx.tracer.trace(filter, item.event) };
-    ranked.push({ candidate, distance: distanceOf(candidate), order: i });
-    // Kept short as it goes: only the best `count` can be listed.
-    if (ranked.length > count * 4) {
-      ranked.sort((a, b) => a.distance - b.distance || a.order - b.order);
-      ranked.length = count;
-    }
+    ranked.add(candidate, [distanceOf(candidate.filter), demoted?.(item) ? 1 : 0, i]);
   }
-  ranked.sort((a, b) => a.distance - b.distance || a.order - b.order);
-  return { candidates: ranked.slice(0, count).map((r) => r.candidate), considered };
+  return { candidates: ranked.best(), considered };
+}
+
+/** The best `count` of what is added, by a list of numbers compared in turn (lower first); kept short as it goes. */
+class Ranked<T> {
+  private readonly entries: Array<{ value: T; rank: readonly number[] }> = [];
+  constructor(private readonly count: number) {}
+
+  add(value: T, rank: readonly number[]): void {
+    this.entries.push({ value, rank });
+    if (this.entries.length > this.count * 4) this.trim();
+  }
+
+  best(): T[] {
+    this.trim();
+    return this.entries.map((e) => e.value);
+  }
+
+  private trim(): void {
+    this.entries.sort((a, b) => {
+      for (let i = 0; i < a.rank.length; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i]! - b.rank[i]!;
+      return 0;
+    });
+    if (this.entries.length > this.count) this.entries.length = this.count;
+  }
 }

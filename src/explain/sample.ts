@@ -44,10 +44,15 @@ export function explainSample(ctx: Context): SampleExplanation {
 
   const explainKey = (key: readonly unknown[]): SampleKeyTrace => {
     const id = keyIdOf(key);
+    // The key's events that fill a stage: a candidate for another stage among them comes after those that fill none.
+    const filling = new Set<Item>();
+    for (const m of matching) for (const item of m.get(id) ?? []) filling.add(item);
     const stages = plan.stages.map((_, stage): SampleStageTrace => {
       const found = matching[stage]!.get(id) ?? [];
-      if (found.length > 0) return { stage, events: found.slice(0, Math.max(1, options.candidates)).map(ref), matching: found.length, candidates: [] };
-      const { candidates } = closestCandidates(ctx, stage, keyIndex.itemsWith(fieldsOf[stage]!, key), options.candidates, ref);
+      if (found.length > 0) {
+        return { stage, events: found.slice(0, Math.max(1, options.candidates)).map(ref), matching: found.length, candidates: [] };
+      }
+      const { candidates } = closestCandidates(ctx, stage, keyIndex.itemsWith(fieldsOf[stage]!, key), options.candidates, ref, (item) => filling.has(item));
       return { stage, events: [], matching: 0, candidates };
     });
     const matched = verdict.has(id);

@@ -243,7 +243,10 @@ export interface SampleStageTrace {
   readonly events: readonly ExplainedEvent[];
   /** How many events with the key match it. */
   readonly matching: number;
-  /** When none does: the events with the key closest to matching it. */
+  /**
+   * When none does: the events with the key closest to matching it, fewest
+   * failed clauses first, then those that fill no other stage, then by order.
+   */
   readonly candidates: readonly Candidate[];
 }
 

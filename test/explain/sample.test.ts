@@ -49,6 +49,13 @@ describe('the keys of a sample', () => {
     ]);
   });
 
+  it('lists, among candidates that come as close, those that fill no other stage of the key first', () => {
+    const q = 'sample by host.id [process where process.name == "a"] [process where process.name == "b"] [process where process.name == "c"]';
+    // Lines 0 and 1 fill stages 1 and 2; line 2 is of another category but has the name stage 3 asks for.
+    const e = explainSample(q, [ev('process', 'h', { process: { name: 'a' } }), ev('process', 'h', { process: { name: 'b' } }), ev('file', 'h', { process: { name: 'c' } })], { candidates: 2 });
+    expect(e.keys[0]!.stages[2]!.candidates.map((c) => c.event.index)).toEqual([2, 0]);
+  });
+
   it('orders keys: samples first, then those with more stages filled', () => {
     const e = explainSample(QUERY, [ev('file', 'c'), ev('network', 'b'), ev('network', 'a'), ev('process', 'a', { process: { name: 'cmd.exe' } })]);
     expect(e.keys.map((k) => k.key[0])).toEqual(['a', 'b', 'c']);
