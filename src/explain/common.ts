@@ -14,7 +14,8 @@ import { createRunner, type RunnerLimits } from '../engine/runner.js';
 import { EventContext, type Event } from '../semantics/fields.js';
 import type { Rule } from '../rules/rule.js';
 import type { FilterTracer } from './trace.js';
-import type { Candidate, ExplainedEvent, ExplainedSource, FilterTrace, UnusableEvent } from './types.js';
+import type { Location } from '../parser/ast.js';
+import type { Candidate, ExplainedEvent, ExplainedSource, FilterTrace, KeyDifference, OtherKeyCandidate, UnusableEvent } from './types.js';
 
 /** An event's place in the engine's order, with its position in the input. */
 export type Item = OrderedEvent<Event>;
@@ -156,6 +157,12 @@ export class KeyIndex {
     return [...this.of(fields).values()].map((v) => v.key);
   }
 
+  /** One event's keys for `fields`, rendered as results render them (none when a key field has no value). */
+  keysOf(fields: readonly KeyField[], item: Item): unknown[][] {
+    const dates = datePositions(fields);
+    return keyCombinations(fields, item.event).map((c) => renderKeys(c, dates, this.style));
+  }
+
   private of(fields: readonly KeyField[]): Map<string, { key: unknown[]; items: Item[] }> {
     const id = fields.map((f) => `${f.name}\u0000${f.optional}`).join('\u0001');
     let index = this.built.get(id);
@@ -235,4 +242,56 @@ class Ranked<T> {
     });
     if (this.entries.length > this.count) this.entries.length = this.count;
   }
+}
+
+/** One stage's join keys: the fields (the query's, then the stage's) and where each `by` field is written. */
+export interface StageKeys {
+  readonly fields: readonly KeyField[];
+  readonly locations: readonly Location[];
+}
+
+/**
+ * Events under other keys that match a stage's filter, or come as close to
+ * it as `within` (the fewest failures of an event with the key; any, when
+ * null): each with its key and where that key differs from `key`. Ranked by
+ * failures, then by how many key fields differ, then by order; only the
+ * first {@link MAX_CONSIDERED} events are looked at.
+ */
+export function otherKeyCandidates(
+  ctx: Context,
+  filter: number,
+  keys: StageKeys,
+  key: readonly unknown[],
+  items: readonly Item[],
+  keyIndex: KeyIndex,
+  within: number | null,
+  count: number,
+  eventOf: (item: Item) => ExplainedEvent,
+): { candidates: OtherKeyCandidate[]; considered: number } {
+  const wanted = key.map((v) => JSON.stringify(v));
+  const ranked = new Ranked<OtherKeyCandidate>(count);
+  let considered = 0;
+  const id = keyIdOf(key);
+  for (const item of items) {
+    if (considered >= MAX_CONSIDERED || count <= 0) break;
+    considered++;
+    const own = keyIndex.keysOf(keys.fields, item);
+    // Events without a key fill no stage; those with this key are the key's own candidates.
+    if (own.length === 0 || own.some((k) => keyIdOf(k) === id)) continue;
+    const filterTrace = ctx.tracer.trace(filter, item.event);
+    const distance = distanceOf(filterTrace);
+    if (within !== null && distance > within) continue;
+    let closest: { key: unknown[]; differs: KeyDifference[] } | null = null;
+    for (const k of own) {
+      const differs: KeyDifference[] = [];
+      k.forEach((value, position) => {
+        if (JSON.stringify(value) !== wanted[position]) {
+          differs.push({ position, field: keys.fields[position]!.name, location: keys.locations[position]!, value, expected: key[position] });
+        }
+      });
+      if (!closest || differs.length < closest.differs.length) closest = { key: k, differs };
+    }
+    ranked.add({ event: eventOf(item), filter: filterTrace, key: closest!.key, differs: closest!.differs }, [distance, closest!.differs.length, considered]);
+  }
+  return { candidates: ranked.best(), considered };
 }

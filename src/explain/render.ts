@@ -11,6 +11,7 @@ import type {
   ExplainedEvent,
   Explanation,
   FilterTrace,
+  OtherKeyCandidate,
   SampleExplanation,
   SequenceDropReason,
   SequenceExplanation,
@@ -87,11 +88,25 @@ class Writer {
 
   candidates(list: readonly Candidate[], indent: number): void {
     for (const cand of list) {
-      const misses = cand.filter.failed.length + (cand.filter.category && !cand.filter.category.result ? 1 : 0);
-      this.line(indent, `${this.event(cand.event)}: ${misses === 0 ? 'matches the stage' : `${plural(misses, 'clause')} failed`}`);
+      this.line(indent, `${this.event(cand.event)}: ${closeness(cand.filter)}`);
       this.failed(cand.filter, indent + 1);
     }
   }
+
+  /** Events under other keys: where each key differs, and how close it came. */
+  otherKeys(list: readonly OtherKeyCandidate[], indent: number): void {
+    for (const cand of list) {
+      const differs = cand.differs.map((d) => `${d.field} = ${valueText(d.value)}, not ${valueText(d.expected)}`).join(', ');
+      this.line(indent, `${this.event(cand.event)}: ${differs}; ${closeness(cand.filter)}`);
+      this.failed(cand.filter, indent + 1);
+    }
+  }
+}
+
+/** How close a filter came on an event: it holds, or how many clauses failed (the category counted as one). */
+function closeness(trace: FilterTrace): string {
+  const misses = trace.failed.length + (trace.category && !trace.category.result ? 1 : 0);
+  return misses === 0 ? 'matches the stage' : `${plural(misses, 'clause')} failed`;
 }
 
 function header(w: Writer, e: Explanation): void {
@@ -160,6 +175,10 @@ function renderSequence(w: Writer, e: SequenceExplanation): void {
       w.line(1, `closest candidates for ${stageName(k.next, e.stages)} (${plural(k.next.considered, 'event')} with this key${k.filled.length > 0 ? ' after the last filled stage' : ''}):`);
       w.candidates(k.next.candidates, 2);
     }
+    if (k.next && k.next.otherKeyCandidates.length > 0) {
+      w.line(1, `under other keys, closest for ${stageName(k.next, e.stages)} (of ${plural(k.next.otherKeyConsidered, 'event')} after the last filled stage${e.maxspan ? ', within maxspan' : ''}):`);
+      w.otherKeys(k.next.otherKeyCandidates, 2);
+    }
   }
   if (e.keys.length === 0) w.line(0, '\nno key filled the first stage');
   if (e.omitted > 0) w.line(0, `\n${plural(e.omitted, 'more key')} not shown (raise the limit, or name one key)`);
@@ -186,6 +205,10 @@ function renderSample(w: Writer, e: SampleExplanation): void {
       } else {
         w.line(1, `${NO} stage ${s.stage + 1}: no event with this key matches${s.candidates.length > 0 ? '; closest candidates:' : ''}`);
         w.candidates(s.candidates, 2);
+        if (s.otherKeyCandidates.length > 0) {
+          w.line(2, `under other keys, closest (of ${plural(s.otherKeyConsidered, 'event')}):`);
+          w.otherKeys(s.otherKeyCandidates, 3);
+        }
       }
     }
   }

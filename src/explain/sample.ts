@@ -4,7 +4,23 @@
  * reads it: each stage's compiled filter, and the stage's key combinations.
  */
 import type { SamplePlan } from '../compile/plan.js';
-import { byKey, closestCandidates, type Context, isWantedKey, type Item, KeyIndex, keyIdOf, pipesText, runUnpiped, sampleEventOf, sourceOf } from './common.js';
+import type { SampleQuery } from '../parser/ast.js';
+import {
+  byKey,
+  closestCandidates,
+  type Context,
+  distanceOf,
+  isWantedKey,
+  type Item,
+  KeyIndex,
+  keyIdOf,
+  otherKeyCandidates,
+  pipesText,
+  runUnpiped,
+  sampleEventOf,
+  sourceOf,
+  type StageKeys,
+} from './common.js';
 import type { SampleDropReason, SampleExplanation, SampleKeyTrace, SampleStageTrace } from './types.js';
 
 export function explainSample(ctx: Context): SampleExplanation {
@@ -13,6 +29,8 @@ export function explainSample(ctx: Context): SampleExplanation {
   const keyIndex = new KeyIndex(items, 'sample');
   const ref = (item: Item) => sampleEventOf(item, plan);
   const fieldsOf = plan.stages.map((s) => [...plan.keys, ...s.keys]);
+  const query = plan.query as SampleQuery;
+  const keysOf: StageKeys[] = plan.stages.map((_, i) => ({ fields: fieldsOf[i]!, locations: [...query.by, ...query.stages[i]!.by].map((f) => f.location) }));
 
   const verdict = byKey(ctx.verdict);
   const unpiped = plan.pipes.length === 0 ? verdict : byKey(runUnpiped({ ...plan, pipes: [] }, items, ctx.limits));
@@ -50,10 +68,16 @@ export function explainSample(ctx: Context): SampleExplanation {
     const stages = plan.stages.map((_, stage): SampleStageTrace => {
       const found = matching[stage]!.get(id) ?? [];
       if (found.length > 0) {
-        return { stage, events: found.slice(0, Math.max(1, options.candidates)).map(ref), matching: found.length, candidates: [] };
+        return { stage, events: found.slice(0, Math.max(1, options.candidates)).map(ref), matching: found.length, candidates: [], otherKeyCandidates: [], otherKeyConsidered: 0 };
       }
       const { candidates } = closestCandidates(ctx, stage, keyIndex.itemsWith(fieldsOf[stage]!, key), options.candidates, ref, (item) => filling.has(item));
-      return { stage, events: [], matching: 0, candidates };
+      // When the key fills another stage: the events that would fill this one, or come as close, under other keys.
+      let others: ReturnType<typeof otherKeyCandidates> = { candidates: [], considered: 0 };
+      if (filling.size > 0) {
+        const within = candidates.length > 0 ? distanceOf(candidates[0]!.filter) : null;
+        others = otherKeyCandidates(ctx, stage, keysOf[stage]!, key, items, keyIndex, within, options.candidates, ref);
+      }
+      return { stage, events: [], matching: 0, candidates, otherKeyCandidates: others.candidates, otherKeyConsidered: others.considered };
     });
     const matched = verdict.has(id);
     let reason: SampleDropReason | null = null;

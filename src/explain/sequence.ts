@@ -14,7 +14,24 @@ import { nanosBetween } from '../engine/order.js';
 import type { Match } from '../engine/match.js';
 import type { RunnerLimits } from '../engine/runner.js';
 import type { Event } from '../semantics/fields.js';
-import { byKey, closestCandidates, type Context, eventOf, formatNanos, isWantedKey, type Item, KeyIndex, keyIdOf, pipesText, runUnpiped, sourceOf } from './common.js';
+import {
+  byKey,
+  closestCandidates,
+  type Context,
+  distanceOf,
+  eventOf,
+  formatNanos,
+  isWantedKey,
+  type Item,
+  KeyIndex,
+  keyIdOf,
+  MAX_CONSIDERED,
+  otherKeyCandidates,
+  pipesText,
+  runUnpiped,
+  sourceOf,
+  type StageKeys,
+} from './common.js';
 import type { ExplainedEvent, FilledStage, NextStage, SequenceDropReason, SequenceExplanation, SequenceKeyTrace, StageSummary } from './types.js';
 
 /** A place in the expanded stages: a written stage and one of its runs. */
@@ -68,6 +85,12 @@ export function explainSequence(ctx: Context): SequenceExplanation {
     .sort((a, b) => b.r - a.r || a.i - b.i)
     .map((x) => x.k);
 
+  /** A stage's key fields, and where each `by` field is written. */
+  const keysOf = (stage: number): StageKeys => ({
+    fields: [...plan.keys, ...plan.stages[stage]!.keys],
+    locations: [...query.by, ...query.stages[stage]!.by].map((f) => f.location),
+  });
+
   const explainKey = (key: readonly unknown[]): SequenceKeyTrace => {
     const id = keyIdOf(key);
     const hits = verdict.get(id);
@@ -84,7 +107,7 @@ export function explainSequence(ctx: Context): SequenceExplanation {
     const slot = reached < n ? positives[reached]! : null;
     const stagePlan: StagePlan | null = slot ? plan.stages[slot.stage]! : null;
     // The events with the key for the next stage, those of them that match it, and the until events with the key: in order.
-    const keyed = stagePlan ? keyIndex.itemsWith([...plan.keys, ...stagePlan.keys], key) : [];
+    const keyed = slot ? keyIndex.itemsWith(keysOf(slot.stage).fields, key) : [];
     const extending = stagePlan ? keyed.filter((item) => stagePlan.filter.matches(item.event)) : [];
     const until = plan.until;
     const untils = until ? keyIndex.itemsWith([...plan.keys, ...until.keys], key).filter((item) => until.filter.matches(item.event)) : [];
@@ -144,12 +167,29 @@ export function explainSequence(ctx: Context): SequenceExplanation {
     if (slot) {
       const after = keyed.slice(firstAfter(keyed, lastOrder, false));
       const { candidates, considered } = closestCandidates(ctx, slot.stage, after, options.candidates, ref);
+      // When no event with the key fills the stage: the events that would, or come as close, under other keys.
+      let others: ReturnType<typeof otherKeyCandidates> = { candidates: [], considered: 0 };
+      if (reason.kind === 'no-event' && reached > 0) {
+        const within = candidates.length > 0 ? distanceOf(candidates[0]!.filter) : null;
+        // Within maxspan of the first filled stage (a later event could not fill the stage under any key), and no more than are looked at.
+        const bound = Math.min(items.length, lastOrder + 1 + MAX_CONSIDERED);
+        let end = bound;
+        if (plan.maxspanNs !== null) {
+          const first = itemOf.get(partial!.events[0]!)!.time;
+          const span = Number(plan.maxspanNs);
+          end = lastOrder + 1;
+          while (end < bound && nanosBetween(first, items[end]!.time) <= span) end++;
+        }
+        others = otherKeyCandidates(ctx, slot.stage, keysOf(slot.stage), key, items.slice(lastOrder + 1, end), keyIndex, within, options.candidates, ref);
+      }
       next = {
         stage: slot.stage,
         run: slot.run,
         text: tracer.textOf(ctx.explainable.filters[slot.stage]!),
         candidates,
         considered,
+        otherKeyCandidates: others.candidates,
+        otherKeyConsidered: others.considered,
       };
     }
     return { key, matched: false, matches: 0, reached, of: n, filled, next, reason };

@@ -179,6 +179,32 @@ export interface Candidate {
   readonly filter: FilterTrace;
 }
 
+/** A place where an event's join key differs from the key explained. */
+export interface KeyDifference {
+  /** 0-based, in the key's order: the query's `by` fields, then the stage's. */
+  readonly position: number;
+  /** The key field as the stage names it. */
+  readonly field: string;
+  /** Where that `by` field is in the query text. */
+  readonly location: Location;
+  /** The event's value there, as keys give it (null for an optional key without one). */
+  readonly value: unknown;
+  /** The value of the key explained. */
+  readonly expected: unknown;
+}
+
+/**
+ * An event that matches a stage's filter, or comes close to it, under
+ * another join key: what would have filled the stage had its key been the
+ * one explained.
+ */
+export interface OtherKeyCandidate extends Candidate {
+  /** Its key for the stage; of several (a key field with several values), the one closest to the key explained. */
+  readonly key: readonly unknown[];
+  /** Where that key differs from the key explained. */
+  readonly differs: readonly KeyDifference[];
+}
+
 /** The first stage a key did not fill, with its closest candidates. */
 export interface NextStage {
   readonly stage: number;
@@ -191,6 +217,17 @@ export interface NextStage {
   readonly candidates: readonly Candidate[];
   /** How many events with the key were looked at. */
   readonly considered: number;
+  /**
+   * When no event with the key matches the stage (after the last filled
+   * stage), and the key filled one at least: events under other keys, after
+   * the last filled stage (and within maxspan of the first), that match the
+   * stage's filter or come as close to it as any event with the key;
+   * ordered by how few clauses failed, then by how few key fields differ,
+   * then by time; at most `candidates`.
+   */
+  readonly otherKeyCandidates: readonly OtherKeyCandidate[];
+  /** How many events were looked at for them (the first 1,000 after the last filled stage, within maxspan). */
+  readonly otherKeyConsidered: number;
 }
 
 /** Why a key's partial sequence did not become a match. */
@@ -248,6 +285,14 @@ export interface SampleStageTrace {
    * failed clauses first, then those that fill no other stage, then by order.
    */
   readonly candidates: readonly Candidate[];
+  /**
+   * When none does, and the key matches another stage: events under other
+   * keys that match the stage or come as close as any with the key (as a
+   * sequence's `NextStage.otherKeyCandidates`).
+   */
+  readonly otherKeyCandidates: readonly OtherKeyCandidate[];
+  /** How many events were looked at for them (the first 1,000). */
+  readonly otherKeyConsidered: number;
 }
 
 /** Why a key gives no sample. */

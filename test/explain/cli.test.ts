@@ -34,6 +34,31 @@ describe('eqlkit explain', () => {
     expect(r.stdout).toContain('  ✗ line 10 (2026-01-15T10:05:02.001Z) matches stage 2, but 2.001s after the first filled stage: more than maxspan=2s\n');
   });
 
+  it('names the event under another key that would have filled the next stage, and where its key differs', async () => {
+    const r = await runCli(['explain', RULE, '--events', EVENTS, '--key', 'host-06']);
+    expect(r.code).toBe(0);
+    const key = r.stdout.slice(r.stdout.indexOf('key "host-06"'));
+    expect(key).toBe(
+      [
+        'key "host-06": no match, 1 of 2 stages filled',
+        '  ✓ stage 1: line 11 (2026-01-15T10:06:00.000Z)',
+        '  ✗ no event with this key comes after line 11 (2026-01-15T10:06:00.000Z)',
+        '  under other keys, closest for stage 2 (of 1 event after the last filled stage, within maxspan):',
+        '    line 12 (2026-01-15T10:06:01.000Z): host.id = "host-06-other", not "host-06"; matches the stage',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await runCli(['explain', RULE, '--events', EVENTS, '--key', 'host-06', '--format', 'json'])).stdout) as {
+      keys: Array<{ next: { otherKeyCandidates: Array<{ event: { index: number }; key: unknown[]; differs: unknown[] }> } }>;
+    };
+    const [other] = json.keys[0]!.next.otherKeyCandidates;
+    expect([other!.event.index, other!.key, other!.differs]).toEqual([
+      11,
+      ['host-06-other'],
+      [{ position: 0, field: 'host.id', location: { start: { offset: 12, line: 1, column: 13 }, end: { offset: 19, line: 1, column: 20 } }, value: 'host-06-other', expected: 'host-06' }],
+    ]);
+  });
+
   it('prints the tree of one event of an event query, the query numbered by line', async () => {
     const r = await runCli(['explain', 'process where\n  process.name : "cmd.exe" and not process.args : "/c"', '--events', EVENTS, '--event', '2']);
     expect(r.code).toBe(0);

@@ -56,6 +56,19 @@ describe('the keys of a sample', () => {
     expect(e.keys[0]!.stages[2]!.candidates.map((c) => c.event.index)).toEqual([2, 0]);
   });
 
+  it('lists the events under other keys that would fill a stage none with the key matches', () => {
+    const q = 'sample by host.id [process where true] [network where destination.port == 445]';
+    const e = explainSample(q, [ev('process', 'a'), ev('network', 'b', { destination: { port: 445 } }), ev('network', 'c', { destination: { port: 22 } })], { key: 'a' });
+    const stage = e.keys[0]!.stages[1]!;
+    expect(stage).toMatchObject({ matching: 0, otherKeyConsidered: 3 });
+    expect(stage.otherKeyCandidates.map((c) => [c.event.index, c.key, c.differs.map((d) => [d.field, d.value, d.expected]), c.filter.failed.length])).toEqual([
+      [1, ['b'], [['host.id', 'b', 'a']], 0],
+      [2, ['c'], [['host.id', 'c', 'a']], 1],
+    ]);
+    // Not for a key that matches no stage.
+    expect(explainSample(q, [ev('file', 'a'), ev('network', 'b', { destination: { port: 445 } })], { key: 'a' }).keys[0]!.stages[1]!.otherKeyCandidates).toEqual([]);
+  });
+
   it('orders keys: samples first, then those with more stages filled', () => {
     const e = explainSample(QUERY, [ev('file', 'c'), ev('network', 'b'), ev('network', 'a'), ev('process', 'a', { process: { name: 'cmd.exe' } })]);
     expect(e.keys.map((k) => k.key[0])).toEqual(['a', 'b', 'c']);

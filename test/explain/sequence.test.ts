@@ -240,3 +240,52 @@ describe('the partial sequence shown, of those that reached furthest', () => {
     expect(e.keys[0]!.next!.candidates.map((c) => [c.event.index, c.filter.failed.map((f) => f.text)])).toEqual([[1, ['process.name != "x"']]]);
   });
 });
+
+describe('events under other keys, when no event with the key fills the next stage', () => {
+  const query = 'sequence by host.id with maxspan=1m [process where true] by user.id [network where destination.port == 445] by source.user.id';
+  const net = (s: number, host: string, user: string, port = 445) => ev(s, 'network', host, { destination: { port }, source: { user: { id: user } } });
+
+  it('match the stage or come as close as any event with the key: where their key differs, value seen against the key’s', () => {
+    const e = explainKeys(query, [ev(0, 'process', 'a', { user: { id: 'u' } }), net(1, 'b', 'u'), net(2, 'a', 'v'), net(3, 'b', 'v', 139)], { key: ['a', 'u'] });
+    const next = e.keys[0]!.next!;
+    expect(next).toMatchObject({ stage: 1, considered: 0, candidates: [], otherKeyConsidered: 3 });
+    expect(next.otherKeyCandidates.map((c) => [c.event.index, c.key, c.differs.map((d) => [d.position, d.field, d.value, d.expected]), c.filter.failed.length])).toEqual([
+      [1, ['b', 'u'], [[0, 'host.id', 'b', 'a']], 0],
+      [2, ['a', 'v'], [[1, 'source.user.id', 'v', 'u']], 0],
+      [
+        3,
+        ['b', 'v'],
+        [
+          [0, 'host.id', 'b', 'a'],
+          [1, 'source.user.id', 'v', 'u'],
+        ],
+        1,
+      ],
+    ]);
+    // Each differing field's place in the query: the `by` field as written.
+    const at = (c: (typeof next.otherKeyCandidates)[number]) => c.differs.map((d) => query.slice(d.location.start.offset, d.location.end.offset));
+    expect(at(next.otherKeyCandidates[2]!)).toEqual(['host.id', 'source.user.id']);
+  });
+
+  it('no further than the closest event with the key, within maxspan, bounded by candidates', () => {
+    const e = explainKeys(query, [ev(0, 'process', 'a', { user: { id: 'u' } }), net(1, 'a', 'u', 139), net(2, 'b', 'u', 139), net(3, 'b', 'u', 22), net(61, 'c', 'u')], { key: ['a', 'u'] });
+    const next = e.keys[0]!.next!;
+    expect(next.candidates.map((c) => c.event.index)).toEqual([1]);
+    expect(next.otherKeyCandidates.map((c) => c.event.index)).toEqual([2, 3]);
+    expect(next.otherKeyConsidered).toBe(3);
+    expect(
+      explainKeys(query, [ev(0, 'process', 'a', { user: { id: 'u' } }), net(1, 'b', 'u'), net(2, 'c', 'u')], { key: ['a', 'u'], candidates: 1 }).keys[0]!.next!.otherKeyCandidates.map(
+        (c) => c.event.index,
+      ),
+    ).toEqual([1]);
+  });
+
+  it('none for a key that filled no stage, nor when an event with the key fills the next stage too late', () => {
+    const q = 'sequence by host.id with maxspan=2s [process where true] [network where true]';
+    const none = explainKeys(q, [ev(0, 'network', 'a'), ev(1, 'network', 'b')], { key: 'a' });
+    expect(none.keys[0]!.next).toMatchObject({ stage: 0, otherKeyCandidates: [], otherKeyConsidered: 0 });
+    const late = explainKeys(q, [ev(0, 'process', 'a'), ev(1, 'network', 'b'), ev(3, 'network', 'a')], { key: 'a' });
+    expect(late.keys[0]!.reason?.kind).toBe('maxspan');
+    expect(late.keys[0]!.next!.otherKeyCandidates).toEqual([]);
+  });
+});

@@ -1,13 +1,15 @@
 /**
  * Explain over synthesized events, for every corpus rule synth can build
  * events for: on a witness explain says the rule matched, on each near miss
- * that it did not, and it names what the near miss broke: the clause among
- * the failed ones (by its place in the query), the category, the maxspan,
- * the until event or the missing-event stage.
+ * that it did not, and it names what the near miss broke, on the stage it
+ * broke: the clause among the failed ones (by its place in the query) or the
+ * category, in an event explain traced against that stage; the maxspan, the
+ * until event or the missing-event stage; or, for a join key, an event under
+ * another key that differs in that `by` field.
  */
 import { describe, expect, it } from 'vitest';
 import { explain, type Explanation, loadRules, type NearMiss, SynthesisError, synthesize } from '../../src/index.js';
-import type { ClauseTrace, FilterTrace } from '../../src/explain/types.js';
+import type { ClauseTrace, FilterTrace, OtherKeyCandidate } from '../../src/explain/types.js';
 import type { Location } from '../../src/parser/ast.js';
 import { sharedPath } from '../helpers/shared.js';
 
@@ -26,33 +28,48 @@ function failedClauses(filter: FilterTrace): ClauseTrace[] {
   return out;
 }
 
-/** The filters explain evaluated on the near miss's events, where a broken clause would show. */
-function filtersOf(e: Explanation): FilterTrace[] {
+/**
+ * The filters explain evaluated on the near miss's events, where a broken clause would show, each with its
+ * stage (0-based; null for an event query): the closest candidates with the key, and those under other keys.
+ */
+function filtersOf(e: Explanation): Array<{ stage: number | null; filter: FilterTrace }> {
   switch (e.kind) {
     case 'event':
-      return e.events.map((v) => v.filter);
+      return e.events.map((v) => ({ stage: null, filter: v.filter }));
     case 'sequence':
-      return e.keys.flatMap((k) => k.next?.candidates.map((c) => c.filter) ?? []);
+      return e.keys.flatMap((k) => [...(k.next?.candidates ?? []), ...(k.next?.otherKeyCandidates ?? [])].map((c) => ({ stage: k.next!.stage, filter: c.filter })));
     case 'sample':
-      return e.keys.flatMap((k) => k.stages.flatMap((s) => s.candidates.map((c) => c.filter)));
+      return e.keys.flatMap((k) => k.stages.flatMap((s) => [...s.candidates, ...s.otherKeyCandidates].map((c) => ({ stage: s.stage, filter: c.filter }))));
   }
 }
 
-/** Whether the explanation names what the near miss broke. */
+/** The events explain found under other keys, where a join key that differs would show. */
+function otherKeyCandidatesOf(e: Explanation): OtherKeyCandidate[] {
+  switch (e.kind) {
+    case 'event':
+      return [];
+    case 'sequence':
+      return e.keys.flatMap((k) => k.next?.otherKeyCandidates ?? []);
+    case 'sample':
+      return e.keys.flatMap((k) => k.stages.flatMap((s) => s.otherKeyCandidates));
+  }
+}
+
+/** Whether the explanation names what the near miss broke, on the stage it broke. */
 function names(e: Explanation, miss: NearMiss): boolean {
-  const filters = filtersOf(e);
+  const filters = filtersOf(e).filter((f) => miss.stage === null || f.stage === null || f.stage === miss.stage - 1);
   switch (miss.kind) {
     case 'condition':
-      return miss.location !== null && filters.some((f) => failedClauses(f).some((c) => overlaps(c.location, miss.location!)));
+      return miss.location !== null && filters.some((f) => failedClauses(f.filter).some((c) => overlaps(c.location, miss.location!)));
     case 'category':
-      return filters.some((f) => f.category !== null && !f.category.result);
+      return filters.some((f) => f.filter.category !== null && !f.filter.category.result);
     case 'maxspan':
     case 'until':
     case 'missing-event':
       return e.kind === 'sequence' && e.keys.some((k) => k.reason?.kind === miss.kind);
     case 'join-key':
-      // The stages' events fall under different keys, none of which goes the whole way.
-      return (e.kind === 'sequence' || e.kind === 'sample') && e.keys.length > 1 && e.keys.every((k) => !k.matched);
+      // An event that would fill the stage, under a key that differs in the field broken.
+      return miss.location !== null && otherKeyCandidatesOf(e).some((c) => c.differs.some((d) => overlaps(d.location, miss.location!)));
     case 'runs':
       return e.kind === 'sequence' && e.keys.some((k) => k.next !== null && k.next.run > 0);
   }
