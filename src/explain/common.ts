@@ -15,7 +15,7 @@ import { EventContext, type Event } from '../semantics/fields.js';
 import type { Rule } from '../rules/rule.js';
 import type { FilterTracer } from './trace.js';
 import type { Location } from '../parser/ast.js';
-import type { Candidate, ExplainedEvent, ExplainedSource, FilterTrace, KeyDifference, OtherKeyCandidate, UnusableEvent } from './types.js';
+import type { Candidate, ClauseTrace, ExplainedEvent, ExplainedSource, FilterTrace, KeyDifference, OtherKeyCandidate, UnkeyedEvent, UnkeyedStage, UnusableEvent } from './types.js';
 
 /** An event's place in the engine's order, with its position in the input. */
 export type Item = OrderedEvent<Event>;
@@ -141,6 +141,8 @@ const sameValue = (value: unknown, wanted: unknown): boolean => value === wanted
  */
 export class KeyIndex {
   private readonly built = new Map<string, Map<string, { key: unknown[]; items: Item[] }>>();
+  /** Per list of key fields: the events that give it no key (a non-optional key field without a value), in order. */
+  private readonly none = new Map<string, Item[]>();
 
   constructor(
     private readonly items: readonly Item[],
@@ -157,6 +159,12 @@ export class KeyIndex {
     return [...this.of(fields).values()].map((v) => v.key);
   }
 
+  /** The events that have no key for `fields`, which the engine leaves out of a stage with those keys; in order. */
+  unkeyed(fields: readonly KeyField[]): Item[] {
+    this.of(fields);
+    return this.none.get(fieldsId(fields)) ?? [];
+  }
+
   /** One event's keys for `fields`, rendered as results render them (none when a key field has no value). */
   keysOf(fields: readonly KeyField[], item: Item): unknown[][] {
     const dates = datePositions(fields);
@@ -164,16 +172,19 @@ export class KeyIndex {
   }
 
   private of(fields: readonly KeyField[]): Map<string, { key: unknown[]; items: Item[] }> {
-    const id = fields.map((f) => `${f.name}\u0000${f.optional}`).join('\u0001');
+    const id = fieldsId(fields);
     let index = this.built.get(id);
     if (index) return index;
     index = new Map();
+    const none: Item[] = [];
     const dates = datePositions(fields);
     const context = new EventContext();
     const outer = context.begin();
     try {
       for (const item of this.items) {
-        for (const combination of keyCombinations(fields, item.event)) {
+        const combinations = keyCombinations(fields, item.event);
+        if (combinations.length === 0 && fields.length > 0) none.push(item);
+        for (const combination of combinations) {
           const key = renderKeys(combination, dates, this.style);
           const keyId = keyIdOf(key);
           const entry = index.get(keyId);
@@ -186,8 +197,16 @@ export class KeyIndex {
       context.end(outer);
     }
     this.built.set(id, index);
+    this.none.set(id, none);
     return index;
   }
+}
+
+const fieldsId = (fields: readonly KeyField[]): string => fields.map((f) => `${f.name}\u0000${f.optional}`).join('\u0001');
+
+/** The key fields (non-optional) that an event has no value for: why it gives a stage no key. */
+export function keyFieldsWithoutValue(fields: readonly KeyField[], event: Event): string[] {
+  return fields.filter((f) => !f.optional && keyCombinations([f], event).length === 0).map((f) => f.name);
 }
 
 /** How far a filter is from holding on an event: its failed clauses, and the category when that fails. */
@@ -276,7 +295,7 @@ export function otherKeyCandidates(
     if (considered >= MAX_CONSIDERED || count <= 0) break;
     considered++;
     const own = keyIndex.keysOf(keys.fields, item);
-    // Events without a key fill no stage; those with this key are the key's own candidates.
+    // Events without a key are reported apart (unkeyed); those with this key are the key's own candidates.
     if (own.length === 0 || own.some((k) => keyIdOf(k) === id)) continue;
     const filterTrace = ctx.tracer.trace(filter, item.event);
     const distance = distanceOf(filterTrace);
@@ -294,4 +313,49 @@ export function otherKeyCandidates(
     ranked.add({ event: eventOf(item), filter: filterTrace, key: closest!.key, differs: closest!.differs }, [distance, closest!.differs.length, considered]);
   }
   return { candidates: ranked.best(), considered };
+}
+
+/** The field names a clause reads, in all its leaves. */
+function fieldsRead(c: ClauseTrace, out: Set<string> = new Set()): Set<string> {
+  if (c.kind === 'leaf') for (const v of c.values) out.add(v.field);
+  else for (const o of c.operands) fieldsRead(o, out);
+  return out;
+}
+
+/**
+ * Per stage, the events that give it no key and match its filter, or fail
+ * it only for want of the key value: the category holds, and every failed
+ * clause reads key fields the event has no value for, and nothing else.
+ * Only the first {@link MAX_CONSIDERED} events without a key are looked at
+ * per stage; stages with none are left out.
+ */
+export function unkeyedStages(
+  ctx: Context,
+  stages: ReadonlyArray<{ stage: number; filter: number; fields: readonly KeyField[] }>,
+  keyIndex: KeyIndex,
+  eventOf: (item: Item) => ExplainedEvent,
+): UnkeyedStage[] {
+  const out: UnkeyedStage[] = [];
+  for (const { stage, filter, fields } of stages) {
+    const without = keyIndex.unkeyed(fields);
+    const considered = Math.min(without.length, MAX_CONSIDERED);
+    const events: UnkeyedEvent[] = [];
+    let count = 0;
+    for (let i = 0; i < considered; i++) {
+      const item = without[i]!;
+      const missing = keyFieldsWithoutValue(fields, item.event);
+      const trace = ctx.tracer.trace(filter, item.event);
+      if (trace.category && !trace.category.result) continue;
+      const unset = new Set(missing);
+      const forTheKey = trace.failed.every((c) => {
+        const read = fieldsRead(c);
+        return read.size > 0 && [...read].every((f) => unset.has(f));
+      });
+      if (!forTheKey) continue;
+      count++;
+      if (events.length < ctx.options.candidates) events.push({ event: eventOf(item), filter: trace, stage, fields: missing });
+    }
+    if (count > 0) out.push({ stage, events, count, withoutKey: without.length, considered });
+  }
+  return out;
 }

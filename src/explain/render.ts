@@ -17,6 +17,7 @@ import type {
   SequenceExplanation,
   SequenceKeyTrace,
   StageSummary,
+  UnkeyedStage,
 } from './types.js';
 
 export interface RenderOptions {
@@ -101,6 +102,23 @@ class Writer {
       this.failed(cand.filter, indent + 1);
     }
   }
+
+  /** Events left out of stages for want of a key value. */
+  unkeyed(list: readonly UnkeyedStage[]): void {
+    for (const u of list) {
+      this.line(0, '');
+      const among = u.considered < u.withoutKey ? `, among the first ${plural(u.considered, 'event')} of ${u.withoutKey.toLocaleString('en-US')} without one` : '';
+      this.line(
+        0,
+        `stage ${u.stage + 1}: ${plural(u.count, 'event')} left out for want of a join key value (${u.count === 1 ? 'it matches' : 'each matches'} the stage, or fails only on that value${among}):`,
+      );
+      for (const x of u.events) {
+        this.line(1, `${this.event(x.event)}: no ${x.fields.join(', no ')}; ${closeness(x.filter)}`);
+        this.failed(x.filter, 2);
+      }
+      if (u.count > u.events.length) this.line(1, `and ${plural(u.count - u.events.length, 'more event')}`);
+    }
+  }
 }
 
 /** How close a filter came on an event: it holds, or how many clauses failed (the category counted as one). */
@@ -166,6 +184,7 @@ function renderSequence(w: Writer, e: SequenceExplanation): void {
     w.line(1, `stage ${s.stage + 1}: ${s.missing ? '!' : ''}[${cut(s.text, MAX_TEXT)}]${s.runs > 1 ? ` with runs=${s.runs}` : ''}`);
   });
   if (e.until) w.line(1, `until: [${cut(e.until, MAX_TEXT)}]`);
+  w.unkeyed(e.unkeyed);
   for (const k of e.keys) {
     w.line(0, '');
     w.line(0, `key ${keyText(k.key)}: ${k.matched ? `matched${k.matches > 1 ? ` (${k.matches} sequences)` : ''}` : `no match, ${k.reached} of ${k.of} stages filled`}`);
@@ -188,6 +207,7 @@ function renderSample(w: Writer, e: SampleExplanation): void {
   e.stages.forEach((s) => {
     w.line(1, `stage ${s.stage + 1}: [${cut(s.text, MAX_TEXT)}]`);
   });
+  w.unkeyed(e.unkeyed);
   for (const k of e.keys) {
     w.line(0, '');
     const r = k.reason;

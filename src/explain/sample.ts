@@ -20,6 +20,7 @@ import {
   sampleEventOf,
   sourceOf,
   type StageKeys,
+  unkeyedStages,
 } from './common.js';
 import type { SampleDropReason, SampleExplanation, SampleKeyTrace, SampleStageTrace } from './types.js';
 
@@ -100,6 +101,12 @@ export function explainSample(ctx: Context): SampleExplanation {
     unusableCount: ctx.unusableCount,
     omitted: keys.length - chosen.length,
     stages: plan.stages.map((_, stage) => ({ stage, text: tracer.textOf(ctx.explainable.filters[stage]!), missing: false, runs: 1 })),
+    unkeyed: unkeyedStages(
+      ctx,
+      plan.stages.map((_, stage) => ({ stage, filter: stage, fields: fieldsOf[stage]! })),
+      keyIndex,
+      ref,
+    ),
     keys: chosen.map(explainKey),
   };
 }

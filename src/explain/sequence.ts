@@ -31,6 +31,7 @@ import {
   runUnpiped,
   sourceOf,
   type StageKeys,
+  unkeyedStages,
 } from './common.js';
 import type { ExplainedEvent, FilledStage, NextStage, SequenceDropReason, SequenceExplanation, SequenceKeyTrace, StageSummary } from './types.js';
 
@@ -214,6 +215,12 @@ export function explainSequence(ctx: Context): SequenceExplanation {
     ),
     until: plan.until ? tracer.textOf(ctx.explainable.filters[plan.stages.length]!) : null,
     maxspan: query.maxspan ? maxspanText(query) : null,
+    unkeyed: unkeyedStages(
+      ctx,
+      plan.stages.map((s, stage) => ({ stage, filter: stage, fields: [...plan.keys, ...s.keys] })),
+      keyIndex,
+      ref,
+    ),
     keys: chosen.map(explainKey),
   };
 }

@@ -230,6 +230,31 @@ export interface NextStage {
   readonly otherKeyConsidered: number;
 }
 
+/** An event left out of a stage because it has no value for one of the stage's join keys. */
+export interface UnkeyedEvent extends Candidate {
+  readonly stage: number;
+  /** The key fields, as the stage names them, it has no value for. */
+  readonly fields: readonly string[];
+}
+
+/**
+ * The events that have no value for a (non-optional) join key of a stage,
+ * and that match the stage's filter or fail it only for want of that value
+ * (a clause such as `host.id != null` on the missing key): the engine leaves
+ * them out of the stage, as Elasticsearch does (its AddMandatoryJoinKeyFilter).
+ */
+export interface UnkeyedStage {
+  readonly stage: number;
+  /** The first of them (up to `candidates`), in the engine's order. */
+  readonly events: readonly UnkeyedEvent[];
+  /** How many of them were found. */
+  readonly count: number;
+  /** How many events give the stage no key (no value for one of its key fields). */
+  readonly withoutKey: number;
+  /** How many of those were looked at (the first 1,000). */
+  readonly considered: number;
+}
+
 /** Why a key's partial sequence did not become a match. */
 export type SequenceDropReason =
   /** No event with the key, after the last filled stage, matched the next stage. */
@@ -270,6 +295,8 @@ export interface SequenceExplanation extends ExplanationBase {
   readonly stages: readonly StageSummary[];
   readonly until: string | null;
   readonly maxspan: string | null;
+  /** Per stage (those with any): events left out of it for want of a join key value. */
+  readonly unkeyed: readonly UnkeyedStage[];
   readonly keys: readonly SequenceKeyTrace[];
 }
 
@@ -313,6 +340,8 @@ export interface SampleKeyTrace {
 export interface SampleExplanation extends ExplanationBase {
   readonly kind: 'sample';
   readonly stages: readonly StageSummary[];
+  /** Per stage (those with any): events left out of it for want of a join key value. */
+  readonly unkeyed: readonly UnkeyedStage[];
   readonly keys: readonly SampleKeyTrace[];
 }
 

@@ -59,6 +59,36 @@ describe('eqlkit explain', () => {
     ]);
   });
 
+  it('lists the events left out of a stage for want of a key value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eqlkit-explain-'));
+    const file = join(dir, 'events.ndjson');
+    const at = (s: number) => `"@timestamp":"2026-01-01T00:00:0${s}Z"`;
+    writeFileSync(
+      file,
+      [
+        `{${at(0)},"event":{"category":"process"},"host":{"id":"h"},"process":{"name":"bash"}}`,
+        `{${at(1)},"event":{"category":"process"},"host":{"id":"h"},"process":{"name":"cmd.exe"}}`,
+        `{${at(2)},"event":{"category":"process"},"process":{"name":"cmd.exe"}}`,
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['explain', 'sequence by host.id [process where process.name == "cmd.exe"] with runs=2', '--events', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.slice(r.stdout.indexOf('stage 1:', r.stdout.indexOf('results')))).toBe(
+      [
+        'stage 1: [process where process.name == "cmd.exe"] with runs=2',
+        '',
+        'stage 1: 1 event left out for want of a join key value (it matches the stage, or fails only on that value):',
+        '  line 3 (2026-01-01T00:00:02.000Z): no host.id; matches the stage',
+        '',
+        'key "h": no match, 1 of 2 stages filled',
+        '  ✓ stage 1 (run 1 of 2): line 2 (2026-01-01T00:00:01.000Z)',
+        '  ✗ no event with this key comes after line 2 (2026-01-01T00:00:01.000Z)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('prints the tree of one event of an event query, the query numbered by line', async () => {
     const r = await runCli(['explain', 'process where\n  process.name : "cmd.exe" and not process.args : "/c"', '--events', EVENTS, '--event', '2']);
     expect(r.code).toBe(0);

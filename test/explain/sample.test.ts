@@ -69,6 +69,11 @@ describe('the keys of a sample', () => {
     expect(explainSample(q, [ev('file', 'a'), ev('network', 'b', { destination: { port: 445 } })], { key: 'a' }).keys[0]!.stages[1]!.otherKeyCandidates).toEqual([]);
   });
 
+  it('reports the events left out of a stage for want of a key value', () => {
+    const e = explainSample('sample by host.id [process where true] [network where true]', [ev('process', 'a'), { event: { category: 'network' } }]);
+    expect(e.unkeyed.map((u) => [u.stage, u.count, u.events.map((x) => [x.event.index, x.fields])])).toEqual([[1, 1, [[1, ['host.id']]]]]);
+  });
+
   it('orders keys: samples first, then those with more stages filled', () => {
     const e = explainSample(QUERY, [ev('file', 'c'), ev('network', 'b'), ev('network', 'a'), ev('process', 'a', { process: { name: 'cmd.exe' } })]);
     expect(e.keys.map((k) => k.key[0])).toEqual(['a', 'b', 'c']);

@@ -289,3 +289,47 @@ describe('events under other keys, when no event with the key fills the next sta
     expect(late.keys[0]!.next!.otherKeyCandidates).toEqual([]);
   });
 });
+
+describe('events left out for want of a join key value', () => {
+  it('per stage: those that match it, or fail it only on the key field they lack, with the fields they lack', () => {
+    const q = 'sequence by host.id [process where host.id != null and process.name == "cmd.exe"] by user.id [network where true] by user.id';
+    const events = [
+      { '@timestamp': '2026-01-01T00:00:00Z', event: { category: 'process' }, process: { name: 'cmd.exe' } },
+      { '@timestamp': '2026-01-01T00:00:01Z', event: { category: 'process' }, process: { name: 'bash' } },
+      ev(2, 'process', 'a', { process: { name: 'cmd.exe' }, user: { id: 'u' } }),
+      ev(3, 'network', 'a'),
+      { '@timestamp': '2026-01-01T00:00:04Z', event: { category: 'network' } },
+    ];
+    const e = explainKeys(q, events);
+    expect(
+      e.unkeyed.map((u) => ({
+        stage: u.stage,
+        count: u.count,
+        withoutKey: u.withoutKey,
+        considered: u.considered,
+        events: u.events.map((x) => [x.event.index, x.stage, x.fields, x.filter.failed.map((f) => f.text)]),
+      })),
+    ).toEqual([
+      // Line 1 fails on process.name too, lines 3 and 4 on the category: not left out for want of the key.
+      { stage: 0, count: 1, withoutKey: 4, considered: 4, events: [[0, 0, ['host.id', 'user.id'], ['host.id != null']]] },
+      {
+        stage: 1,
+        count: 2,
+        withoutKey: 4,
+        considered: 4,
+        events: [
+          [3, 1, ['user.id'], []],
+          // The query's key constrained in one stage is constrained in all (Elasticsearch's PropagateJoinKeyConstraints).
+          [4, 1, ['host.id', 'user.id'], ['host.id != null']],
+        ],
+      },
+    ]);
+    expect(explainKeys(q, events, { candidates: 1 }).unkeyed[1]).toMatchObject({ count: 2, events: [{ event: { index: 3 } }] });
+  });
+
+  it('none for an optional key field, which gives the null key', () => {
+    const e = explainKeys('sequence by ?host.name [process where true] [network where true]', [ev(0, 'process', 'a'), ev(1, 'network', 'a')]);
+    expect(e.unkeyed).toEqual([]);
+    expect(e.keys.map((k) => [k.key, k.matched])).toEqual([[[null], true]]);
+  });
+});

@@ -30,16 +30,23 @@ function failedClauses(filter: FilterTrace): ClauseTrace[] {
 
 /**
  * The filters explain evaluated on the near miss's events, where a broken clause would show, each with its
- * stage (0-based; null for an event query): the closest candidates with the key, and those under other keys.
+ * stage (0-based; null for an event query): the closest candidates with the key, those under other keys, and
+ * the events left out for want of a key value.
  */
 function filtersOf(e: Explanation): Array<{ stage: number | null; filter: FilterTrace }> {
   switch (e.kind) {
     case 'event':
       return e.events.map((v) => ({ stage: null, filter: v.filter }));
     case 'sequence':
-      return e.keys.flatMap((k) => [...(k.next?.candidates ?? []), ...(k.next?.otherKeyCandidates ?? [])].map((c) => ({ stage: k.next!.stage, filter: c.filter })));
+      return [
+        ...e.unkeyed.flatMap((u) => u.events.map((x) => ({ stage: u.stage, filter: x.filter }))),
+        ...e.keys.flatMap((k) => [...(k.next?.candidates ?? []), ...(k.next?.otherKeyCandidates ?? [])].map((c) => ({ stage: k.next!.stage, filter: c.filter }))),
+      ];
     case 'sample':
-      return e.keys.flatMap((k) => k.stages.flatMap((s) => [...s.candidates, ...s.otherKeyCandidates].map((c) => ({ stage: s.stage, filter: c.filter }))));
+      return [
+        ...e.unkeyed.flatMap((u) => u.events.map((x) => ({ stage: u.stage, filter: x.filter }))),
+        ...e.keys.flatMap((k) => k.stages.flatMap((s) => [...s.candidates, ...s.otherKeyCandidates].map((c) => ({ stage: s.stage, filter: c.filter })))),
+      ];
   }
 }
 
