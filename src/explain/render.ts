@@ -11,7 +11,9 @@ import type {
   ExplainedEvent,
   Explanation,
   FilterTrace,
+  NextStage,
   OtherKeyCandidate,
+  PassedOverEvent,
   SampleExplanation,
   SequenceDropReason,
   SequenceExplanation,
@@ -100,6 +102,16 @@ class Writer {
       const differs = cand.differs.map((d) => `${d.field} = ${valueText(d.value)}, not ${valueText(d.expected)}`).join(', ');
       this.line(indent, `${this.event(cand.event)}: ${differs}; ${closeness(cand.filter)}`);
       this.failed(cand.filter, indent + 1);
+    }
+  }
+
+  /** Events a partial sequence passed over: the stage each would have filled, and why it did not. */
+  passedOver(list: readonly PassedOverEvent[], next: NextStage | null, stages: readonly StageSummary[], indent: number): void {
+    for (const p of list) {
+      const until = p.until ? `, but until: ${this.event(p.until)} came before the next filled stage` : '';
+      const early = p.matchesNextStage && next ? `; it matches ${stageName(next, stages)}, but comes before the last filled stage` : '';
+      this.line(indent, `${this.event(p.event)}, for ${stageName(p, stages)}: ${closeness(p.filter)}${until}${early}`);
+      this.failed(p.filter, indent + 1);
     }
   }
 
@@ -197,6 +209,10 @@ function renderSequence(w: Writer, e: SequenceExplanation): void {
     if (k.next && k.next.otherKeyCandidates.length > 0) {
       w.line(1, `under other keys, closest for ${stageName(k.next, e.stages)} (of ${plural(k.next.otherKeyConsidered, 'event')} after the last filled stage${e.maxspan ? ', within maxspan' : ''}):`);
       w.otherKeys(k.next.otherKeyCandidates, 2);
+    }
+    if (k.passedOver.length > 0) {
+      w.line(1, 'passed over, events with this key before the last filled stage:');
+      w.passedOver(k.passedOver, k.next, e.stages, 2);
     }
   }
   if (e.keys.length === 0) w.line(0, '\nno key filled the first stage');

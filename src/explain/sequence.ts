@@ -33,7 +33,7 @@ import {
   type StageKeys,
   unkeyedStages,
 } from './common.js';
-import type { ExplainedEvent, FilledStage, NextStage, SequenceDropReason, SequenceExplanation, SequenceKeyTrace, StageSummary } from './types.js';
+import type { ExplainedEvent, FilledStage, NextStage, PassedOverEvent, SequenceDropReason, SequenceExplanation, SequenceKeyTrace, StageSummary } from './types.js';
 
 /** A place in the expanded stages: a written stage and one of its runs. */
 interface Slot {
@@ -92,6 +92,50 @@ export function explainSequence(ctx: Context): SequenceExplanation {
     locations: [...query.by, ...query.stages[stage]!.by].map((f) => f.location),
   });
 
+  /**
+   * The events with the key before a partial sequence's last event that are
+   * none of its events: each traced against the stage it would have filled
+   * in their place (the one after the partial's events before it), kept when
+   * that stage's filter fails, when `untilBetween` finds an until event
+   * between it and the partial's next event, or when it matches the stage
+   * not filled (too early to fill it). The latest
+   * {@link MAX_CONSIDERED} are looked at; the closest kept first.
+   */
+  const passedOverEvents = (
+    partial: Match,
+    key: readonly unknown[],
+    untilBetween: (item: Item, beforeOrder: number) => ExplainedEvent | null,
+    matchesNext: (item: Item) => boolean,
+  ): PassedOverEvent[] => {
+    const orders = partial.events.map((e) => orderOf.get(itemOf.get(e!)!)!);
+    const last = orders[orders.length - 1]!;
+    const taken = new Set(orders);
+    const found = new Map<Item, number>();
+    for (const stage of new Set(positives.slice(0, orders.length).map((p) => p.stage))) {
+      for (const item of keyIndex.itemsWith(keysOf(stage).fields, key)) {
+        const order = orderOf.get(item)!;
+        if (order >= last) break;
+        if (taken.has(order)) continue;
+        // Its place: after the partial's events before it.
+        let j = 0;
+        while (j < orders.length && orders[j]! < order) j++;
+        if (positives[j]!.stage === stage) found.set(item, j);
+      }
+    }
+    const chosen = [...found].sort((a, b) => orderOf.get(a[0])! - orderOf.get(b[0])!).slice(-MAX_CONSIDERED);
+    const ranked: Array<{ event: PassedOverEvent; distance: number; order: number }> = [];
+    for (const [item, j] of chosen) {
+      const filter = tracer.trace(positives[j]!.stage, item.event);
+      const u = untilBetween(item, orders[j]!);
+      const early = matchesNext(item);
+      const distance = distanceOf(filter);
+      if (distance === 0 && !u && !early) continue;
+      ranked.push({ event: { event: ref(item), filter, stage: positives[j]!.stage, run: positives[j]!.run, until: u, matchesNextStage: early }, distance, order: orderOf.get(item)! });
+    }
+    ranked.sort((a, b) => a.distance - b.distance || a.order - b.order);
+    return ranked.slice(0, options.candidates).map((r) => r.event);
+  };
+
   const explainKey = (key: readonly unknown[]): SequenceKeyTrace => {
     const id = keyIdOf(key);
     const hits = verdict.get(id);
@@ -101,7 +145,7 @@ export function explainSequence(ctx: Context): SequenceExplanation {
       last.events.forEach((e, j) => {
         if (e !== null) filled.push({ stage: slots[j]!.stage, run: slots[j]!.run, event: refOf(e) });
       });
-      return { key, matched: true, matches: hits.length, reached: n, of: n, filled, next: null, reason: null };
+      return { key, matched: true, matches: hits.length, reached: n, of: n, filled, next: null, passedOver: [], reason: null };
     }
     const reached = reachOf(prefixes, id);
     const partials = prefixes[reached]?.get(id) ?? [];
@@ -165,6 +209,7 @@ export function explainSequence(ctx: Context): SequenceExplanation {
     else reason = blocked ?? { kind: 'no-event' };
 
     let next: NextStage | null = null;
+    let passedOver: PassedOverEvent[] = [];
     if (slot) {
       const after = keyed.slice(firstAfter(keyed, lastOrder, false));
       const { candidates, considered } = closestCandidates(ctx, slot.stage, after, options.candidates, ref);
@@ -192,8 +237,21 @@ export function explainSequence(ctx: Context): SequenceExplanation {
         otherKeyCandidates: others.candidates,
         otherKeyConsidered: others.considered,
       };
+      // No event with the key comes after the partial sequence: the ones before it that it passed over.
+      if (reason.kind === 'no-event' && partial && after.length === 0) {
+        const keyedForNext = new Set(keyed);
+        passedOver = passedOverEvents(
+          partial,
+          key,
+          (item, before) => {
+            const u = untils[firstAfter(untils, orderOf.get(item)!, false)];
+            return u && orderOf.get(u)! < before ? ref(u) : null;
+          },
+          (item) => keyedForNext.has(item) && stagePlan!.filter.matches(item.event),
+        );
+      }
     }
-    return { key, matched: false, matches: 0, reached, of: n, filled, next, reason };
+    return { key, matched: false, matches: 0, reached, of: n, filled, next, passedOver, reason };
   };
 
   const chosen = keys.slice(0, options.limit);

@@ -230,6 +230,20 @@ export interface NextStage {
   readonly otherKeyConsidered: number;
 }
 
+/**
+ * An event with the key, before the last filled stage, that filled no stage
+ * of the partial sequence, traced against the stage it would have filled in
+ * its place (the one after the filled stages before it).
+ */
+export interface PassedOverEvent extends Candidate {
+  readonly stage: number;
+  readonly run: number;
+  /** An until event with the key between it and the next filled stage, which ends a partial sequence it would be part of. */
+  readonly until: ExplainedEvent | null;
+  /** It matches the stage not filled (with the key), but comes before the last filled stage: too early to fill it. */
+  readonly matchesNextStage: boolean;
+}
+
 /** An event left out of a stage because it has no value for one of the stage's join keys. */
 export interface UnkeyedEvent extends Candidate {
   readonly stage: number;
@@ -286,6 +300,14 @@ export interface SequenceKeyTrace {
   readonly filled: readonly FilledStage[];
   /** The stage after the last filled one, when not all were filled. */
   readonly next: NextStage | null;
+  /**
+   * When no event with the key comes after the last filled stage: the
+   * events with the key before it that filled none, and that failed the
+   * stage they would have filled, were cut off from it by an until event,
+   * or match the stage not filled but come too early for it; fewest failed
+   * clauses first, then by time; at most `candidates`.
+   */
+  readonly passedOver: readonly PassedOverEvent[];
   /** Null when matched. */
   readonly reason: SequenceDropReason | null;
 }

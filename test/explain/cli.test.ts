@@ -59,7 +59,7 @@ describe('eqlkit explain', () => {
     ]);
   });
 
-  it('lists the events left out of a stage for want of a key value', async () => {
+  it('lists the events left out of a stage for want of a key value, and those a partial sequence passed over', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eqlkit-explain-'));
     const file = join(dir, 'events.ndjson');
     const at = (s: number) => `"@timestamp":"2026-01-01T00:00:0${s}Z"`;
@@ -84,6 +84,9 @@ describe('eqlkit explain', () => {
         'key "h": no match, 1 of 2 stages filled',
         '  ✓ stage 1 (run 1 of 2): line 2 (2026-01-01T00:00:01.000Z)',
         '  ✗ no event with this key comes after line 2 (2026-01-01T00:00:01.000Z)',
+        '  passed over, events with this key before the last filled stage:',
+        '    line 1 (2026-01-01T00:00:00.000Z), for stage 1 (run 1 of 2): 1 clause failed',
+        '      ✗ process.name == "cmd.exe"  (1:36)  seen: process.name = "bash"',
         '',
       ].join('\n'),
     );

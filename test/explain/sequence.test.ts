@@ -238,6 +238,48 @@ describe('the partial sequence shown, of those that reached furthest', () => {
     ]);
     expect(summary(e.keys[0]!)).toEqual({ matched: false, reached: '1/2', filled: [0], reason: 'no-event', reasonEvent: null });
     expect(e.keys[0]!.next!.candidates.map((c) => [c.event.index, c.filter.failed.map((f) => f.text)])).toEqual([[1, ['process.name != "x"']]]);
+    expect(e.keys[0]!.passedOver).toEqual([]);
+  });
+});
+
+describe('the events a partial sequence passed over, when no event with the key comes after it', () => {
+  const query = 'sequence by host.id [process where process.name == "cmd.exe"] [process where process.name == "cmd.exe"]';
+
+  it('those that failed the stage they would have filled, traced against it', () => {
+    // Line 0 fails, so line 1 fills stage 1, and nothing is left for stage 2.
+    const e = explainKeys(query, [ev(0, 'process', 'a', { process: { name: 'bash' } }), ev(1, 'process', 'a', { process: { name: 'cmd.exe' } })]);
+    const k = e.keys[0]!;
+    expect(summary(k)).toEqual({ matched: false, reached: '1/2', filled: [1], reason: 'no-event', reasonEvent: null });
+    expect(k.next).toMatchObject({ stage: 1, considered: 0, candidates: [] });
+    expect(k.passedOver.map((p) => ({ index: p.event.index, stage: p.stage, run: p.run, failed: p.filter.failed.map((f) => f.text), until: p.until, early: p.matchesNextStage }))).toEqual([
+      { index: 0, stage: 0, run: 0, failed: ['process.name == "cmd.exe"'], until: null, early: false },
+    ]);
+  });
+
+  it('between two filled stages: the stage after the one before it', () => {
+    const q = 'sequence by host.id [process where true] [process where true] [process where true]';
+    const e = explainKeys(q, [ev(0, 'process', 'a'), ev(1, 'file', 'a'), ev(2, 'process', 'a')]);
+    expect(e.keys[0]!.passedOver.map((p) => [p.event.index, p.stage, p.filter.category?.result])).toEqual([[1, 1, false]]);
+  });
+
+  it('one cut off by an until event, and one that matches the stage not filled but came too early', () => {
+    // Line 1 ends the sequence line 0 began; lines 2 and 3 fill two runs of three.
+    const q = 'sequence by host.id [process where true] with runs=3 until [file where true]';
+    const until = explainKeys(q, [ev(0, 'process', 'a'), ev(1, 'file', 'a'), ev(2, 'process', 'a'), ev(3, 'process', 'a')]);
+    expect(summary(until.keys[0]!)).toEqual({ matched: false, reached: '2/3', filled: [2, 3], reason: 'no-event', reasonEvent: null });
+    // The until event itself has the key, and fails the stage it would have filled: the matching one, cut off, first.
+    expect(until.keys[0]!.passedOver.map((p) => [p.event.index, p.stage, p.run, p.filter.result, p.until?.index ?? null])).toEqual([
+      [0, 0, 0, true, 1],
+      [1, 0, 0, false, null],
+    ]);
+    const early = explainKeys('sequence by host.id [process where true] [network where true]', [ev(0, 'network', 'a'), ev(1, 'process', 'a')]);
+    expect(early.keys[0]!.passedOver.map((p) => [p.event.index, p.stage, p.filter.result, p.matchesNextStage])).toEqual([[0, 0, false, true]]);
+  });
+
+  it('none when events with the key come after the last filled stage, or when the passed-over ones match and nothing cut them off', () => {
+    expect(explainKeys(query, [ev(0, 'process', 'a', { process: { name: 'cmd.exe' } }), ev(1, 'process', 'a', { process: { name: 'bash' } })]).keys[0]!.passedOver).toEqual([]);
+    const q = 'sequence by host.id [process where true] [process where true] [network where true]';
+    expect(explainKeys(q, [ev(0, 'process', 'a'), ev(1, 'process', 'a'), ev(2, 'process', 'a')]).keys[0]!.passedOver).toEqual([]);
   });
 });
 

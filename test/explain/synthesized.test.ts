@@ -30,8 +30,8 @@ function failedClauses(filter: FilterTrace): ClauseTrace[] {
 
 /**
  * The filters explain evaluated on the near miss's events, where a broken clause would show, each with its
- * stage (0-based; null for an event query): the closest candidates with the key, those under other keys, and
- * the events left out for want of a key value.
+ * stage (0-based; null for an event query): the closest candidates with the key, those under other keys, the
+ * events a partial sequence passed over, and the events left out for want of a key value.
  */
 function filtersOf(e: Explanation): Array<{ stage: number | null; filter: FilterTrace }> {
   switch (e.kind) {
@@ -40,7 +40,10 @@ function filtersOf(e: Explanation): Array<{ stage: number | null; filter: Filter
     case 'sequence':
       return [
         ...e.unkeyed.flatMap((u) => u.events.map((x) => ({ stage: u.stage, filter: x.filter }))),
-        ...e.keys.flatMap((k) => [...(k.next?.candidates ?? []), ...(k.next?.otherKeyCandidates ?? [])].map((c) => ({ stage: k.next!.stage, filter: c.filter }))),
+        ...e.keys.flatMap((k) => [
+          ...[...(k.next?.candidates ?? []), ...(k.next?.otherKeyCandidates ?? [])].map((c) => ({ stage: k.next!.stage, filter: c.filter })),
+          ...k.passedOver.map((p) => ({ stage: p.stage, filter: p.filter })),
+        ]),
       ];
     case 'sample':
       return [
@@ -71,9 +74,11 @@ function names(e: Explanation, miss: NearMiss): boolean {
     case 'category':
       return filters.some((f) => f.filter.category !== null && !f.filter.category.result);
     case 'maxspan':
-    case 'until':
     case 'missing-event':
       return e.kind === 'sequence' && e.keys.some((k) => k.reason?.kind === miss.kind);
+    case 'until':
+      // The until event ended the partial sequence shown, or one that an event it passed over would have begun.
+      return e.kind === 'sequence' && e.keys.some((k) => k.reason?.kind === 'until' || k.passedOver.some((p) => p.until !== null));
     case 'join-key':
       // An event that would fill the stage, under a key that differs in the field broken.
       return miss.location !== null && otherKeyCandidatesOf(e).some((c) => c.differs.some((d) => overlaps(d.location, miss.location!)));
