@@ -22,6 +22,7 @@ export const EVENT_OPTIONS = {
   size: { type: 'string', short: 'n' },
   'reorder-window': { type: 'string' },
   'sort-memory': { type: 'string' },
+  'max-line-size': { type: 'string' },
   format: { type: 'string', short: 'F' },
   fields: { type: 'string' },
   output: { type: 'string', short: 'o' },

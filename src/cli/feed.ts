@@ -77,6 +77,8 @@ export interface FeederOptions {
   readonly maxErrors?: number;
   /** The most event text held in memory to order file inputs; beyond it, runs go to the temporary folder. */
   readonly sortMemory?: number;
+  /** The longest line or array element read, in characters; longer ones are reported. Default: the reader's, 16MB. */
+  readonly maxLineSize?: number;
   /** Where the sort's temporary folder is made. Default: the OS temp folder. */
   readonly tempParent?: string;
   /** Called before a diagnostic is written, so that a progress line can be cleared first. */
@@ -113,7 +115,7 @@ export function createFeeder(options: FeederOptions): Feeder {
     counts.read++;
     if (!record.ok) report(`${record.file}:${record.line}`, record.reason);
   };
-  const readOptions = { mayMatch: options.mayMatch, stdin: options.stdin };
+  const readOptions = { mayMatch: options.mayMatch, stdin: options.stdin, maxLineSize: options.maxLineSize };
   const recordsOf = (name: string): AsyncGenerator<InputRecord[]> => recordBatchesOf(name, progress, readOptions, (cause) => new UnreadableInputError(name === '-' ? '<stdin>' : name, cause));
 
   const feeder: Feeder = {
@@ -224,6 +226,7 @@ export function feederFor(
     mayMatch: lines ? (line) => lines.mayMatch(line) : undefined,
     maxErrors: parseMaxErrors(values['max-errors'] as string | undefined),
     sortMemory: parseByteSize('sort-memory', values['sort-memory'] as string | undefined),
+    maxLineSize: parseByteSize('max-line-size', values['max-line-size'] as string | undefined),
     beforeDiagnostic,
   });
 }

@@ -42,6 +42,8 @@ const EVENT_OPTIONS = `  --mapping <file>            field types: an Elasticsear
                               up to about three times that in heap); beyond it,
                               sorted runs go to the OS temp folder, needing about
                               the size of the unsorted input, removed at the end
+  --max-line-size <size>      the longest line or JSON array element read (default
+                              16MB); a longer one is reported, not read
   --strict                    stop at the first bad line (exit 3)
   --prefilter                 skip, unparsed, lines no query could match (faster;
                               malformed lines among them are counted, not reported)

@@ -49,6 +49,8 @@ export interface SortOptions {
   readonly mayMatch?: (line: string) => boolean;
   /** What `-` reads. */
   readonly stdin?: NodeJS.ReadableStream;
+  /** The longest line or array element read, in characters (the reader's default when absent). */
+  readonly maxLineSize?: number;
   /** Each record of the first pass, in file order, before it is placed: for counts and bad-line reports. */
   readonly onRecord?: (record: InputRecord) => void;
   /** An event whose time cannot be read (or that is no object), with where it came from. */
@@ -230,8 +232,8 @@ export class SortedInput {
 
   /** Reads one file's records; a failure of the file itself goes through `onUnreadable`. */
   private read(name: string, progress: InputProgress): AsyncGenerator<InputRecord[]> {
-    const { mayMatch, stdin, onUnreadable } = this.options;
-    return recordBatchesOf(name, progress, { mayMatch, stdin }, (cause) => onUnreadable(name, cause));
+    const { mayMatch, stdin, maxLineSize, onUnreadable } = this.options;
+    return recordBatchesOf(name, progress, { mayMatch, stdin, maxLineSize }, (cause) => onUnreadable(name, cause));
   }
 
   /** Ends a run at the record `end` (exclusive) of its file. */
@@ -338,7 +340,8 @@ export class SortedInput {
       }
       return;
     }
-    for await (const batch of readRecordBatches(run.path, scratch, { ndjson: true })) {
+    // Its lines hold events the first pass read within the limits, with their sort key around them.
+    for await (const batch of readRecordBatches(run.path, scratch, { ndjson: true, maxLineSize: Infinity, maxDepth: Infinity })) {
       const out: HeldEvent[] = [];
       for (const record of batch) {
         if (!record.ok) throw new Error(`the sort's temporary file ${run.path} is damaged at line ${record.line}: ${record.reason}`);
