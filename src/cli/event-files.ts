@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { filesUnder, isFile, isFolder } from '../files.js';
+import { filesUnder, isFile, isFolder, WalkLimitError } from '../files.js';
 import picomatch from 'picomatch';
 import { UsageError } from './output.js';
 
@@ -16,13 +16,13 @@ const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
 /** Rule files where events belong are a mistake worth naming. */
 const RULE_FILE = /\.toml$/i;
 
-/** Every event file below a folder; an unreadable folder is a usage error, as a missing one is. */
+/** Every event file below a folder; an unreadable folder is a usage error, as a missing one is, and so is one beyond the walk's limits. */
 function eventFilesUnder(dir: string): string[] {
   return filesUnder(
     dir,
     (name) => EVENT_FILE.test(name),
     (folder, e) => {
-      throw new UsageError(`cannot read the folder ${folder}: ${e.message}`);
+      throw new UsageError(e instanceof WalkLimitError ? `${e.message} (${folder})` : `cannot read the folder ${folder}: ${e.message}`);
     },
   );
 }

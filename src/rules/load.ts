@@ -2,14 +2,14 @@
  * Loading rules from files, folders and globs. Errors are collected per file,
  * never thrown for a whole folder: one bad file does not stop the others.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { filesUnder, isFolder } from '../files.js';
+import { FileReadError, filesUnder, isFolder, readRegularFile, WalkLimitError } from '../files.js';
 import { RuleLoadError } from '../errors.js';
 import { type LoadOptions, Rule } from './rule.js';
 
-/** Files larger than this are refused rather than parsed. */
+/** Rule files larger than this (4 MiB) are refused rather than read. */
 export const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface LoadResult {
@@ -31,15 +31,22 @@ export function parseRule(text: string, options: LoadOptions & { file?: string }
   return new Rule(body, options.file ?? null, options);
 }
 
-function readRuleFile(file: string): string {
-  let size: number;
+/**
+ * The text of a rule file: only a regular file of at most
+ * {@link MAX_RULE_FILE_BYTES}, read safely whatever the path names (see
+ * {@link readRegularFile}: a device, a pipe or a link to one is refused
+ * before it is read), and without a NUL byte, which text does not hold.
+ *
+ * @throws RuleLoadError (`RULE_READ`)
+ */
+export function readRuleText(file: string): string {
+  let bytes: Buffer;
   try {
-    size = statSync(file).size;
+    bytes = readRegularFile(file, MAX_RULE_FILE_BYTES);
   } catch (e) {
-    throw new RuleLoadError('RULE_READ', `cannot read the file: ${(e as Error).message}`, { file });
+    if (e instanceof FileReadError) throw new RuleLoadError('RULE_READ', e.reason, { file });
+    throw e;
   }
-  if (size > MAX_RULE_FILE_BYTES) throw new RuleLoadError('RULE_READ', `the file is ${size} bytes; rule files over ${MAX_RULE_FILE_BYTES} bytes are refused`, { file });
-  const bytes = readFileSync(file);
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new RuleLoadError('RULE_READ', `not a text file: a NUL byte at offset ${nul}`, { file });
   return bytes.toString('utf8');
@@ -53,7 +60,7 @@ function readRuleFile(file: string): string {
  */
 export function loadRule(pathOrText: string, options: LoadOptions = {}): Rule {
   if (/[\r\n]/.test(pathOrText)) return parseRule(pathOrText, options);
-  return parseRule(readRuleFile(pathOrText), { ...options, file: pathOrText });
+  return parseRule(readRuleText(pathOrText), { ...options, file: pathOrText });
 }
 
 /**
@@ -67,7 +74,7 @@ function tomlFilesUnder(dir: string, errors: RuleLoadError[]): string[] {
   return filesUnder(
     dir,
     (name) => name.endsWith('.toml') && !RULE_TEST_FILE.test(name),
-    (folder, e) => errors.push(new RuleLoadError('RULE_READ', `cannot read the folder: ${e.message}`, { file: folder })),
+    (folder, e) => errors.push(new RuleLoadError('RULE_READ', e instanceof WalkLimitError ? e.message : `cannot read the folder: ${e.message}`, { file: folder })),
   );
 }
 

@@ -1,7 +1,6 @@
 /** `eqlkit check [rules…]` */
-import { readFileSync } from 'node:fs';
 import { codeFrame, type RuleLoadError } from '../../errors.js';
-import { loadRules } from '../../rules/load.js';
+import { loadRules, readRuleText } from '../../rules/load.js';
 import { bundledRulesDir } from '../../rules/bundled.js';
 import { CHECK_HELP } from '../help.js';
 import { type Io, parseOptions, readSchema } from '../common.js';
@@ -12,7 +11,7 @@ function describe(e: RuleLoadError): string {
   let frame = '';
   if (e.file && e.line !== null) {
     try {
-      frame = `\n${codeFrame(readFileSync(e.file, 'utf8'), e.line, e.column ?? 1)}`;
+      frame = `\n${codeFrame(readRuleText(e.file), e.line, e.column ?? 1)}`;
     } catch {
       // the file cannot be read again: no frame
     }
