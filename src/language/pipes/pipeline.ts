@@ -5,7 +5,7 @@
  */
 import { headOf } from './head.js';
 import { tailOf } from './tail.js';
-import type { PipeInstance, PipeStream, ResultPosition } from './types.js';
+import type { PipeHold, PipeInstance, PipeStream, ResultPosition } from './types.js';
 
 /**
  * The pipes with a request `size` added as Elasticsearch plans it: a limit of
@@ -57,10 +57,12 @@ export interface PipelineState<S> {
 /**
  * A run of the pipes for a stream of results. The pipes up to the first one
  * that needs the end pass results on as they come; from that one on, results
- * are held and the rest of the pipes apply at `end()`. Fed every result, it
- * gives what {@link applyPipes} gives. With `resume`, what `save` gave in a
- * run of the same pipes, it goes on from there (`decode` turning each held
- * result back); a RangeError when the state is not one of these pipes'.
+ * are held and the rest of the pipes apply at `end()`: in that pipe's own
+ * holder when it has one (a tail keeps its last N), so that memory does not
+ * grow with the results. Fed every result, it gives what {@link applyPipes}
+ * gives. With `resume`, what `save` gave in a run of the same pipes, it goes
+ * on from there (`decode` turning each held result back); a RangeError when
+ * the state is not one of these pipes'.
  */
 export function runPipeline<T>(pipes: readonly PipeInstance[], resume?: { readonly state: PipelineState<unknown>; readonly decode: (saved: unknown) => T }): PipelineRun<T> {
   const cut = pipes.findIndex((p) => p.stream === undefined);
@@ -70,13 +72,22 @@ export function runPipeline<T>(pipes: readonly PipeInstance[], resume?: { readon
     throw new RangeError(`not a saved run of the pipes ${pipes.map((p) => `| ${p.text}`).join(' ')}`);
   }
   const stages: PipeStream<T>[] = streaming.map((p, i) => p.stream!<T>(resume?.state.stages[i]));
-  let held: T[] = resume ? resume.state.held.map(resume.decode) : [];
+  const holder: PipeHold<T> | undefined = rest[0]?.hold?.<T>();
+  const after = holder ? rest.slice(1) : rest;
+  let held: T[] = [];
+  // What a run held comes back into the same place: a holder takes the results again, in order.
+  for (const saved of resume ? resume.state.held : []) {
+    const item = resume!.decode(saved);
+    if (holder) holder.accept(item);
+    else held.push(item);
+  }
   return {
     holds: rest.length > 0,
     accept(item: T): boolean {
       for (let i = 0; i < stages.length; i++) if (!stages[i]!.accept(item)) return false;
       if (rest.length === 0) return true;
-      held.push(item);
+      if (holder) holder.accept(item);
+      else held.push(item);
       return false;
     },
     get done(): boolean {
@@ -85,12 +96,12 @@ export function runPipeline<T>(pipes: readonly PipeInstance[], resume?: { readon
     },
     end(): T[] {
       if (rest.length === 0) return [];
-      const out = applyPipes(held, rest);
+      const out = applyPipes(holder ? holder.end() : held, after);
       held = [];
       return out;
     },
     save<S>(encode: (item: T) => S): PipelineState<S> {
-      return { stages: stages.map((s) => s.save()), held: held.map(encode) };
+      return { stages: stages.map((s) => s.save()), held: (holder ? holder.held() : held).map(encode) };
     },
   };
 }

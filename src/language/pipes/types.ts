@@ -33,6 +33,18 @@ export interface PipeStream<T> {
 }
 
 /**
+ * Where a pipe that needs the end of the results holds them for one run,
+ * keeping only what it can still give: `end` gives what `apply` gives over
+ * every result accepted, in order.
+ */
+export interface PipeHold<T> {
+  accept(item: T): void;
+  /** What it holds now, in order, without ending the run (for a snapshot): accepting these again into a fresh holder gives the same holder. */
+  held(): T[];
+  end(): T[];
+}
+
+/**
  * A pipe as compiled: one stage of the pipeline that a query's results go
  * through, left to right. The plan holds these (`plan.pipes`).
  */
@@ -55,6 +67,12 @@ export interface PipeInstance {
    * value.
    */
   readonly stream?: <T>(saved?: unknown) => PipeStream<T>;
+  /**
+   * For a pipe that needs the end but keeps a bounded part of the results
+   * (`tail`): a fresh holder for one run, so that results are not all held
+   * until the end. Without it, every result from this pipe on is held.
+   */
+  readonly hold?: <T>() => PipeHold<T>;
   /**
    * For a limit (`head`, `tail`): the limit that a request `size` becomes.
    * Elasticsearch puts the size before the first limit among the pipes, as a

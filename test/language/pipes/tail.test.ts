@@ -41,6 +41,21 @@ describe('| tail', () => {
     expect(streamed(pipe, items(6))).toEqual({ out: expected, read: 6 });
   });
 
+  it('holds the results of a run in a ring of N, which gives at the end what apply gives', () => {
+    for (let count = 0; count <= 5; count++) {
+      const pipe = planOf(tail, `tail ${count}`);
+      for (let n = 0; n <= 13; n++) {
+        const hold = pipe.hold!<{ n: number }>();
+        const all = items(n).map((i) => ({ n: i }));
+        for (const item of all) hold.accept(item);
+        const kept = hold.end();
+        expect(kept).toEqual(pipe.apply(all));
+        // The very objects given, not copies.
+        for (const [i, item] of kept.entries()) expect(item).toBe(all[n - kept.length + i]);
+      }
+    }
+  });
+
   it('does not change the list it is given', () => {
     const list = items(5);
     planOf(tail, 'tail 2').apply(list);
