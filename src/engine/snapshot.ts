@@ -12,8 +12,8 @@
  * tiebreaker and input position) are likewise written once, in the state's
  * `items`.
  */
-import { createHash } from 'node:crypto';
 import { EqlSnapshotError } from '../errors.js';
+import { sha256Hex } from '../sha256.js';
 import type { Event } from '../semantics/fields.js';
 import { format } from '../parser/format.js';
 import type { QueryPlan } from '../compile/plan.js';
@@ -316,10 +316,9 @@ export function planIdentityText(plan: QueryPlan): string {
 
 /** A SHA-256 of texts, in hex. */
 export function digest(parts: Iterable<string>): string {
-  const hash = createHash('sha256');
-  hash.update(`${SNAPSHOT_FORMAT}\u0000`);
-  for (const p of parts) hash.update(p).update('\u0001');
-  return hash.digest('hex');
+  const texts = [`${SNAPSHOT_FORMAT}\u0000`];
+  for (const p of parts) texts.push(p, '\u0001');
+  return sha256Hex(...texts);
 }
 
 // ---------------------------------------------------------------------------

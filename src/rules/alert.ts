@@ -3,12 +3,12 @@
  * spirit of Kibana's alert documents (rule identity, severity, risk and
  * threat mapping; the matched events; join keys; the time span).
  */
-import { createHash } from 'node:crypto';
 import type { Event } from '../semantics/fields.js';
 import type { CompiledQuery } from '../engine/compiled-query.js';
 import type { Match } from '../engine/match.js';
 import { readEventTime, type EventTime } from '../engine/order.js';
 import type { Rule, Threat } from './rule.js';
+import { sha256Hex } from '../sha256.js';
 
 /** The alert format version; bumped on any incompatible change. */
 export const ALERT_SCHEMA = 'eqlkit/alert@1';
@@ -98,7 +98,7 @@ export function toAlert(rule: Rule, query: CompiledQuery, match: Match): Alert {
   const timeOf = (e: Event | undefined) => (e ? readEventTime(query.plan.timestamp(e)) : null);
   const first = timeOf(present[0]);
   const last = timeOf(present[present.length - 1]);
-  const id = createHash('sha256').update(rule.ruleId).update('\u0000').update(identity(match)).digest('hex').slice(0, 32);
+  const id = sha256Hex(rule.ruleId, '\u0000', identity(match)).slice(0, 32);
   return {
     schema: ALERT_SCHEMA,
     id,

@@ -19,7 +19,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const STAGES = ['language', 'parser', 'analyze', 'optimize', 'compile', 'engine', 'rules', 'testing', 'synth', 'explain', 'scale', 'cli'] as const;
 
 /** Modules any stage may import, by path below src/ (a folder ends with '/'). */
-const SHARED = ['errors.ts', 'files.ts', 'parser/ast.ts', 'semantics/', 'text/'];
+const SHARED = ['errors.ts', 'files.ts', 'sha256.ts', 'parser/ast.ts', 'semantics/', 'text/'];
 
 const isShared = (path: string): boolean => SHARED.some((s) => (s.endsWith('/') ? path.startsWith(s) : path === s));
 
