@@ -130,6 +130,8 @@ export class RuleLoadError extends EqlError {
   readonly column: number | null;
   readonly key: string | null;
   readonly reason: string;
+  /** The file's lines around the position, with a caret, when the error is the query's (RULE_QUERY); null otherwise. */
+  readonly frame: string | null;
   /** The query error behind a RULE_QUERY error. */
   override readonly cause: EqlError | undefined;
 
@@ -147,6 +149,7 @@ export class RuleLoadError extends EqlError {
     this.column = where.column ?? null;
     this.key = where.key ?? null;
     this.reason = reason;
+    this.frame = where.frame ?? null;
     this.cause = where.cause;
   }
 }

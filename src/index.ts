@@ -86,7 +86,8 @@ export type { SemanticErrorCode } from './analyze/scope.js';
 
 export { Rule } from './rules/rule.js';
 export type { Threat, ThreatItem, ThreatTechnique, RuleMetadata, LoadOptions, RunOptions } from './rules/rule.js';
-export { loadRule, loadRules, parseRule } from './rules/load.js';
+export { loadRule, loadRules } from './rules/load.js';
+export { parseRule } from './rules/parse-rule.js';
 export type { LoadResult } from './rules/load.js';
 export { bundledRules, bundledRulesDir } from './rules/bundled.js';
 export { RuleSet } from './rules/ruleset.js';

@@ -7,7 +7,8 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 import picomatch from 'picomatch';
 import { FileReadError, filesUnder, isFolder, readRegularFile, WalkLimitError } from '../files.js';
 import { RuleLoadError } from '../errors.js';
-import { type LoadOptions, Rule } from './rule.js';
+import type { LoadOptions, Rule } from './rule.js';
+import { parseRule } from './parse-rule.js';
 
 /** Rule files larger than this (4 MiB) are refused rather than read. */
 export const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
@@ -23,12 +24,6 @@ export interface LoadRulesOptions extends LoadOptions {
    * or not: a folder of a thousand rules takes a second or more.
    */
   readonly onProgress?: (done: number, total: number) => void;
-}
-
-/** Parses a rule from TOML text. @throws RuleLoadError */
-export function parseRule(text: string, options: LoadOptions & { file?: string } = {}): Rule {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return new Rule(body, options.file ?? null, options);
 }
 
 /**

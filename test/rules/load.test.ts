@@ -248,6 +248,8 @@ describe('query errors point into the file whatever string form the query takes'
     expect(lines[expected.line - 1]![expected.column - 1]).toBe('=');
     expect(error!.message).toContain(`> ${expected.line} | ${lines[expected.line - 1]}`);
     expect(error!.message).toContain(`| ${' '.repeat(expected.column - 1)}^\n`.trimEnd());
+    expect(error!.message.endsWith(`\n${error!.frame}`)).toBe(true);
+    expect(error!.frame).toContain(`> ${expected.line} | `);
   });
 });
 
