@@ -19,15 +19,20 @@ const K = new Int32Array([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19] as const;
+const INITIAL = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+
+/** The message schedule, shared: a compression runs to its end before any other starts. */
+const W = new Int32Array(64);
 
 const encoder = new TextEncoder();
 
+/** Each byte's two hex digits. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** An incremental SHA-256: `new Sha256().update(a).update(b).digestHex()`. */
 export class Sha256 {
-  private readonly state = Int32Array.from(INITIAL);
+  private readonly state = INITIAL.slice();
   private readonly block = new Uint8Array(64);
-  private readonly words = new Int32Array(64);
   /** Bytes waiting in `block`. */
   private filled = 0;
   /** Bytes hashed so far, `block` included. */
@@ -87,12 +92,12 @@ export class Sha256 {
     block[63] = low & 0xff;
     this.compress(block, 0);
     let hex = '';
-    for (const word of this.state) hex += (word >>> 0).toString(16).padStart(8, '0');
+    for (const word of this.state) hex += HEX[(word >>> 24) & 0xff]! + HEX[(word >>> 16) & 0xff]! + HEX[(word >>> 8) & 0xff]! + HEX[word & 0xff]!;
     return hex;
   }
 
   private compress(bytes: Uint8Array, at: number): void {
-    const w = this.words;
+    const w = W;
     for (let t = 0; t < 16; t++) {
       const j = at + t * 4;
       w[t] = (bytes[j]! << 24) | (bytes[j + 1]! << 16) | (bytes[j + 2]! << 8) | bytes[j + 3]!;
