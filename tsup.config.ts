@@ -39,4 +39,17 @@ export default defineConfig([
     // import.meta.url (used to find the bundled rules) in CommonJS.
     shims: true,
   },
+  {
+    // The browser entry (the package's `browser` condition): one self-contained
+    // ES module, every dependency bundled, so that it loads in a page as it is
+    // and no bundler meets @iarna/toml's CommonJS and its Node global.
+    entry: { browser: 'src/browser.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+    noExternal: [/./],
+    define: { global: 'globalThis' },
+  },
 ]);

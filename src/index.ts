@@ -2,7 +2,8 @@
  * eqlkit: parse Elastic's Event Query Language and run it over events
  * with Elasticsearch's semantics.
  *
- * This module is the package's only public entry point.
+ * This module is the package's entry point in Node. Browsers get `browser.ts`
+ * (the package's `browser` condition): the same, less what reads files.
  *
  * @example
  * ```ts
