@@ -57,7 +57,7 @@ export async function serveStatic(roots: Record<string, string>): Promise<{ orig
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     for (const [prefix, root] of Object.entries(roots)) {
       if (!path.startsWith(prefix)) continue;
-      const relative = path.slice(prefix.length) || 'index.html';
+      const relative = `${path.slice(prefix.length)}${path.endsWith('/') ? 'index.html' : ''}`;
       const file = normalize(join(root, relative));
       if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) continue;
       response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });

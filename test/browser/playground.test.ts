@@ -86,9 +86,18 @@ describe.skipIf(executable === null)('the playground in Chromium', () => {
     built = mkdtempSync(join(tmpdir(), 'eqlkit-playground-build-'));
     shots = mkdtempSync(join(tmpdir(), 'eqlkit-playground-screens-'));
     await build({ configFile: join(REPO_ROOT, 'playground', 'vite.config.ts'), logLevel: 'warn', build: { outDir: built, emptyOutDir: true } });
-    // A bare page, without the playground's, for loading the built browser entry as it is.
-    mkdirSync(join(built, 'bare'));
-    writeFileSync(join(built, 'bare', 'index.html'), '<!doctype html><title>bare</title>');
+    // Bare pages, without the playground's, that load the built browser entry as it is: one allows eval, one (as strict sites do) not.
+    for (const [name, policy] of [
+      ['bare', ''],
+      ['strict', `<meta http-equiv="Content-Security-Policy" content="default-src 'self'">`],
+    ]) {
+      mkdirSync(join(built, name));
+      writeFileSync(join(built, name, 'index.html'), `<!doctype html>${policy}<title>${name}</title><script type="module" src="./load.js"></script>`);
+      writeFileSync(
+        join(built, name, 'load.js'),
+        "window.refused = []; document.addEventListener('securitypolicyviolation', (e) => window.refused.push(e.blockedURI));\nimport('/dist/browser.js').then((eqlkit) => { window.eqlkit = eqlkit; });\n",
+      );
+    }
     server = await serveStatic({ '/dist/': join(REPO_ROOT, 'dist'), '/': built });
     browser = await launch(executable!);
   }, 120_000);
@@ -349,31 +358,36 @@ describe.skipIf(executable === null)('the playground in Chromium', () => {
   });
 
   // The alert ids come from the page's own SHA-256, and must be Node's.
-  it('loads the built browser entry (dist/browser.js) as it is, and gives the Node entry’s alerts', async () => {
+  it.each([
+    ['a page that allows eval', 'bare', false],
+    ['a page whose policy refuses eval (field readers then fall back to closures)', 'strict', true],
+  ])('loads the built browser entry (dist/browser.js) as it is in %s, and gives the Node entry’s alerts', async (_name, path, strict) => {
     const page = await browser.newPage();
-    await page.goto(`${server.origin}/bare/`);
+    await page.goto(`${server.origin}/${path}/`);
+    await page.waitForFunction(() => 'eqlkit' in window);
     const ex = example('bundled-rule');
     const expected = parseRule(ex.source)
       .run(ndjsonEvents(ex.events))
       .map((a) => a.id);
-    // A module script of the page's own, as a site would load it.
-    await page.addScriptTag({ type: 'module', content: "import * as eqlkit from '/dist/browser.js'; window.eqlkit = eqlkit;" });
-    await page.waitForFunction(() => 'eqlkit' in window);
-    const ids = await page.evaluate(
-      ([toml, ndjson]) => {
-        const eqlkit = (window as unknown as { eqlkit: typeof import('../../src/browser.js') }).eqlkit;
+    const { ids, refused } = await page.evaluate(
+      async ([toml, ndjson]) => {
+        const w = window as unknown as { eqlkit: typeof import('../../src/browser.js'); refused: string[] };
         const events = ndjson
           .split('\n')
           .filter((l) => l !== '')
           .map((l) => JSON.parse(l) as Event);
-        return eqlkit
+        const ids = w.eqlkit
           .parseRule(toml)
           .run(events)
           .map((a) => a.id);
+        // Refusals are reported in a task of their own.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { ids, refused: w.refused };
       },
       [ex.source, ex.events] as const,
     );
     expect(ids).toEqual(expected);
+    expect(refused.includes('eval')).toBe(strict);
     await page.close();
   });
 });
