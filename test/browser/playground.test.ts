@@ -21,7 +21,7 @@ const executable = chromiumPath('the playground tests in a real browser');
 /**
  * How long 50,000 pasted events may take, from the paste to the matches
  * drawn: docs/browser.md states it. Measured on this project's shared
- * two-core machine: 1.5–2.0 s.
+ * two-core machine: 1.1–2.0 s.
  */
 const FIFTY_THOUSAND_BUDGET_MS = 5_000;
 /** The page's longest stall while the worker reads and runs them: it stays responsive. */
