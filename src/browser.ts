@@ -1,6 +1,7 @@
 /**
  * eqlkit for browsers (and any other JavaScript runtime without Node's
- * modules): everything of the Node entry (`index.ts`) but what reads files.
+ * modules): the portable part of the package, which the Node entry
+ * (`index.ts`) gives too, with what reads files.
  * Rules come from TOML text (`parseRule`) rather than from paths, and events
  * from the caller; nothing here imports a Node module, so bundlers for the
  * web take it as it is. Left out: `loadRule`, `loadRules`, `bundledRules`,
