@@ -98,3 +98,15 @@ describe('completed sequences without maxspan', () => {
     expect(m.stats()).toMatchObject({ liveKeys: 1, pendingSequences: 1 });
   });
 });
+
+describe('the command line says what the engine cut', () => {
+  it('counts the events whose join keys were cut, even with --quiet', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const ids = Array.from({ length: 300 }, (_, j) => `h${j}`);
+    const lines = [0, 1].map((i) => JSON.stringify({ '@timestamp': 1_700_000_000_000 + i, event: { category: i ? 'network' : 'process' }, host: { id: ids } })).join('\n');
+    const r = await runCli(['query', '--quiet', 'sequence by host.id [process where true] [network where true]', '-'], `${lines}\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(256);
+    expect(r.stderr).toContain('2 events had join keys of more than 256 combinations: only the first 256 were used');
+  });
+});

@@ -58,7 +58,15 @@ function openOutputFile(path: string): NodeJS.WritableStream & { isTTY?: boolean
   }
 }
 
-export async function finish(io: Io, session: Session, summary: Summary, failOnMatch: boolean, body: () => Promise<void>): Promise<number> {
+/** What the engine cut short while it evaluated: said at the end, since it may change what was found. */
+export interface EngineCuts {
+  /** Partial sequences dropped by the cap on pending sequences. */
+  readonly evictions: number;
+  /** Events whose join keys made more than 256 combinations: only the first 256 were used. */
+  readonly keyCutEvents: number;
+}
+
+export async function finish(io: Io, session: Session, summary: Summary, failOnMatch: boolean, body: () => Promise<void>, cuts?: () => EngineCuts): Promise<number> {
   const { feeder, output, progress, quiet } = session;
   const started = Date.now();
   progress.start();
@@ -84,6 +92,10 @@ export async function finish(io: Io, session: Session, summary: Summary, failOnM
     const printed = output.count < summary.found ? output.count : undefined;
     io.stderr.write(summary.render({ read: c.read, evaluated: c.read - c.prefiltered - c.reported, skipped: c.prefiltered, reported: c.reported, printed, seconds: (Date.now() - started) / 1000 }));
   }
+  // Said even with --quiet, as what follows: the answer may lack what these cut.
+  const cut = cuts?.();
+  if (cut && cut.evictions > 0) io.stderr.write(`${plural(cut.evictions, 'partial sequence')} dropped by the cap on pending sequences\n`);
+  if (cut && cut.keyCutEvents > 0) io.stderr.write(`${plural(cut.keyCutEvents, 'event')} had join keys of more than 256 combinations: only the first 256 were used\n`);
   // Said even with --quiet: the run did not see all of its input.
   const unusable = c.reported - c.late;
   if (unusable > 0) io.stderr.write(`${plural(unusable, 'event')} could not be evaluated${quiet ? '' : ' (reported above)'}\n`);

@@ -95,9 +95,16 @@ export async function queryCommand(args: string[], io: Io): Promise<number> {
     return !output.closed && !pipes.done;
   };
 
-  return finish(io, session, summary, values['fail-on-match'] === true, async () => {
-    await feeder.run(files, orderSourceOf(q.plan), (event) => emit(matcher.push(event as Event)));
-    await emit(matcher.flush());
-    for (const m of pipes.end()) await output.item(printable(m));
-  });
+  return finish(
+    io,
+    session,
+    summary,
+    values['fail-on-match'] === true,
+    async () => {
+      await feeder.run(files, orderSourceOf(q.plan), (event) => emit(matcher.push(event as Event)));
+      await emit(matcher.flush());
+      for (const m of pipes.end()) await output.item(printable(m));
+    },
+    () => matcher.stats(),
+  );
 }

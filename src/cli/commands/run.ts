@@ -103,8 +103,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return !output.closed && feeder.counts.matches < limit;
   };
   if (!quiet) io.stderr.write(`running ${plural(set.rules.length, 'rule')}\n`);
-  return finish(io, session, summary, values['fail-on-match'] === true, async () => {
-    await feeder.run(files, set.orderSource(), (event) => emit(matcher.push(event as Event)));
-    await emit(matcher.flush());
-  });
+  return finish(
+    io,
+    session,
+    summary,
+    values['fail-on-match'] === true,
+    async () => {
+      await feeder.run(files, set.orderSource(), (event) => emit(matcher.push(event as Event)));
+      await emit(matcher.flush());
+    },
+    () => matcher.stats(),
+  );
 }
