@@ -235,17 +235,51 @@ function nestedDeeperThan(value: unknown, text: string, max: number): boolean {
 }
 
 /**
+ * The text of a record that runs on across chunks, kept as its pieces and
+ * only up to a limit: past it the pieces are let go and the record is marked
+ * too long, so that memory never holds more than the limit for one record.
+ */
+class CappedText {
+  private pieces: string[] = [];
+  /** Characters kept so far. */
+  length = 0;
+  /** The record is already longer than the limit: its text is not kept. */
+  overLong = false;
+
+  constructor(private readonly maxChars: number) {}
+
+  /** Adds text, unless that makes the record too long. */
+  keep(text: string): void {
+    if (this.overLong) return;
+    if (this.length + text.length > this.maxChars) {
+      this.overLong = true;
+      this.pieces = [];
+      this.length = 0;
+      return;
+    }
+    this.pieces.push(text);
+    this.length += text.length;
+  }
+
+  /** The text kept, with `tail` after it; empties the buffer and forgets that it was too long. */
+  take(tail = ''): string {
+    const whole = this.pieces.length === 0 ? tail : this.pieces.join('') + tail;
+    this.pieces = [];
+    this.length = 0;
+    this.overLong = false;
+    return whole;
+  }
+}
+
+/**
  * NDJSON: a record per line. A line that runs on across chunks is kept as
  * its pieces, joined once it ends, and only up to the limit: beyond it the
  * pieces are let go, the rest of the line is passed over, and the line is
  * reported as too long.
  */
 class NdjsonReader implements RecordReader {
-  /** The pieces of the line under way, from earlier chunks. */
-  private pieces: string[] = [];
-  private piecesLength = 0;
-  /** The line under way is already longer than the limit: its text is not kept. */
-  private overLong = false;
+  /** The line under way, from earlier chunks. */
+  private readonly pending: CappedText;
 
   constructor(
     private readonly file: string,
@@ -253,25 +287,25 @@ class NdjsonReader implements RecordReader {
     private readonly limits: RecordLimits,
     private readonly progress: InputProgress,
     private readonly mayMatch: ((line: string) => boolean) | undefined,
-  ) {}
+  ) {
+    this.pending = new CappedText(limits.maxChars);
+  }
 
   push(text: string, batch: InputRecord[]): void {
     let from = 0;
     let nl = text.indexOf('\n');
-    if (this.piecesLength > 0 || this.overLong) {
+    const pending = this.pending;
+    if (pending.length > 0 || pending.overLong) {
       if (nl < 0) {
-        this.keep(text);
+        pending.keep(text);
         return;
       }
-      this.keep(text.slice(0, nl));
-      if (this.overLong) {
-        this.overLong = false;
+      pending.keep(text.slice(0, nl));
+      if (pending.overLong) {
+        pending.take();
         batch.push(this.tooLong(this.line++));
       } else {
-        const whole = this.pieces.join('');
-        this.pieces = [];
-        this.piecesLength = 0;
-        this.take(whole, batch);
+        this.take(pending.take(), batch);
       }
       from = nl + 1;
       nl = text.indexOf('\n', from);
@@ -283,31 +317,16 @@ class NdjsonReader implements RecordReader {
       from = nl + 1;
       nl = text.indexOf('\n', from);
     }
-    if (from < text.length) this.keep(from === 0 ? text : text.slice(from));
+    if (from < text.length) pending.keep(from === 0 ? text : text.slice(from));
   }
 
   end(batch: InputRecord[]): void {
-    if (this.overLong) {
+    if (this.pending.overLong) {
       batch.push(this.tooLong(this.line));
       return;
     }
-    const rest = this.pieces.join('');
-    this.pieces = [];
-    this.piecesLength = 0;
+    const rest = this.pending.take();
     if (rest.trim() !== '') this.take(rest, batch);
-  }
-
-  /** Adds text to the line under way, unless that makes it too long. */
-  private keep(text: string): void {
-    if (this.overLong) return;
-    if (this.piecesLength + text.length > this.limits.maxChars) {
-      this.overLong = true;
-      this.pieces = [];
-      this.piecesLength = 0;
-      return;
-    }
-    this.pieces.push(text);
-    this.piecesLength += text.length;
   }
 
   /** One whole line: skipped by the prefilter, blank, or parsed. */
@@ -346,9 +365,7 @@ class JsonArrayReader implements RecordReader {
   private escape = false;
   private inElement = false;
   /** The element under way: its slices from earlier chunks, and how deep it has nested so far. */
-  private pieces: string[] = [];
-  private piecesLength = 0;
-  private overLong = false;
+  private readonly pending: CappedText;
   private elementDepth = 0;
   private elementLine = 0;
   /** Elements begun so far: the number of the one under way. */
@@ -358,7 +375,9 @@ class JsonArrayReader implements RecordReader {
     private readonly file: string,
     private line: number,
     private readonly limits: RecordLimits,
-  ) {}
+  ) {
+    this.pending = new CappedText(limits.maxChars);
+  }
 
   push(text: string, batch: InputRecord[]): void {
     if (this.trailingReported) return;
@@ -406,7 +425,7 @@ class JsonArrayReader implements RecordReader {
         this.depth--;
       }
     }
-    if (this.inElement) this.keep(start === 0 ? text : text.slice(start));
+    if (this.inElement) this.pending.keep(start === 0 ? text : text.slice(start));
   }
 
   end(batch: InputRecord[]): void {
@@ -414,28 +433,12 @@ class JsonArrayReader implements RecordReader {
     if (this.started && !this.ended) batch.push({ ok: false, reason: 'the JSON array is not closed', file: this.file, line: this.line });
   }
 
-  private keep(text: string): void {
-    if (this.overLong) return;
-    if (this.piecesLength + text.length > this.limits.maxChars) {
-      this.overLong = true;
-      this.pieces = [];
-      this.piecesLength = 0;
-      return;
-    }
-    this.pieces.push(text);
-    this.piecesLength += text.length;
-  }
-
   /** The element that ends at `to` in `text` (it began at `from`, or in an earlier chunk), as a record. */
   private finish(text: string, from: number, to: number): InputRecord {
     const { file, elementLine: line, elements: element } = this;
-    const overLong = this.overLong || this.piecesLength + (to - from) > this.limits.maxChars;
-    const tail = text.slice(from, to);
-    const whole = overLong ? '' : this.pieces.length === 0 ? tail : this.pieces.join('') + tail;
+    const overLong = this.pending.overLong || this.pending.length + (to - from) > this.limits.maxChars;
+    const whole = this.pending.take(overLong ? '' : text.slice(from, to));
     const depth = this.elementDepth;
-    this.pieces = [];
-    this.piecesLength = 0;
-    this.overLong = false;
     this.inElement = false;
     this.depth = 0;
     if (overLong) return { ok: false, reason: `array element ${element} is longer than ${sizeText(this.limits.maxChars)} (--max-line-size): not read`, file, line };
